@@ -1,0 +1,227 @@
+locals {
+  identifier       = "${var.name_prefix}-postgres"
+  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
+  major_version    = split(".", var.engine_version)[0]
+
+  # Explicit key-administration actions for the account root (no "kms:*").
+  kms_admin_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
+    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
+
+  final_snapshot_identifier = "${local.identifier}-final"
+
+  tags = merge(var.tags, { Tier = "data" })
+}
+
+# ---------------------------------------------------------------------------
+# Customer managed KMS key: RDS storage, Performance Insights and the
+# RDS-managed master user secret. Used only through RDS / Secrets Manager.
+# ---------------------------------------------------------------------------
+resource "aws_kms_key" "rds" {
+  description             = "${var.name_prefix} RDS PostgreSQL storage, Performance Insights and master secret"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = jsonencode(local.rds_key_policy)
+  tags                    = local.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+locals {
+  rds_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "KeyAdministrationByAccount"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = local.kms_admin_actions
+        Resource  = "*"
+      },
+      {
+        # Same shape as the AWS managed aws/rds key: any principal of this
+        # account may use the key, but only through RDS or Secrets Manager.
+        Sid       = "UseThroughRdsAndSecretsManagerOnly"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action = [
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+          "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "kms:DescribeKey",
+        ]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "kms:CallerAccount" = var.account_id
+            "kms:ViaService" = [
+              "rds.${var.region}.amazonaws.com",
+              "secretsmanager.${var.region}.amazonaws.com",
+            ]
+          }
+        }
+      },
+    ]
+  }
+}
+
+resource "aws_kms_alias" "rds" {
+  name          = "alias/${var.name_prefix}-rds"
+  target_key_id = aws_kms_key.rds.key_id
+}
+
+# ---------------------------------------------------------------------------
+# Network placement
+# ---------------------------------------------------------------------------
+resource "aws_db_subnet_group" "this" {
+  name        = "${var.name_prefix}-data"
+  description = "${var.name_prefix} PostgreSQL in the isolated data subnets"
+  subnet_ids  = var.data_subnet_ids
+  tags        = local.tags
+}
+
+resource "aws_security_group" "db" {
+  name        = "${var.name_prefix}-postgres"
+  description = "PostgreSQL ${local.identifier}: 5432 from the Lambda security group only"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name_prefix}-postgres" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "postgres_from_app" {
+  security_group_id            = aws_security_group.db.id
+  description                  = "PostgreSQL from the SmartStack Lambda security group"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = var.app_security_group_id
+  tags                         = local.tags
+}
+
+# No egress rule: the instance never initiates connections (an SG with no
+# egress rules denies all outbound; RDS needs none for replication/backups).
+
+# ---------------------------------------------------------------------------
+# Parameter group: TLS forced, sane logging
+# ---------------------------------------------------------------------------
+resource "aws_db_parameter_group" "this" {
+  name        = "${var.name_prefix}-postgres${local.major_version}"
+  family      = "postgres${local.major_version}"
+  description = "${var.name_prefix} PostgreSQL ${local.major_version}: TLS required"
+  tags        = local.tags
+
+  parameter {
+    name         = "rds.force_ssl"
+    value        = "1"
+    apply_method = "immediate"
+  }
+
+  parameter {
+    name         = "ssl_min_protocol_version"
+    value        = "TLSv1.2"
+    apply_method = "immediate"
+  }
+
+  parameter {
+    name         = "log_min_duration_statement"
+    value        = tostring(var.log_min_duration_statement_ms)
+    apply_method = "immediate"
+  }
+
+  parameter {
+    name         = "log_connections"
+    value        = "1"
+    apply_method = "immediate"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Log groups for the exported PostgreSQL logs, created before the instance so
+# that retention and KMS apply from the first line.
+# ---------------------------------------------------------------------------
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = toset(var.cloudwatch_logs_exports)
+
+  name              = "/aws/rds/instance/${local.identifier}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+  tags              = local.tags
+}
+
+# ---------------------------------------------------------------------------
+# The database
+# ---------------------------------------------------------------------------
+resource "aws_db_instance" "this" {
+  identifier     = local.identifier
+  engine         = "postgres"
+  engine_version = var.engine_version
+  instance_class = var.instance_class
+
+  db_name  = var.database_name
+  username = var.master_username
+  port     = 5432
+
+  # The master password is generated and rotated by RDS and stored in Secrets
+  # Manager; it never appears in code, variables or state.
+  manage_master_user_password         = true
+  master_user_secret_kms_key_id       = aws_kms_key.rds.arn
+  iam_database_authentication_enabled = true
+
+  multi_az               = var.multi_az
+  db_subnet_group_name   = aws_db_subnet_group.this.name
+  vpc_security_group_ids = [aws_security_group.db.id]
+  publicly_accessible    = false
+  network_type           = "IPV4"
+  ca_cert_identifier     = var.ca_cert_identifier
+
+  storage_type          = "gp3"
+  allocated_storage     = var.allocated_storage_gb
+  max_allocated_storage = var.max_allocated_storage_gb
+  storage_encrypted     = true
+  kms_key_id            = aws_kms_key.rds.arn
+
+  parameter_group_name = aws_db_parameter_group.this.name
+
+  backup_retention_period  = var.backup_retention_days
+  backup_window            = var.backup_window
+  maintenance_window       = var.maintenance_window
+  copy_tags_to_snapshot    = true
+  delete_automated_backups = false
+
+  auto_minor_version_upgrade  = true
+  allow_major_version_upgrade = false
+  apply_immediately           = var.apply_immediately
+
+  performance_insights_enabled          = true
+  performance_insights_kms_key_id       = aws_kms_key.rds.arn
+  performance_insights_retention_period = var.performance_insights_retention_days
+
+  enabled_cloudwatch_logs_exports = var.cloudwatch_logs_exports
+
+  deletion_protection       = var.deletion_protection
+  skip_final_snapshot       = !var.final_snapshot_enabled
+  final_snapshot_identifier = var.final_snapshot_enabled ? local.final_snapshot_identifier : null
+
+  tags = merge(local.tags, { Name = local.identifier })
+
+  depends_on = [aws_cloudwatch_log_group.exports]
+
+  lifecycle {
+    # Always on (see README "Protection"): an RDS instance is never destroyed
+    # by a plan. Escape hatch documented in the README.
+    prevent_destroy = true
+  }
+}

@@ -1,0 +1,429 @@
+locals {
+  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
+
+  # Globally unique, deterministic bucket names (so ARNs are known at plan).
+  web_bucket_name   = "${var.name_prefix}-web-${var.account_id}-${var.region}"
+  files_bucket_name = "${var.name_prefix}-files-${var.account_id}-${var.region}"
+  logs_bucket_name  = "${var.name_prefix}-logs-${var.account_id}-${var.region}"
+
+  web_bucket_arn   = "arn:${var.partition}:s3:::${local.web_bucket_name}"
+  files_bucket_arn = "arn:${var.partition}:s3:::${local.files_bucket_name}"
+  logs_bucket_arn  = "arn:${var.partition}:s3:::${local.logs_bucket_name}"
+
+  kms_admin_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
+    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
+
+  tags = merge(var.tags, { Tier = "storage" })
+}
+
+# Deny any request that is not over TLS (the accepted Principal "*" + Deny pattern).
+locals {
+  tls_only_statement = {
+    for name, arn in {
+      web   = local.web_bucket_arn
+      files = local.files_bucket_arn
+      logs  = local.logs_bucket_arn
+    } :
+    name => {
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [arn, "${arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }
+  }
+}
+
+# ===========================================================================
+# KMS key for the files bucket (attachments + AI logs)
+# ===========================================================================
+resource "aws_kms_key" "files" {
+  description             = "${var.name_prefix} files bucket (attachments, AI logs) SSE-KMS"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = jsonencode(local.files_key_policy)
+  tags                    = local.tags
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+locals {
+  files_key_policy = {
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid       = "KeyAdministrationByAccount"
+          Effect    = "Allow"
+          Principal = { AWS = local.account_root_arn }
+          Action    = local.kms_admin_actions
+          Resource  = "*"
+        },
+      ],
+      length(var.files_kms_user_role_arns) == 0 ? [] : [
+        {
+          # The Lambda roles get data-key use only through S3, for this bucket.
+          Sid       = "LambdaRolesUseKeyThroughS3"
+          Effect    = "Allow"
+          Principal = { AWS = var.files_kms_user_role_arns }
+          Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource  = "*"
+          Condition = {
+            StringEquals = {
+              "kms:ViaService"    = "s3.${var.region}.amazonaws.com"
+              "kms:CallerAccount" = var.account_id
+            }
+            StringLike = {
+              "kms:EncryptionContext:aws:s3:arn" = [local.files_bucket_arn, "${local.files_bucket_arn}/*"]
+            }
+          }
+        },
+      ],
+    )
+  }
+}
+
+resource "aws_kms_alias" "files" {
+  name          = "alias/${var.name_prefix}-files"
+  target_key_id = aws_kms_key.files.key_id
+}
+
+# ===========================================================================
+# Access-log bucket (target of S3 server access logs and CloudFront v2 logs)
+# SSE-S3: S3 server access logging cannot write to an SSE-KMS target bucket.
+# ===========================================================================
+resource "aws_s3_bucket" "logs" {
+  bucket        = local.logs_bucket_name
+  force_destroy = false
+  tags          = merge(local.tags, { Name = local.logs_bucket_name, DataClass = "logs" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = var.access_log_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 7
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.logs]
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      local.tls_only_statement["logs"],
+      {
+        Sid       = "S3ServerAccessLogsFromThisAccountsBuckets"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.logs_bucket_arn}/s3/*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = [local.web_bucket_arn, local.files_bucket_arn] }
+        }
+      },
+      {
+        # CloudFront standard logging v2 (CloudWatch Logs vended delivery).
+        Sid       = "CloudFrontV2LogDelivery"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.logs_bucket_arn}/${var.cloudfront_log_prefix}/*"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = var.account_id
+            "s3:x-amz-acl"      = "bucket-owner-full-control"
+          }
+          ArnLike = {
+            "aws:SourceArn" = "arn:${var.partition}:logs:us-east-1:${var.account_id}:delivery-source:${var.name_prefix}-*"
+          }
+        }
+      },
+    ]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.logs]
+}
+
+# ===========================================================================
+# Files bucket: attachments/ and ai-logs/ (SSE-KMS with the customer key)
+# ===========================================================================
+resource "aws_s3_bucket" "files" {
+  bucket        = local.files_bucket_name
+  force_destroy = false
+  tags          = merge(local.tags, { Name = local.files_bucket_name, DataClass = "customer-content" })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "files" {
+  bucket = aws_s3_bucket.files.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "files" {
+  bucket                  = aws_s3_bucket.files.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "files" {
+  bucket = aws_s3_bucket.files.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "files" {
+  bucket = aws_s3_bucket.files.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.files.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_logging" "files" {
+  bucket        = aws_s3_bucket.files.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "s3/${local.files_bucket_name}/"
+
+  target_object_key_format {
+    partitioned_prefix {
+      partition_date_source = "EventTime"
+    }
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "files" {
+  bucket = aws_s3_bucket.files.id
+
+  rule {
+    id     = "ai-logs-retention"
+    status = "Enabled"
+    filter {
+      prefix = "ai-logs/"
+    }
+    transition {
+      days          = var.ai_logs_transition_to_ia_days
+      storage_class = "STANDARD_IA"
+    }
+    expiration {
+      days = var.ai_logs_expiration_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 7
+    }
+  }
+
+  rule {
+    id     = "attachments-noncurrent-versions"
+    status = "Enabled"
+    filter {
+      prefix = "attachments/"
+    }
+    noncurrent_version_transition {
+      noncurrent_days = 30
+      storage_class   = "STANDARD_IA"
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+  }
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+    filter {}
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.files]
+}
+
+resource "aws_s3_bucket_policy" "files" {
+  bucket = aws_s3_bucket.files.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      local.tls_only_statement["files"],
+    ]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.files]
+}
+
+# ===========================================================================
+# Web bucket: Next.js static export, served only through CloudFront (OAC).
+# SSE-S3 (see README: avoids a KMS key policy that must embed the
+# apply-time distribution ARN, and KMS calls on every cache miss).
+# ===========================================================================
+resource "aws_s3_bucket" "web" {
+  bucket        = local.web_bucket_name
+  force_destroy = false
+  tags          = merge(local.tags, { Name = local.web_bucket_name, DataClass = "public-static" })
+}
+
+resource "aws_s3_bucket_ownership_controls" "web" {
+  bucket = aws_s3_bucket.web.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "web" {
+  bucket                  = aws_s3_bucket.web.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "web" {
+  bucket = aws_s3_bucket.web.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "web" {
+  bucket = aws_s3_bucket.web.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_logging" "web" {
+  bucket        = aws_s3_bucket.web.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "s3/${local.web_bucket_name}/"
+
+  target_object_key_format {
+    partitioned_prefix {
+      partition_date_source = "EventTime"
+    }
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "web" {
+  bucket = aws_s3_bucket.web.id
+
+  rule {
+    id     = "expire-old-builds"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days           = 30
+      newer_noncurrent_versions = 3
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.web]
+}
+
+# ---------------------------------------------------------------------------
+# ISOLATED, APPLY-TIME: the web bucket policy embeds the CloudFront
+# distribution ARN (known only after the edge module creates it). Everything
+# else in this module is known at plan time.
+# ---------------------------------------------------------------------------
+resource "aws_s3_bucket_policy" "web" {
+  bucket = aws_s3_bucket.web.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [local.tls_only_statement["web"]],
+      var.cloudfront_distribution_arn == null ? [] : [
+        {
+          Sid       = "CloudFrontOacReadOnly"
+          Effect    = "Allow"
+          Principal = { Service = "cloudfront.amazonaws.com" }
+          Action    = "s3:GetObject"
+          Resource  = "${local.web_bucket_arn}/*"
+          Condition = {
+            StringEquals = { "AWS:SourceArn" = var.cloudfront_distribution_arn }
+          }
+        },
+      ],
+    )
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.web]
+}

@@ -1,0 +1,147 @@
+variable "files_kms_user_role_arns" {
+  description = "IAM role ARNs allowed to use the files-bucket KMS key through S3 (compute module output files_kms_user_role_arns: API and AI Lambda roles). Roles must exist before the key policy is written; pass the compute output, which carries that dependency."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.files_kms_user_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "files_kms_user_role_arns must contain IAM role ARNs (arn:aws:iam::<account>:role/<name>); pass module.compute.files_kms_user_role_arns."
+  }
+}
+
+variable "cloudfront_distribution_arn" {
+  description = "ARN of the CloudFront distribution allowed to read the web bucket through OAC (edge module output distribution_arn). Null until edge exists: the web bucket then only carries the TLS-only statement."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudfront_distribution_arn == null || can(regex("^arn:aws[a-z-]*:cloudfront::[0-9]{12}:distribution/[A-Z0-9]+$", var.cloudfront_distribution_arn))
+    error_message = "cloudfront_distribution_arn must be null or a distribution ARN (arn:aws:cloudfront::<account>:distribution/<ID>); pass module.edge.distribution_arn."
+  }
+}
+
+variable "cloudfront_log_prefix" {
+  description = "Key prefix in the log bucket under which CloudFront v2 access logs are delivered (must match the edge module's log prefix)."
+  type        = string
+  default     = "cloudfront"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]*$", var.cloudfront_log_prefix))
+    error_message = "cloudfront_log_prefix must be lowercase letters, digits and hyphens without slashes, e.g. \"cloudfront\"."
+  }
+}
+
+variable "ai_logs_transition_to_ia_days" {
+  description = "Days after which objects under ai-logs/ move to STANDARD_IA (minimum 30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.ai_logs_transition_to_ia_days >= 30
+    error_message = "ai_logs_transition_to_ia_days must be at least 30 (S3 minimum before STANDARD_IA)."
+  }
+}
+
+variable "ai_logs_expiration_days" {
+  description = "Days after which objects under ai-logs/ expire (must exceed the IA transition)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.ai_logs_expiration_days > var.ai_logs_transition_to_ia_days
+    error_message = "ai_logs_expiration_days must be greater than ai_logs_transition_to_ia_days; raise it (e.g. 365)."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days a noncurrent (overwritten/deleted) attachment version is kept before permanent deletion (> 30, as it first moves to STANDARD_IA at 30)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days > 30
+    error_message = "noncurrent_version_expiration_days must be greater than 30 (versions transition to STANDARD_IA at 30 days)."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Days S3/CloudFront access logs are kept in the log bucket."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.access_log_retention_days >= 1
+    error_message = "access_log_retention_days must be a positive number of days (e.g. 365)."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the files KMS key is deleted once scheduled (7-30 days)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
+}
+# ---------------------------------------------------------------------------
+# Context shared by every SmartStack module (same names, types and rules).
+# ---------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
+  type        = string
+
+  validation {
+    condition     = var.name_prefix == "smartstack-${var.environment}"
+    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
+  }
+}
+
+variable "account_id" {
+  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,39 @@
+# Module test root: plans modules/storage with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+module "storage" {
+  source = "../../../modules/storage"
+
+  environment = var.environment
+  name_prefix = "smartstack-${var.environment}"
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  files_kms_user_role_arns = [
+    "arn:aws:iam::${var.account_id}:role/smartstack-${var.environment}-api-lambda",
+    "arn:aws:iam::${var.account_id}:role/smartstack-${var.environment}-ai-lambda",
+  ]
+  cloudfront_distribution_arn = "arn:aws:cloudfront::${var.account_id}:distribution/E1ABCDEFGHIJKL"
+  ai_logs_expiration_days     = 365
+}
+
+output "files_bucket_name" {
+  value = module.storage.files_bucket_name
+}

@@ -1,0 +1,1 @@
+"""SmartStack AI service: Bedrock Converse on behalf of the API function."""

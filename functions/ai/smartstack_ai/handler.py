@@ -1,0 +1,32 @@
+"""Lambda entry point of the AI function (invoked synchronously by the API function)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from smartstack_ai.runtime import get_runtime
+from smartstack_ai.service import process_ai_request
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    response = process_ai_request(event, get_runtime())
+    if response["ok"]:
+        metrics.add_metric(
+            name="AiTokens",
+            unit=MetricUnit.Count,
+            value=response["usage"]["input_tokens"] + response["usage"]["output_tokens"],
+        )
+    else:
+        metrics.add_metric(name=f"AiError_{response['error']['kind']}", unit=MetricUnit.Count, value=1)
+    return response

@@ -1,0 +1,61 @@
+"""Everything the AI handler needs, built once per container (cold start) and reused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from smartstack_shared.clients import client
+from smartstack_shared.db import Database, password_provider_for
+from smartstack_shared.settings import (
+    DatabaseSettings,
+    load_parameters,
+    require_env,
+    require_int_parameter,
+    require_parameter,
+)
+
+from smartstack_ai.bedrock import RetryPolicy, bedrock_client
+
+PARAMETER_SECTION = "ai"
+
+
+@dataclass
+class AiRuntime:
+    db: Database
+    s3: Any
+    bedrock: Any
+    files_bucket: str
+    model_id: str
+    max_output_tokens: int
+    retry_policy: RetryPolicy
+
+
+def build_runtime() -> AiRuntime:
+    values = load_parameters(PARAMETER_SECTION)
+    settings = DatabaseSettings.from_env()
+    return AiRuntime(
+        db=Database(settings, password_provider_for(settings, lambda: client("rds"))),
+        s3=client("s3"),
+        bedrock=bedrock_client(),
+        files_bucket=require_env("FILES_BUCKET"),
+        model_id=require_parameter(values, PARAMETER_SECTION, "model-id"),
+        max_output_tokens=require_int_parameter(values, PARAMETER_SECTION, "max-output-tokens", 1, 8192),
+        retry_policy=RetryPolicy(),
+    )
+
+
+_runtime: AiRuntime | None = None
+
+
+def get_runtime() -> AiRuntime:
+    global _runtime
+    if _runtime is None:
+        _runtime = build_runtime()
+    return _runtime
+
+
+def set_runtime(runtime: AiRuntime | None) -> None:
+    """Replace (or with None, forget) the cached runtime: used by tests and the benchmark."""
+    global _runtime
+    _runtime = runtime

@@ -1,0 +1,1 @@
+"""SmartStack API function: REST routes (API Gateway) and the task-queue consumer (SQS)."""

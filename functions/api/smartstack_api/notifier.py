@@ -1,0 +1,25 @@
+"""Completion emails through SES (v2 API, optional configuration set for bounce/complaint events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def send_job_email(
+    ses: Any, sender: str, configuration_set: str, recipient: str, task_title: str, outcome: str, detail: str
+) -> str:
+    request: dict[str, Any] = {
+        "FromEmailAddress": sender,
+        "Destination": {"ToAddresses": [recipient]},
+        "Content": {
+            "Simple": {
+                "Subject": {"Data": f"SmartStack: processing {outcome} for '{task_title[:80]}'"},
+                "Body": {
+                    "Text": {"Data": f"Your task '{task_title}' finished processing ({outcome}).\n\n{detail}"}
+                },
+            }
+        },
+    }
+    if configuration_set:
+        request["ConfigurationSetName"] = configuration_set
+    return ses.send_email(**request)["MessageId"]

@@ -1,0 +1,71 @@
+"""Everything the API handler needs, built once per container (cold start) and reused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from smartstack_shared.clients import client
+from smartstack_shared.db import Database, password_provider_for
+from smartstack_shared.settings import (
+    DatabaseSettings,
+    load_parameters,
+    optional_env,
+    require_env,
+    require_int_parameter,
+)
+
+from smartstack_api.ai_invoker import AiInvoker, LambdaAiInvoker
+
+PARAMETER_SECTION = "api"
+
+
+@dataclass
+class ApiRuntime:
+    db: Database
+    s3: Any
+    sqs: Any
+    ses: Any
+    ai: AiInvoker
+    files_bucket: str
+    task_queue_url: str
+    ses_sender: str
+    ses_configuration_set: str
+    presigned_url_ttl_seconds: int
+    max_page_size: int
+
+
+def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
+    values = load_parameters(PARAMETER_SECTION)
+    settings = DatabaseSettings.from_env()
+    return ApiRuntime(
+        db=Database(settings, password_provider_for(settings, lambda: client("rds"))),
+        s3=client("s3"),
+        sqs=client("sqs"),
+        ses=client("sesv2"),
+        ai=ai or LambdaAiInvoker(client("lambda"), require_env("AI_FUNCTION_NAME")),
+        files_bucket=require_env("FILES_BUCKET"),
+        task_queue_url=require_env("TASK_QUEUE_URL"),
+        ses_sender=require_env("SES_SENDER"),
+        ses_configuration_set=optional_env("SES_CONFIGURATION_SET"),
+        presigned_url_ttl_seconds=require_int_parameter(
+            values, PARAMETER_SECTION, "presigned-url-ttl-seconds", 60, 43_200
+        ),
+        max_page_size=require_int_parameter(values, PARAMETER_SECTION, "max-page-size", 1, 1000),
+    )
+
+
+_runtime: ApiRuntime | None = None
+
+
+def get_runtime() -> ApiRuntime:
+    global _runtime
+    if _runtime is None:
+        _runtime = build_runtime()
+    return _runtime
+
+
+def set_runtime(runtime: ApiRuntime | None) -> None:
+    """Replace (or with None, forget) the cached runtime: used by tests and the benchmark."""
+    global _runtime
+    _runtime = runtime

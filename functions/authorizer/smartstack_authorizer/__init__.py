@@ -1,0 +1,1 @@
+"""SmartStack API Gateway TOKEN authorizer: verifies HS256 bearer tokens with the signing key."""

@@ -1,0 +1,1 @@
+"""Code shared by the SmartStack Lambda functions: configuration, PostgreSQL, AWS clients, contracts."""

@@ -1,0 +1,104 @@
+"""Configuration read at cold start.
+
+Environment variables carry only non-secret names (bucket, queue, host, secret *names*).
+Tunables come from Parameter Store and secrets from Secrets Manager, both through
+Powertools' cached providers so a warm container does not call the APIs per request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from aws_lambda_powertools.utilities import parameters
+
+# Parameters and secrets are re-fetched at most this often by a warm container.
+CONFIG_MAX_AGE_SECONDS = 300
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or malformed; the function cannot serve requests."""
+
+
+def require_env(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is required")
+    return value
+
+
+def optional_env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def parameter_path() -> str:
+    return require_env("PARAMETER_PATH").rstrip("/")
+
+
+def load_parameters(section: str) -> dict[str, str]:
+    """All parameters under ``$PARAMETER_PATH/<section>/``, keyed by their name below it."""
+    path = f"{parameter_path()}/{section}"
+    values = parameters.get_parameters(path, max_age=CONFIG_MAX_AGE_SECONDS, decrypt=True)
+    return {name.strip("/"): value for name, value in values.items()}
+
+
+def require_parameter(values: dict[str, str], section: str, name: str) -> str:
+    value = values.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"SSM parameter {parameter_path()}/{section}/{name} is required")
+    return value
+
+
+def require_int_parameter(values: dict[str, str], section: str, name: str, low: int, high: int) -> int:
+    raw = require_parameter(values, section, name)
+    try:
+        number = int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"SSM parameter {section}/{name} must be an integer, got {raw!r}") from exc
+    if not low <= number <= high:
+        raise ConfigurationError(f"SSM parameter {section}/{name} must be in [{low}, {high}], got {number}")
+    return number
+
+
+def get_secret_string(name: str) -> str:
+    return parameters.get_secret(name, max_age=CONFIG_MAX_AGE_SECONDS)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    host: str
+    port: int
+    name: str
+    user: str
+    region: str
+    # "iam": RDS IAM auth token as password (default); "secret": password from DB_SECRET_ARN.
+    auth_mode: str = "iam"
+    secret_id: str = ""
+    # "verify-full" checks the server certificate against ca_bundle; "require" only encrypts.
+    ssl_mode: str = "verify-full"
+    ca_bundle: str = ""
+    connect_timeout_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls) -> DatabaseSettings:
+        auth_mode = optional_env("DB_AUTH_MODE", "iam")
+        if auth_mode not in ("iam", "secret"):
+            raise ConfigurationError(f"DB_AUTH_MODE must be 'iam' or 'secret', got {auth_mode!r}")
+        ssl_mode = optional_env("DB_SSL_MODE", "verify-full")
+        if ssl_mode not in ("verify-full", "require"):
+            raise ConfigurationError(f"DB_SSL_MODE must be 'verify-full' or 'require', got {ssl_mode!r}")
+        port_text = optional_env("DB_PORT", "5432")
+        if not port_text.isdigit():
+            raise ConfigurationError(f"DB_PORT must be a number, got {port_text!r}")
+        return cls(
+            host=require_env("DB_HOST"),
+            port=int(port_text),
+            name=require_env("DB_NAME"),
+            user=require_env("DB_USER"),
+            region=optional_env("AWS_REGION") or optional_env("AWS_DEFAULT_REGION", "us-east-1"),
+            auth_mode=auth_mode,
+            secret_id=require_env("DB_SECRET_ARN") if auth_mode == "secret" else "",
+            ssl_mode=ssl_mode,
+            ca_bundle=optional_env("DB_CA_BUNDLE"),
+            connect_timeout_seconds=float(optional_env("DB_CONNECT_TIMEOUT_SECONDS", "5")),
+        )

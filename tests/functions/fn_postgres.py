@@ -1,0 +1,140 @@
+"""A throwaway PostgreSQL server (Debian's binaries) with TLS and password auth, for the test suite."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPERUSER = "smartstack_admin"
+APP_USER = "smartstack_app"
+DATABASE = "smartstack"
+
+
+def find_pg_bin() -> Path:
+    """initdb/pg_ctl on PATH, else the newest /usr/lib/postgresql/<version>/bin."""
+    on_path = shutil.which("pg_ctl")
+    if on_path and shutil.which("initdb"):
+        return Path(on_path).parent
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[-3].split(".")[0])
+    )
+    if not candidates:
+        raise RuntimeError(
+            "PostgreSQL server binaries not found on PATH or in /usr/lib/postgresql/*/bin; "
+            "install them with `apt-get install -y postgresql`"
+        )
+    return Path(candidates[-1]).parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _server_account() -> pwd.struct_passwd | None:
+    """postgres refuses to run as root: use an unprivileged account when we are root."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    raise RuntimeError("running as root but neither a 'postgres' nor a 'nobody' account exists")
+
+
+@dataclass
+class PostgresServer:
+    root: Path
+    port: int
+    superuser_password: str
+    app_password: str
+    ca_file: Path
+    bin_dir: Path
+    account: pwd.struct_passwd | None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        command = list(args)
+        if self.account is not None:
+            command = ["runuser", "-u", self.account.pw_name, "--", *command]
+        return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+
+    @classmethod
+    def start(cls) -> PostgresServer:
+        account = _server_account()
+        root = Path(tempfile.mkdtemp(prefix="smartstack-pg-"))
+        root.chmod(0o755)  # the server account must reach its data dir inside our temp dir
+        server = cls(
+            root=root,
+            port=free_port(),
+            superuser_password=os.urandom(12).hex(),
+            app_password=os.urandom(12).hex(),
+            ca_file=root / "server.crt",
+            bin_dir=find_pg_bin(),
+            account=account,
+        )
+        server._init_cluster()
+        server._run(
+            str(server.bin_dir / "pg_ctl"), "-D", str(server.data_dir),
+            "-l", str(root / "run" / "server.log"), "-w", "-t", "60", "start",
+        )  # fmt: skip
+        return server
+
+    def _init_cluster(self) -> None:
+        root = self.root
+        pwfile = root / "pwfile"
+        pwfile.write_text(self.superuser_password + "\n")
+        # Self-signed certificate for 127.0.0.1, so tests exercise the verify-full TLS path.
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(root / "server.key"), "-out", str(self.ca_file)],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        (root / "server.key").chmod(0o600)
+        (root / "run").mkdir()  # sockets and the server log, owned by the server account
+        if self.account is not None:
+            for path in (pwfile, root / "server.key", root / "run"):
+                os.chown(path, self.account.pw_uid, self.account.pw_gid)
+            root_data = self.data_dir
+            root_data.mkdir()
+            os.chown(root_data, self.account.pw_uid, self.account.pw_gid)
+        self._run(
+            str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "--pwfile", str(pwfile),
+            "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        with (self.data_dir / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
+                f"unix_socket_directories = '{root / 'run'}'\n"
+                f"ssl = on\nssl_cert_file = '{self.ca_file}'\nssl_key_file = '{root / 'server.key'}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            )
+        # TLS only: plain TCP connections are rejected, like RDS with rds.force_ssl=1.
+        (self.data_dir / "pg_hba.conf").write_text(
+            "local all all scram-sha-256\n"
+            "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+            "hostnossl all all 127.0.0.1/32 reject\n"
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_tail(self) -> str:
+        log = self.root / "run" / "server.log"
+        return log.read_text(errors="replace")[-4000:] if log.exists() else ""

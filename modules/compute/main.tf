@@ -1,0 +1,427 @@
+locals {
+  arn_prefix = "arn:${var.partition}"
+
+  parameter_path      = "/smartstack/${var.environment}/"
+  parameter_path_arns = ["${local.arn_prefix}:ssm:${var.region}:${var.account_id}:parameter/smartstack/${var.environment}/*"]
+
+  # One definition per function; names drive every ARN, so all role policies
+  # are known at plan time.
+  functions = {
+    api = {
+      function_name = "${var.name_prefix}-api"
+      role_name     = "${var.name_prefix}-api-lambda"
+      description   = "SmartStack API application"
+      package_path  = var.api_package_path
+      handler       = var.api_handler
+      memory_mb     = var.api_memory_mb
+      timeout_s     = var.api_timeout_seconds
+      reserved      = var.reserved_concurrency["api"]
+      secret_names  = var.api_secret_names
+      db_user       = var.api_db_user
+      async_dlq     = true
+    }
+    ai = {
+      function_name = "${var.name_prefix}-ai"
+      role_name     = "${var.name_prefix}-ai-lambda"
+      description   = "SmartStack AI service (Bedrock)"
+      package_path  = var.ai_package_path
+      handler       = var.ai_handler
+      memory_mb     = var.ai_memory_mb
+      timeout_s     = var.ai_timeout_seconds
+      reserved      = var.reserved_concurrency["ai"]
+      secret_names  = var.ai_secret_names
+      db_user       = var.ai_db_user
+      async_dlq     = true
+    }
+    authorizer = {
+      function_name = "${var.name_prefix}-authorizer"
+      role_name     = "${var.name_prefix}-authorizer-lambda"
+      description   = "SmartStack API Gateway request authorizer"
+      package_path  = var.authorizer_package_path
+      handler       = var.authorizer_handler
+      memory_mb     = var.authorizer_memory_mb
+      timeout_s     = var.authorizer_timeout_seconds
+      reserved      = var.reserved_concurrency["authorizer"]
+      secret_names  = var.authorizer_secret_names
+      db_user       = null
+      async_dlq     = false
+    }
+  }
+
+  function_arns = { for k, f in local.functions : k => "${local.arn_prefix}:lambda:${var.region}:${var.account_id}:function:${f.function_name}" }
+  role_arns     = { for k, f in local.functions : k => "${local.arn_prefix}:iam::${var.account_id}:role/${f.role_name}" }
+  log_group_arn = { for k, f in local.functions : k => "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${f.function_name}" }
+
+  # Secrets are named smartstack-<env>/<name>; Secrets Manager appends "-XXXXXX".
+  secret_arns = {
+    for k, f in local.functions : k => [
+      for s in f.secret_names : "${local.arn_prefix}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/${s}-??????"
+    ]
+  }
+
+  bedrock_model_arns = [for m in var.bedrock_model_ids : "${local.arn_prefix}:bedrock:${var.region}::foundation-model/${m}"]
+
+  async_dlq_name = "${var.name_prefix}-lambda-async-dlq"
+  async_dlq_arn  = "${local.arn_prefix}:sqs:${var.region}:${var.account_id}:${local.async_dlq_name}"
+
+  tags = merge(var.tags, { Tier = "compute" })
+}
+
+# ===========================================================================
+# Network: one security group for all SmartStack Lambdas
+# ===========================================================================
+resource "aws_security_group" "lambda" {
+  name        = "${var.name_prefix}-lambda"
+  description = "SmartStack Lambdas: egress HTTPS (AWS APIs/endpoints) and PostgreSQL to the data subnets only"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name_prefix}-lambda" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  for_each = toset(var.https_egress_cidr_blocks)
+
+  security_group_id = aws_security_group.lambda.id
+  description       = "HTTPS to AWS APIs (VPC endpoints or NAT)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.value
+  tags              = local.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "postgres" {
+  for_each = toset(var.data_subnet_cidr_blocks)
+
+  security_group_id = aws_security_group.lambda.id
+  description       = "PostgreSQL to the data subnets"
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = each.value
+  tags              = local.tags
+}
+
+# ===========================================================================
+# Async failure queue (on-failure destination for asynchronous invokes)
+# ===========================================================================
+resource "aws_sqs_queue" "async_dlq" {
+  name                      = local.async_dlq_name
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = local.tags
+}
+
+resource "aws_sqs_queue_policy" "async_dlq" {
+  queue_url = aws_sqs_queue.async_dlq.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "sqs:*"
+        Resource  = local.async_dlq_arn
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+}
+
+# ===========================================================================
+# Log groups (created before the functions: retention + KMS from line one)
+# ===========================================================================
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${each.value.function_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+  tags              = local.tags
+}
+
+# ===========================================================================
+# IAM: one role per function, inline least-privilege policies
+# ===========================================================================
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name                 = each.value.role_name
+  description          = "Execution role of ${each.value.function_name}"
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "LambdaServiceAssumesRole"
+        Effect    = "Allow"
+        Principal = { Service = "lambda.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+  tags = local.tags
+}
+
+locals {
+  # Statements every function needs. Resource "*" only where AWS requires it.
+  base_statements = {
+    for k, f in local.functions : k => concat(
+      [
+        {
+          Sid      = "WriteOwnLogGroup"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = "${local.log_group_arn[k]}:*"
+        },
+        {
+          # X-Ray trace APIs have no resource-level permissions.
+          Sid      = "XRayTracing"
+          Effect   = "Allow"
+          Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+          Resource = "*"
+        },
+        {
+          # VPC-attached Lambda ENI management; these EC2 actions do not
+          # support resource-level scoping for Lambda's use (same actions as
+          # AWSLambdaVPCAccessExecutionRole, written inline).
+          Sid    = "VpcNetworkInterfaces"
+          Effect = "Allow"
+          Action = [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ]
+          Resource = "*"
+        },
+        {
+          Sid      = "ReadEnvironmentParameters"
+          Effect   = "Allow"
+          Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+          Resource = local.parameter_path_arns
+        },
+      ],
+      length(f.secret_names) == 0 ? [] : [
+        {
+          Sid      = "ReadNamedSecrets"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+          Resource = local.secret_arns[k]
+        },
+      ],
+      f.async_dlq ? [
+        {
+          Sid      = "AsyncOnFailureDestination"
+          Effect   = "Allow"
+          Action   = "sqs:SendMessage"
+          Resource = local.async_dlq_arn
+        },
+      ] : [],
+    )
+  }
+
+  specific_statements = {
+    api = [
+      {
+        Sid      = "AttachmentsObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = "${var.files_bucket_arn}/attachments/*"
+      },
+      {
+        Sid       = "ListAttachmentsPrefix"
+        Effect    = "Allow"
+        Action    = "s3:ListBucket"
+        Resource  = var.files_bucket_arn
+        Condition = { StringLike = { "s3:prefix" = ["attachments/*"] } }
+      },
+      {
+        Sid      = "ProduceTasks"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage", "sqs:GetQueueAttributes"]
+        Resource = var.task_queue_arn
+      },
+      {
+        # Needed by the SQS event source mapping that invokes this function.
+        Sid      = "ConsumeTasks"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+        Resource = var.task_queue_arn
+      },
+      {
+        Sid       = "SendEmailFromIdentity"
+        Effect    = "Allow"
+        Action    = ["ses:SendEmail", "ses:SendRawEmail"]
+        Resource  = [var.ses_identity_arn, var.ses_configuration_set_arn]
+        Condition = { StringEquals = { "ses:FromAddress" = var.ses_sender_address } }
+      },
+      {
+        Sid      = "InvokeAiFunctionOnly"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = [local.function_arns["ai"], "${local.function_arns["ai"]}:*"]
+      },
+    ]
+    ai = [
+      {
+        Sid      = "WriteAiLogs"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject", "s3:GetObject"]
+        Resource = "${var.files_bucket_arn}/ai-logs/*"
+      },
+      {
+        Sid      = "InvokeApprovedFoundationModels"
+        Effect   = "Allow"
+        Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+        Resource = local.bedrock_model_arns
+      },
+    ]
+    authorizer = []
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.functions
+
+  name = "least-privilege"
+  role = aws_iam_role.this[each.key].id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat(local.base_statements[each.key], local.specific_statements[each.key])
+  })
+}
+
+# ---------------------------------------------------------------------------
+# ISOLATED, APPLY-TIME: rds-db:connect needs the instance's DbiResourceId,
+# known only after the data module applies. Kept out of the main policy so
+# that every other statement stays known at plan.
+# ---------------------------------------------------------------------------
+resource "aws_iam_role_policy" "rds_connect" {
+  for_each = { for k, f in local.functions : k => f if f.db_user != null }
+
+  name = "rds-iam-connect"
+  role = aws_iam_role.this[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ConnectAsOwnDbUser"
+        Effect   = "Allow"
+        Action   = "rds-db:connect"
+        Resource = "${local.arn_prefix}:rds-db:${var.region}:${var.account_id}:dbuser:${var.db_resource_id}/${each.value.db_user}"
+      },
+    ]
+  })
+}
+
+# ===========================================================================
+# Functions
+# ===========================================================================
+locals {
+  common_env = {
+    SMARTSTACK_ENV          = var.environment
+    PARAMETER_PATH          = local.parameter_path
+    SECRETS_PREFIX          = "${var.name_prefix}/"
+    POWERTOOLS_LOG_LEVEL    = var.application_log_level
+    POWERTOOLS_SERVICE_NAME = "smartstack"
+  }
+
+  db_env = {
+    DB_HOST     = var.db_address
+    DB_PORT     = tostring(var.db_port)
+    DB_NAME     = var.db_name
+    DB_IAM_AUTH = "true"
+  }
+
+  function_env = {
+    api = merge(local.common_env, local.db_env, {
+      DB_USER               = var.api_db_user
+      SECRET_NAMES          = join(",", [for s in var.api_secret_names : "${var.name_prefix}/${s}"])
+      FILES_BUCKET          = var.files_bucket_name
+      ATTACHMENTS_PREFIX    = "attachments/"
+      TASK_QUEUE_URL        = var.task_queue_url
+      AI_FUNCTION_NAME      = local.functions["ai"].function_name
+      SES_SENDER            = var.ses_sender_address
+      SES_CONFIGURATION_SET = var.ses_configuration_set_name
+    })
+    ai = merge(local.common_env, local.db_env, {
+      DB_USER              = var.ai_db_user
+      SECRET_NAMES         = join(",", [for s in var.ai_secret_names : "${var.name_prefix}/${s}"])
+      FILES_BUCKET         = var.files_bucket_name
+      AI_LOGS_PREFIX       = "ai-logs/"
+      BEDROCK_MODEL_IDS    = join(",", var.bedrock_model_ids)
+      BEDROCK_MODEL_PARAM  = "${local.parameter_path}bedrock/model-id"
+      SMARTSTACK_COMPONENT = "ai"
+    })
+    authorizer = merge(local.common_env, {
+      SECRET_NAMES = join(",", [for s in var.authorizer_secret_names : "${var.name_prefix}/${s}"])
+    })
+  }
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  function_name = each.value.function_name
+  description   = each.value.description
+  role          = aws_iam_role.this[each.key].arn
+
+  filename         = each.value.package_path
+  source_code_hash = filebase64sha256(each.value.package_path)
+  package_type     = "Zip"
+  handler          = each.value.handler
+  runtime          = var.runtime
+  architectures    = [var.architecture]
+
+  memory_size                    = each.value.memory_mb
+  timeout                        = each.value.timeout_s
+  reserved_concurrent_executions = each.value.reserved
+
+  vpc_config {
+    subnet_ids         = var.app_subnet_ids
+    security_group_ids = [aws_security_group.lambda.id]
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this[each.key].name
+    application_log_level = var.application_log_level
+    system_log_level      = var.system_log_level
+  }
+
+  environment {
+    variables = local.function_env[each.key]
+  }
+
+  tags = merge(local.tags, { Name = each.value.function_name })
+
+  depends_on = [
+    aws_iam_role_policy.this,
+    aws_cloudwatch_log_group.this,
+  ]
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  for_each = { for k, f in local.functions : k => f if f.async_dlq }
+
+  function_name                = aws_lambda_function.this[each.key].function_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = 3600
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.async_dlq.arn
+    }
+  }
+}

@@ -1,0 +1,86 @@
+output "lambda_security_group_id" {
+  description = "Security group of the Lambdas; the data module admits 5432 from it."
+  value       = aws_security_group.lambda.id
+}
+
+output "function_names" {
+  description = "Function names by key (api, ai, authorizer)."
+  value       = { for k, f in aws_lambda_function.this : k => f.function_name }
+}
+
+output "function_arns" {
+  description = "Unqualified function ARNs by key."
+  value       = { for k, f in aws_lambda_function.this : k => f.arn }
+}
+
+output "api_function_name" {
+  description = "Name of the API function."
+  value       = aws_lambda_function.this["api"].function_name
+}
+
+output "api_function_arn" {
+  description = "ARN of the API function (SQS event source mapping target)."
+  value       = aws_lambda_function.this["api"].arn
+}
+
+output "api_function_invoke_arn" {
+  description = "Invoke ARN of the API function (API Gateway integration URI)."
+  value       = aws_lambda_function.this["api"].invoke_arn
+}
+
+output "ai_function_name" {
+  description = "Name of the AI function."
+  value       = aws_lambda_function.this["ai"].function_name
+}
+
+output "authorizer_function_name" {
+  description = "Name of the authorizer function."
+  value       = aws_lambda_function.this["authorizer"].function_name
+}
+
+output "authorizer_function_invoke_arn" {
+  description = "Invoke ARN of the authorizer function (API Gateway authorizer URI)."
+  value       = aws_lambda_function.this["authorizer"].invoke_arn
+}
+
+# Role ARNs are built from names (known at plan) but carry a dependency on
+# the roles, so resource policies that name them (KMS keys, SQS) are written
+# only after the roles exist (AWS rejects policies naming missing principals).
+output "role_arns" {
+  description = "Execution role ARNs by key (api, ai, authorizer); plan-time known, ordered after role creation."
+  value       = local.role_arns
+  depends_on  = [aws_iam_role.this]
+}
+
+output "api_role_arn" {
+  description = "Execution role ARN of the API function (SQS producer/consumer)."
+  value       = local.role_arns["api"]
+  depends_on  = [aws_iam_role.this]
+}
+
+output "files_kms_user_role_arns" {
+  description = "Roles that use the files-bucket KMS key through S3 (API and AI)."
+  value       = [local.role_arns["api"], local.role_arns["ai"]]
+  depends_on  = [aws_iam_role.this]
+}
+
+output "secret_reader_role_arns" {
+  description = "Roles that read Secrets Manager secrets (those with at least one secret name)."
+  value       = [for k, f in local.functions : local.role_arns[k] if length(f.secret_names) > 0]
+  depends_on  = [aws_iam_role.this]
+}
+
+output "async_dlq_name" {
+  description = "Name of the on-failure queue for asynchronous invocations (alarmed by observability)."
+  value       = aws_sqs_queue.async_dlq.name
+}
+
+output "async_dlq_arn" {
+  description = "ARN of the asynchronous on-failure queue."
+  value       = aws_sqs_queue.async_dlq.arn
+}
+
+output "log_group_names" {
+  description = "Lambda log group names by key."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}

@@ -1,0 +1,460 @@
+# ---------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------
+variable "vpc_id" {
+  description = "VPC id (network module output vpc_id)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
+    error_message = "vpc_id must look like \"vpc-0123456789abcdef0\"; pass module.network.vpc_id."
+  }
+}
+
+variable "app_subnet_ids" {
+  description = "Private application subnet ids, at least two AZs (network module output app_subnet_ids)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.app_subnet_ids) >= 2 && alltrue([for s in var.app_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "app_subnet_ids needs at least two \"subnet-...\" ids in different AZs; pass module.network.app_subnet_ids."
+  }
+}
+
+variable "data_subnet_cidr_blocks" {
+  description = "CIDR blocks of the data subnets; the Lambda SG allows egress 5432 to these only (network module output data_subnet_cidr_blocks)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.data_subnet_cidr_blocks) >= 1 && alltrue([for c in var.data_subnet_cidr_blocks : can(cidrhost(c, 0))])
+    error_message = "data_subnet_cidr_blocks must be a non-empty list of IPv4 CIDRs such as \"10.0.3.0/24\"; pass module.network.data_subnet_cidr_blocks."
+  }
+}
+
+variable "https_egress_cidr_blocks" {
+  description = "Destinations for HTTPS egress (AWS APIs through VPC endpoints or the NAT). Default anywhere; narrow to the VPC CIDR when every service used has an interface endpoint."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.https_egress_cidr_blocks) >= 1 && alltrue([for c in var.https_egress_cidr_blocks : can(cidrhost(c, 0))])
+    error_message = "https_egress_cidr_blocks must be a non-empty list of IPv4 CIDRs (e.g. [\"0.0.0.0/0\"] or [module.network.vpc_cidr_block])."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Runtime and packages
+# ---------------------------------------------------------------------------
+variable "runtime" {
+  description = "Python runtime for all functions (python3.12 or newer)."
+  type        = string
+  default     = "python3.12"
+
+  validation {
+    condition     = contains(["python3.12", "python3.13", "python3.14"], var.runtime)
+    error_message = "runtime must be \"python3.12\", \"python3.13\" or \"python3.14\"; older Python runtimes are deprecated or near end of support."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set: arm64 (Graviton, cheaper) or x86_64. Packages with native wheels must be built for it."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be \"arm64\" or \"x86_64\" and must match the platform the packages were built for."
+  }
+}
+
+variable "api_package_path" {
+  description = "Path to the deterministic zip of the API function (built from functions/)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.api_package_path, ".zip")
+    error_message = "api_package_path must point to the built .zip (e.g. \"../../build/api.zip\"); run the functions build first."
+  }
+}
+
+variable "ai_package_path" {
+  description = "Path to the deterministic zip of the AI service function."
+  type        = string
+
+  validation {
+    condition     = endswith(var.ai_package_path, ".zip")
+    error_message = "ai_package_path must point to the built .zip (e.g. \"../../build/ai.zip\"); run the functions build first."
+  }
+}
+
+variable "authorizer_package_path" {
+  description = "Path to the deterministic zip of the API Gateway authorizer function."
+  type        = string
+
+  validation {
+    condition     = endswith(var.authorizer_package_path, ".zip")
+    error_message = "authorizer_package_path must point to the built .zip (e.g. \"../../build/authorizer.zip\"); run the functions build first."
+  }
+}
+
+variable "api_handler" {
+  description = "Handler of the API function (module.function)."
+  type        = string
+  default     = "smartstack_api.handler.handler"
+}
+
+variable "ai_handler" {
+  description = "Handler of the AI function (module.function)."
+  type        = string
+  default     = "smartstack_ai.handler.handler"
+}
+
+variable "authorizer_handler" {
+  description = "Handler of the authorizer function (module.function)."
+  type        = string
+  default     = "smartstack_authorizer.handler.handler"
+}
+
+# ---------------------------------------------------------------------------
+# Sizing
+# ---------------------------------------------------------------------------
+variable "api_memory_mb" {
+  description = "Memory of the API function in MB."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.api_memory_mb >= 128 && var.api_memory_mb <= 10240
+    error_message = "api_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "ai_memory_mb" {
+  description = "Memory of the AI function in MB."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.ai_memory_mb >= 128 && var.ai_memory_mb <= 10240
+    error_message = "ai_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "authorizer_memory_mb" {
+  description = "Memory of the authorizer function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.authorizer_memory_mb >= 128 && var.authorizer_memory_mb <= 10240
+    error_message = "authorizer_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "api_timeout_seconds" {
+  description = "Timeout of the API function. Synchronous API Gateway requests end at 29 s, so keep it at or below 29. The SQS queue visibility timeout is derived from it."
+  type        = number
+  default     = 29
+
+  validation {
+    condition     = var.api_timeout_seconds >= 3 && var.api_timeout_seconds <= 29
+    error_message = "api_timeout_seconds must be between 3 and 29 (API Gateway's integration limit)."
+  }
+}
+
+variable "ai_timeout_seconds" {
+  description = "Timeout of the AI function (Bedrock calls can be slow)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.ai_timeout_seconds >= 3 && var.ai_timeout_seconds <= 900
+    error_message = "ai_timeout_seconds must be between 3 and 900."
+  }
+}
+
+variable "authorizer_timeout_seconds" {
+  description = "Timeout of the authorizer function."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.authorizer_timeout_seconds >= 1 && var.authorizer_timeout_seconds <= 29
+    error_message = "authorizer_timeout_seconds must be between 1 and 29."
+  }
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions per function (keys api, ai, authorizer). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
+  type        = map(number)
+  default = {
+    api        = 50
+    ai         = 20
+    authorizer = 20
+  }
+
+  validation {
+    condition     = alltrue([for k in ["api", "ai", "authorizer"] : contains(keys(var.reserved_concurrency), k)]) && alltrue([for v in values(var.reserved_concurrency) : v == -1 || v >= 1])
+    error_message = "reserved_concurrency must have the keys api, ai and authorizer, each -1 (unreserved) or >= 1 (0 would throttle the function completely)."
+  }
+}
+
+variable "application_log_level" {
+  description = "Lambda advanced logging application log level (JSON format)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lambda advanced logging system log level."
+  type        = string
+  default     = "WARN"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be one of DEBUG, INFO, WARN."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# What the code uses (all names/ARNs; no secret values)
+# ---------------------------------------------------------------------------
+variable "files_bucket_name" {
+  description = "Files bucket name (storage module output files_bucket_name)."
+  type        = string
+}
+
+variable "files_bucket_arn" {
+  description = "Files bucket ARN (storage module output files_bucket_arn); the API gets attachments/*, the AI function ai-logs/*."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.files_bucket_arn))
+    error_message = "files_bucket_arn must be a bucket ARN (arn:aws:s3:::<bucket>) without a key path; pass module.storage.files_bucket_arn."
+  }
+}
+
+variable "task_queue_arn" {
+  description = "ARN of the SQS task queue (messaging module output queue_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:.+$", var.task_queue_arn))
+    error_message = "task_queue_arn must be an SQS queue ARN; pass module.messaging.queue_arn."
+  }
+}
+
+variable "task_queue_url" {
+  description = "URL of the SQS task queue (messaging module output queue_url)."
+  type        = string
+}
+
+variable "ses_identity_arn" {
+  description = "ARN of the SES domain identity the API may send from (email module output identity_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.ses_identity_arn))
+    error_message = "ses_identity_arn must be an SES identity ARN; pass module.email.identity_arn."
+  }
+}
+
+variable "ses_configuration_set_arn" {
+  description = "ARN of the SES configuration set (email module output configuration_set_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:configuration-set/.+$", var.ses_configuration_set_arn))
+    error_message = "ses_configuration_set_arn must be an SES configuration-set ARN; pass module.email.configuration_set_arn."
+  }
+}
+
+variable "ses_configuration_set_name" {
+  description = "Name of the SES configuration set (email module output configuration_set_name)."
+  type        = string
+}
+
+variable "ses_sender_address" {
+  description = "From address the API sends as (e.g. no-reply@smartstack.example.com); the SES statement is conditioned on it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", var.ses_sender_address))
+    error_message = "ses_sender_address must be an email address in the SES identity's domain, e.g. \"no-reply@smartstack.example.com\"."
+  }
+}
+
+variable "api_secret_names" {
+  description = "Secret names (without the smartstack-<env>/ prefix) the API function may read, e.g. [\"api-signing-key\", \"third-party/stripe\"]."
+  type        = list(string)
+  default     = ["api-signing-key"]
+
+  validation {
+    condition     = alltrue([for s in var.api_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
+    error_message = "api_secret_names entries must be lowercase names without the smartstack-<env>/ prefix, e.g. \"api-signing-key\"."
+  }
+}
+
+variable "ai_secret_names" {
+  description = "Secret names (without prefix) the AI function may read."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.ai_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
+    error_message = "ai_secret_names entries must be lowercase names without the smartstack-<env>/ prefix."
+  }
+}
+
+variable "authorizer_secret_names" {
+  description = "Secret names (without prefix) the authorizer may read (the token signing key)."
+  type        = list(string)
+  default     = ["api-signing-key"]
+
+  validation {
+    condition     = alltrue([for s in var.authorizer_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
+    error_message = "authorizer_secret_names entries must be lowercase names without the smartstack-<env>/ prefix."
+  }
+}
+
+variable "bedrock_model_ids" {
+  description = "Bedrock foundation-model ids the AI function may invoke in this region, e.g. [\"anthropic.claude-3-5-sonnet-20240620-v1:0\"]."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.bedrock_model_ids) >= 1 && alltrue([for m in var.bedrock_model_ids : can(regex("^[a-z0-9-]+\\.[A-Za-z0-9.:_-]+$", m)) && !strcontains(m, "*")])
+    error_message = "bedrock_model_ids must list at least one exact model id such as \"anthropic.claude-3-5-sonnet-20240620-v1:0\" (no wildcards)."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Database (IAM authentication; no password anywhere)
+# ---------------------------------------------------------------------------
+variable "db_address" {
+  description = "PostgreSQL endpoint address (data module output db_address)."
+  type        = string
+}
+
+variable "db_port" {
+  description = "PostgreSQL port."
+  type        = number
+  default     = 5432
+}
+
+variable "db_name" {
+  description = "Application database name (data module output db_name)."
+  type        = string
+}
+
+variable "db_resource_id" {
+  description = "RDS DbiResourceId (data module output db_resource_id), used in the isolated rds-db:connect policy. Apply-time value."
+  type        = string
+}
+
+variable "api_db_user" {
+  description = "PostgreSQL role the API function logs in as with IAM auth (must be GRANTed rds_iam by a migration)."
+  type        = string
+  default     = "smartstack_api"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.api_db_user))
+    error_message = "api_db_user must be a lowercase PostgreSQL role name, e.g. \"smartstack_api\"."
+  }
+}
+
+variable "ai_db_user" {
+  description = "PostgreSQL role the AI function logs in as with IAM auth."
+  type        = string
+  default     = "smartstack_ai"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.ai_db_user))
+    error_message = "ai_db_user must be a lowercase PostgreSQL role name, e.g. \"smartstack_ai\"."
+  }
+}
+
+variable "logs_kms_key_arn" {
+  description = "KMS key ARN for the Lambda log groups (observability module output logs_kms_key_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.logs_kms_key_arn))
+    error_message = "logs_kms_key_arn must be a KMS key ARN; pass module.observability.logs_kms_key_arn."
+  }
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention in days for the log groups this module creates (must be a value CloudWatch accepts)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 (0 = never expire is not allowed here)."
+  }
+}
+# ---------------------------------------------------------------------------
+# Context shared by every SmartStack module (same names, types and rules).
+# ---------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
+  type        = string
+
+  validation {
+    condition     = var.name_prefix == "smartstack-${var.environment}"
+    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
+  }
+}
+
+variable "account_id" {
+  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
+  type        = map(string)
+  default     = {}
+}

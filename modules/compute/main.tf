@@ -334,10 +334,11 @@ locals {
   }
 
   db_env = {
-    DB_HOST     = var.db_address
-    DB_PORT     = tostring(var.db_port)
-    DB_NAME     = var.db_name
-    DB_IAM_AUTH = "true"
+    DB_HOST      = var.db_address
+    DB_PORT      = tostring(var.db_port)
+    DB_NAME      = var.db_name
+    DB_AUTH_MODE = "iam"
+    DB_SSL_MODE  = "verify-full"
   }
 
   function_env = {
@@ -352,16 +353,15 @@ locals {
       SES_CONFIGURATION_SET = var.ses_configuration_set_name
     })
     ai = merge(local.common_env, local.db_env, {
-      DB_USER              = var.ai_db_user
-      SECRET_NAMES         = join(",", [for s in var.ai_secret_names : "${var.name_prefix}/${s}"])
-      FILES_BUCKET         = var.files_bucket_name
-      AI_LOGS_PREFIX       = "ai-logs/"
-      BEDROCK_MODEL_IDS    = join(",", var.bedrock_model_ids)
-      BEDROCK_MODEL_PARAM  = "${local.parameter_path}bedrock/model-id"
-      SMARTSTACK_COMPONENT = "ai"
+      DB_USER           = var.ai_db_user
+      SECRET_NAMES      = join(",", [for s in var.ai_secret_names : "${var.name_prefix}/${s}"])
+      FILES_BUCKET      = var.files_bucket_name
+      AI_LOGS_PREFIX    = "ai-logs/"
+      BEDROCK_MODEL_IDS = join(",", var.bedrock_model_ids)
     })
     authorizer = merge(local.common_env, {
-      SECRET_NAMES = join(",", [for s in var.authorizer_secret_names : "${var.name_prefix}/${s}"])
+      SECRET_NAMES            = join(",", [for s in var.authorizer_secret_names : "${var.name_prefix}/${s}"])
+      SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.signing_key_secret_name}"
     })
   }
 }

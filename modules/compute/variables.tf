@@ -100,19 +100,19 @@ variable "authorizer_package_path" {
 variable "api_handler" {
   description = "Handler of the API function (module.function)."
   type        = string
-  default     = "smartstack_api.handler.handler"
+  default     = "smartstack_api.handler.lambda_handler"
 }
 
 variable "ai_handler" {
   description = "Handler of the AI function (module.function)."
   type        = string
-  default     = "smartstack_ai.handler.handler"
+  default     = "smartstack_ai.handler.lambda_handler"
 }
 
 variable "authorizer_handler" {
   description = "Handler of the authorizer function (module.function)."
   type        = string
-  default     = "smartstack_authorizer.handler.handler"
+  default     = "smartstack_authorizer.handler.lambda_handler"
 }
 
 # ---------------------------------------------------------------------------
@@ -311,14 +311,25 @@ variable "ai_secret_names" {
   }
 }
 
+variable "signing_key_secret_name" {
+  description = "Name (without prefix) of the secret holding the token signing key; passed to the authorizer as SIGNING_KEY_SECRET_NAME and must be in authorizer_secret_names."
+  type        = string
+  default     = "api-signing-key"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.signing_key_secret_name))
+    error_message = "signing_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"api-signing-key\"."
+  }
+}
+
 variable "authorizer_secret_names" {
   description = "Secret names (without prefix) the authorizer may read (the token signing key)."
   type        = list(string)
   default     = ["api-signing-key"]
 
   validation {
-    condition     = alltrue([for s in var.authorizer_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
-    error_message = "authorizer_secret_names entries must be lowercase names without the smartstack-<env>/ prefix."
+    condition     = alltrue([for s in var.authorizer_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))]) && contains(var.authorizer_secret_names, var.signing_key_secret_name)
+    error_message = "authorizer_secret_names entries must be lowercase names without the smartstack-<env>/ prefix and must include signing_key_secret_name (default \"api-signing-key\")."
   }
 }
 

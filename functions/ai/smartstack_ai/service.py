@@ -53,12 +53,12 @@ def write_ai_log(
             "latency_ms": answer.latency_ms,
         },
     }
+    # No ServerSideEncryption argument: the bucket's default (SSE-KMS in the storage module) applies.
     runtime.s3.put_object(
         Bucket=runtime.files_bucket,
         Key=key,
         Body=json.dumps(document, sort_keys=True).encode("utf-8"),
         ContentType="application/json",
-        ServerSideEncryption="AES256",
     )
     return key
 

@@ -1,0 +1,150 @@
+"""Build one deterministic zip per Lambda function into build/functions/.
+
+Identical sources and pins give byte-identical zips (sorted entries, fixed timestamps and
+permissions, no bytecode), so Terraform's ``source_code_hash`` changes only when code does.
+Dependencies come from the pinned ``functions`` group of pyproject.toml and are installed for
+the Lambda target (CPython 3.12, manylinux x86_64, wheels only) with ``--no-deps``: the group pins
+the whole dependency closure, so nothing unpinned can slip in. boto3/botocore are not bundled;
+the Lambda runtime provides them. Downloads are cached under ``.cache/pip``.
+
+Usage: python -m smartstack_tooling.package_functions [--function api] [--output-dir build/functions]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+LAMBDA_PYTHON_VERSION = "3.12"
+LAMBDA_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64")
+
+_OBSERVABILITY = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "jmespath", "typing-extensions")
+_POSTGRES = ("pg8000", "scramp", "asn1crypto", "python-dateutil", "six")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    source_packages: tuple[str, ...]  # directories under functions/ holding one import package each
+    dependencies: tuple[str, ...]  # names from the pyproject `functions` group (full closure)
+
+
+FUNCTIONS = (
+    FunctionSpec("api", ("shared", "api"), _OBSERVABILITY + _POSTGRES),
+    FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES),
+    FunctionSpec("authorizer", ("shared", "authorizer"), (*_OBSERVABILITY, "pyjwt")),
+)
+
+# Never shipped: generated caches and console scripts (whose shebang names the build machine's python).
+_SKIPPED_PARTS = {"__pycache__", "bin"}
+_SKIPPED_SUFFIXES = (".pyc", ".pyo")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pinned_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> dict[str, str]:
+    """Normalised package name -> 'name==version' from the `functions` optional-dependency group."""
+    groups = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    pins: dict[str, str] = {}
+    for requirement in groups["functions"]:
+        name, separator, version = requirement.partition("==")
+        if not separator or not version:
+            raise SystemExit(f"functions dependency {requirement!r} is not pinned with ==")
+        pins[_normalise(name)] = requirement
+    return pins
+
+
+def install_dependencies(spec: FunctionSpec, pins: dict[str, str], target: Path, cache_dir: Path) -> None:
+    missing = [name for name in spec.dependencies if _normalise(name) not in pins]
+    if missing:
+        raise SystemExit(f"{spec.name}: dependencies not pinned in the functions group: {missing}")
+    platform_args = [arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)]
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--target", str(target), "--no-deps", "--no-compile", "--only-binary=:all:",
+        "--implementation", "cp", "--python-version", LAMBDA_PYTHON_VERSION, *platform_args,
+        "--cache-dir", str(cache_dir),
+        *(pins[_normalise(name)] for name in spec.dependencies),
+    ]  # fmt: skip
+    subprocess.run(command, check=True)
+
+
+def copy_sources(spec: FunctionSpec, target: Path, functions_dir: Path) -> None:
+    for package_dir in spec.source_packages:
+        for package in sorted((functions_dir / package_dir).iterdir()):
+            if package.is_dir() and (package / "__init__.py").exists():
+                ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+                shutil.copytree(package, target / package.name, ignore=ignore)
+
+
+def _included(relative: Path) -> bool:
+    return not (_SKIPPED_PARTS & set(relative.parts)) and not relative.name.endswith(_SKIPPED_SUFFIXES)
+
+
+def write_deterministic_zip(source_dir: Path, zip_path: Path) -> None:
+    files = sorted(
+        (path.relative_to(source_dir) for path in source_dir.rglob("*") if path.is_file()),
+        key=lambda relative: relative.as_posix(),
+    )
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = zip_path.with_suffix(".zip.partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for relative in files:
+            if not _included(relative):
+                continue
+            info = zipfile.ZipInfo(relative.as_posix(), date_time=FIXED_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permission bits below are honoured
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            archive.writestr(info, (source_dir / relative).read_bytes(), compresslevel=9)
+    partial.replace(zip_path)  # never leave a half-written zip where Terraform would read it
+
+
+def base64_sha256(path: Path) -> str:
+    """The format of Terraform's filebase64sha256(), i.e. what source_code_hash compares."""
+    return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode("ascii")
+
+
+def build_function(spec: FunctionSpec, output_dir: Path, cache_dir: Path, functions_dir: Path) -> Path:
+    pins = pinned_requirements()
+    with tempfile.TemporaryDirectory(prefix=f"smartstack-{spec.name}-") as staging_name:
+        staging = Path(staging_name)
+        install_dependencies(spec, pins, staging, cache_dir)
+        copy_sources(spec, staging, functions_dir)
+        zip_path = output_dir / f"{spec.name}.zip"
+        write_deterministic_zip(staging, zip_path)
+    return zip_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--function", choices=[spec.name for spec in FUNCTIONS], action="append",
+                        help="build only this function (repeatable); default: all")  # fmt: skip
+    parser.add_argument("--output-dir", type=Path, default=REPO_ROOT / "build" / "functions")
+    parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".cache" / "pip")
+    args = parser.parse_args(argv)
+    selected = [spec for spec in FUNCTIONS if not args.function or spec.name in args.function]
+    for spec in selected:
+        zip_path = build_function(spec, args.output_dir, args.cache_dir, REPO_ROOT / "functions")
+        print(f"{zip_path}\t{zip_path.stat().st_size} bytes\tsha256(base64)={base64_sha256(zip_path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,9 @@ from smartstack_api.runtime import get_runtime
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-batch_processor = BatchProcessor(event_type=EventType.SQS)
+# Report every failure as an item failure, even when the whole batch failed, instead of raising:
+# the event source mapping then retries exactly those messages and the invocation is not an error.
+batch_processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 # Direct invocations only (IAM lambda:InvokeFunction); API Gateway events never carry this key.
 ADMIN_ACTION_KEY = "smartstack_admin_action"
@@ -51,6 +53,7 @@ def run_admin_action(action: Any) -> dict[str, Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if is_sqs_batch(event):
+        metrics.add_metric(name="JobMessagesReceived", unit=MetricUnit.Count, value=len(event["Records"]))
         # Partial batch response: only the failed messages return to the queue (and later the DLQ).
         return process_partial_response(
             event=event, record_handler=handle_job_record, processor=batch_processor, context=context

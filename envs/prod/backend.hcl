@@ -1,0 +1,2 @@
+# State bucket of the prod account, created by the backend bootstrap. Replace the account id with yours.
+bucket = "smartstack-prod-tfstate-333333333333"

@@ -1,0 +1,100 @@
+# VPC flow logs go to a KMS-encrypted CloudWatch log group written by a dedicated role.
+
+locals {
+  kms_key_admin_actions = [
+    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+    "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+  ]
+}
+
+resource "aws_kms_key" "flow_logs" {
+  description             = "${var.name_prefix} VPC flow logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # Key administration stays with the account (IAM decides who); no data-plane use here.
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${var.partition}:iam::${var.account_id}:root" }
+        Action    = local.kms_key_admin_actions
+        Resource  = "*" # in a key policy, "*" is this key
+      },
+      {
+        Sid       = "CloudWatchLogsUseForThisLogGroup"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*" # in a key policy, "*" is this key
+        Condition = {
+          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.flow_log_group_arn }
+        }
+      },
+    ]
+  })
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
+}
+
+resource "aws_kms_alias" "flow_logs" {
+  name          = "alias/${var.name_prefix}-flow-logs"
+  target_key_id = aws_kms_key.flow_logs.key_id
+}
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = local.flow_log_group_name
+  retention_in_days = var.flow_log_retention_days
+  kms_key_id        = aws_kms_key.flow_logs.arn
+
+  tags = var.tags
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name        = "${var.name_prefix}-vpc-flow-logs"
+  description = "Lets VPC Flow Logs deliver to ${local.flow_log_group_name}"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:ec2:${var.region}:${var.account_id}:vpc-flow-log/*" }
+      }
+    }]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name = "deliver-flow-logs"
+  role = aws_iam_role.flow_logs.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "WriteThisLogGroup"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+      Resource = ["${local.flow_log_group_arn}:*"]
+    }]
+  })
+}
+
+resource "aws_flow_log" "vpc" {
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = var.flow_log_traffic_type
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn             = aws_iam_role.flow_logs.arn
+  max_aggregation_interval = 60
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc" })
+}

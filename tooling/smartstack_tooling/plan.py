@@ -1,0 +1,104 @@
+"""`make plan`: init and plan each environment, write build/plans/<env>.json, print a summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import toolchain
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+PLANS = toolchain.BUILD / "plans"
+
+
+@dataclass
+class EnvPlan:
+    env: str
+    plan_json: Path
+    seconds: float
+    plan: dict[str, Any]
+
+
+class TerraformFailed(RuntimeError):
+    pass
+
+
+def run_terraform(args: list[str], cwd: Path, env: dict[str, str], capture: bool = False) -> str:
+    cli = toolchain.terraform_cli()
+    proc = subprocess.run([cli.path, f"-chdir={cwd}", *args], env=env, text=True,
+                          stdout=subprocess.PIPE if capture else None,
+                          stderr=subprocess.PIPE if capture else None)
+    if proc.returncode != 0:
+        detail = (proc.stderr or "") if capture else ""
+        raise TerraformFailed(f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}")
+    return proc.stdout or ""
+
+
+def prepare(root: Path) -> tuple[Path, dict[str, str]]:
+    """Working directory and environment for planning the root module at ``root``."""
+    if toolchain.provider_mode() == "real":
+        return root, toolchain.terraform_env()
+    config = toolchain.install_standin()
+    return toolchain.stage(root), toolchain.terraform_env(config)
+
+
+def plan_env(env: str, quiet: bool = False) -> EnvPlan:
+    root = toolchain.REPO / "envs" / env
+    workdir, tf_env = prepare(root)
+    PLANS.mkdir(parents=True, exist_ok=True)
+    plan_file = PLANS / f"{env}.tfplan"
+    started = time.perf_counter()
+    init_args = ["init", "-input=false", "-no-color"]
+    if toolchain.provider_mode() == "real" and (root / "backend.hcl").exists():
+        init_args.append(f"-backend-config={root / 'backend.hcl'}")
+    run_terraform(init_args, workdir, tf_env, capture=True)
+    run_terraform(["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"], workdir, tf_env,
+                  capture=quiet)
+    shown = run_terraform(["show", "-json", str(plan_file)], workdir, tf_env, capture=True)
+    seconds = time.perf_counter() - started
+    plan_json = PLANS / f"{env}.json"
+    plan_json.write_text(shown)
+    return EnvPlan(env, plan_json, seconds, json.loads(shown))
+
+
+def resource_counts(plan: dict[str, Any]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for change in plan.get("resource_changes", []):
+        if change.get("mode") == "managed" and "create" in change["change"]["actions"]:
+            counts[change["type"]] += 1
+    return counts
+
+
+def summary(result: EnvPlan) -> str:
+    counts = resource_counts(result.plan)
+    lines = [
+        f"== {result.env}: {sum(counts.values())} resources to create, {len(counts)} types "
+        f"(Terraform {result.plan.get('terraform_version')}, {result.seconds:.1f}s) -> "
+        f"{result.plan_json.relative_to(toolchain.REPO)}"
+    ]
+    lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    envs = argv or list(ENVIRONMENTS)
+    unknown = [e for e in envs if e not in ENVIRONMENTS]
+    if unknown:
+        print(f"unknown environment(s) {unknown}; choose from {', '.join(ENVIRONMENTS)}", file=sys.stderr)
+        return 2
+    cli = toolchain.terraform_cli()
+    print(f"Terraform {cli.version} ({cli.source}: {cli.path}); provider: {toolchain.provider_mode()}")
+    failed = []
+    for env in envs:
+        try:
+            print(summary(plan_env(env, quiet=True)))
+        except TerraformFailed as err:
+            print(f"== {env}: FAILED\n{err}", file=sys.stderr)
+            failed.append(env)
+    return 1 if failed else 0

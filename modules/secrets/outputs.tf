@@ -1,0 +1,29 @@
+output "secret_names" {
+  description = "Full secret names by short name (smartstack-<env>/<name>)."
+  value       = { for k, s in aws_secretsmanager_secret.this : k => s.name }
+}
+
+output "secret_arns" {
+  description = "Secret ARNs by short name (apply-time: Secrets Manager appends a random suffix)."
+  value       = { for k, s in aws_secretsmanager_secret.this : k => s.arn }
+}
+
+output "secret_arn_patterns" {
+  description = "Plan-time ARN patterns (…:secret:smartstack-<env>/<name>-??????) matching each secret, for IAM policies."
+  value       = { for k in keys(var.secrets) : k => "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/${k}-??????" }
+}
+
+output "parameter_path" {
+  description = "Parameter Store hierarchy root (/smartstack/<env>/)."
+  value       = "${local.parameter_prefix}/"
+}
+
+output "parameter_names" {
+  description = "Full parameter names by relative name."
+  value       = { for k, p in aws_ssm_parameter.this : k => p.name }
+}
+
+output "kms_key_arn" {
+  description = "ARN of the customer managed key encrypting the secrets."
+  value       = aws_kms_key.secrets.arn
+}

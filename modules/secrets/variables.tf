@@ -1,0 +1,136 @@
+variable "secrets" {
+  description = "Secrets to create, name (without the smartstack-<env>/ prefix) => description. Values are put outside Terraform."
+  type        = map(string)
+  default = {
+    "api-signing-key" = "Token signing key used by the authorizer (HS256 or PEM); set with put-secret-value"
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.secrets) : can(regex("^[a-z0-9][a-z0-9/_-]{0,200}$", k))])
+    error_message = "secrets keys must be lowercase names without the smartstack-<env>/ prefix, e.g. \"api-signing-key\" or \"third-party/payments\"."
+  }
+}
+
+variable "parameters" {
+  description = "String parameters under /smartstack/<env>/, relative name => value (e.g. \"ai/model-id\"). Non-secret values only."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for k in keys(var.parameters) : can(regex("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", k))])
+    error_message = "parameters keys must be relative lowercase paths without a leading slash, e.g. \"ai/model-id\" (the /smartstack/<env>/ prefix is added)."
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.parameters) : length(v) >= 1 && length(v) <= 4096])
+    error_message = "parameters values must be 1-4096 characters (Standard tier); move larger or secret values to Secrets Manager."
+  }
+}
+
+variable "reader_role_arns" {
+  description = "Lambda role ARNs that may decrypt the secrets through Secrets Manager (compute output secret_reader_role_arns). Pass the compute output so the key policy is written after the roles exist."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "reader_role_arns must contain IAM role ARNs; pass module.compute.secret_reader_role_arns."
+  }
+}
+
+variable "secret_writer_role_arns" {
+  description = "Role ARNs (operators/CI) allowed to encrypt new secret values through Secrets Manager. Empty = any principal of the account with Secrets Manager permissions (IAM decides)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.secret_writer_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
+    error_message = "secret_writer_role_arns must contain IAM role ARNs (no users)."
+  }
+}
+
+variable "recovery_window_in_days" {
+  description = "Days a deleted secret can be restored (7-30). Use 30 in prod; the prod env root enforces it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30
+    error_message = "recovery_window_in_days must be between 7 and 30 (0 = immediate deletion is not allowed)."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || var.recovery_window_in_days == 30
+    error_message = "recovery_window_in_days must be 30 when environment is \"prod\"; remove the override from the prod env root."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the secrets KMS key is deleted once scheduled (7-30 days)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
+}
+# ---------------------------------------------------------------------------
+# Context shared by every SmartStack module (same names, types and rules).
+# ---------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
+  type        = string
+
+  validation {
+    condition     = var.name_prefix == "smartstack-${var.environment}"
+    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
+  }
+}
+
+variable "account_id" {
+  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,44 @@
+# Module test root: plans modules/messaging with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "messaging" {
+  source = "../../../modules/messaging"
+
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  producer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
+  consumer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
+  consumer_function_arn    = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}-api"
+  consumer_timeout_seconds = 29
+  max_receive_count        = 5
+  batch_size               = 10
+  maximum_concurrency      = 5
+}
+
+output "queue_name" {
+  value = module.messaging.queue_name
+}

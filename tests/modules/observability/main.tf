@@ -1,0 +1,50 @@
+# Module test root: plans modules/observability with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "observability" {
+  source = "../../../modules/observability"
+
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  lambda_function_names = {
+    api        = "${local.name_prefix}-api"
+    ai         = "${local.name_prefix}-ai"
+    authorizer = "${local.name_prefix}-authorizer"
+  }
+  dlq_names = {
+    tasks        = "${local.name_prefix}-tasks-dlq"
+    lambda-async = "${local.name_prefix}-lambda-async-dlq"
+  }
+  db_instance_identifier = "${local.name_prefix}-postgres"
+  api_name               = "${local.name_prefix}-api"
+  api_stage_name         = "v1"
+  alarm_email_addresses  = ["oncall@smartstack.example.com"]
+}
+
+output "alarm_topic_arn" {
+  value = module.observability.alarm_topic_arn
+}

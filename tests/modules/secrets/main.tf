@@ -1,0 +1,55 @@
+# Module test root: plans modules/secrets with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "secrets" {
+  source = "../../../modules/secrets"
+
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  secrets = {
+    "api-signing-key"      = "Token signing key used by the authorizer"
+    "third-party/payments" = "Payments provider API key"
+  }
+  parameters = {
+    "ai/model-id"                   = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    "ai/max-output-tokens"          = "1024"
+    "api/presigned-url-ttl-seconds" = "900"
+    "api/max-page-size"             = "100"
+    "auth/token-issuer"             = "https://staging.smartstack.example.com"
+    "auth/token-audience"           = "smartstack-api"
+    "email/sender"                  = "no-reply@staging.smartstack.example.com"
+  }
+  reader_role_arns = [
+    "arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda",
+    "arn:aws:iam::${var.account_id}:role/${local.name_prefix}-authorizer-lambda",
+  ]
+  recovery_window_in_days = 30
+}
+
+output "parameter_path" {
+  value = module.secrets.parameter_path
+}

@@ -1,4 +1,4 @@
-"""The whole flow through the handlers: API -> S3 (presigned) -> SQS -> consumer -> AI -> Bedrock/S3/PG -> SES."""
+"""The whole flow through the handlers: API, presigned S3, SQS, consumer, AI (Bedrock, S3, PG), SES."""
 
 from __future__ import annotations
 
@@ -26,10 +26,8 @@ def test_task_attachment_processing_and_email(api, bedrock):
         api_event("POST", "/tasks", {"title": "Summarise contract"}, owner=owner, email=email)
     ).body
 
-    upload = call_api(
-        api_event("POST", f"/tasks/{task['id']}/attachments", {"name": "contract.txt", "content_type": "text/plain"},
-                  owner=owner)
-    )  # fmt: skip
+    attachment = {"name": "contract.txt", "content_type": "text/plain"}
+    upload = call_api(api_event("POST", f"/tasks/{task['id']}/attachments", attachment, owner=owner))
     assert upload.status == 201
     assert upload.body["key"] == f"attachments/{task['id']}/contract.txt"
     status, _ = http("PUT", upload.body["upload_url"], b"The parties agree.", upload.body["headers"])

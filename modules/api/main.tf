@@ -1,0 +1,315 @@
+locals {
+  api_name        = "${var.name_prefix}-api"
+  api_domain_name = "api.${var.domain_name}"
+  access_log_name = "/aws/apigateway/${var.name_prefix}-api/access"
+
+  tags = merge(var.tags, { Tier = "api" })
+}
+
+# ===========================================================================
+# REST API (regional) with a Lambda proxy on / and /{proxy+}
+# ===========================================================================
+resource "aws_api_gateway_rest_api" "this" {
+  name                         = local.api_name
+  description                  = "SmartStack ${var.environment} REST API"
+  disable_execute_api_endpoint = var.disable_execute_api_endpoint
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = local.tags
+}
+
+resource "aws_api_gateway_authorizer" "token" {
+  name                             = "${var.name_prefix}-token"
+  rest_api_id                      = aws_api_gateway_rest_api.this.id
+  type                             = "TOKEN"
+  authorizer_uri                   = var.authorizer_function_invoke_arn
+  identity_source                  = "method.request.header.Authorization"
+  identity_validation_expression   = "^Bearer [-0-9A-Za-z._~+/]+=*$"
+  authorizer_result_ttl_in_seconds = var.authorizer_cache_ttl_seconds
+}
+
+resource "aws_api_gateway_resource" "proxy" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "{proxy+}"
+}
+
+locals {
+  # root "/" and "/{proxy+}" get the same ANY method + Lambda proxy integration.
+  proxy_resources = {
+    root  = aws_api_gateway_rest_api.this.root_resource_id
+    proxy = aws_api_gateway_resource.proxy.id
+  }
+}
+
+resource "aws_api_gateway_method" "any" {
+  for_each = toset(["root", "proxy"])
+
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = local.proxy_resources[each.key]
+  http_method        = "ANY"
+  authorization      = "CUSTOM"
+  authorizer_id      = aws_api_gateway_authorizer.token.id
+  request_parameters = each.key == "proxy" ? { "method.request.path.proxy" = true } : {}
+}
+
+resource "aws_api_gateway_integration" "lambda" {
+  for_each = toset(["root", "proxy"])
+
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = local.proxy_resources[each.key]
+  http_method             = aws_api_gateway_method.any[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = var.api_function_invoke_arn
+  timeout_milliseconds    = 29000
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  description = "SmartStack ${var.environment}"
+
+  # Redeploy whenever the API's shape changes.
+  triggers = {
+    redeployment = sha1(jsonencode([
+      aws_api_gateway_resource.proxy.id,
+      aws_api_gateway_authorizer.token,
+      aws_api_gateway_method.any,
+      aws_api_gateway_integration.lambda,
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# ===========================================================================
+# Stage: access logs, X-Ray, throttling
+# ===========================================================================
+resource "aws_cloudwatch_log_group" "access" {
+  name              = local.access_log_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+  tags              = local.tags
+}
+
+# Execution logs go to a group API Gateway names itself; create it first so
+# it has retention and KMS.
+resource "aws_cloudwatch_log_group" "execution" {
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+  tags              = local.tags
+}
+
+resource "aws_api_gateway_stage" "this" {
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  deployment_id        = aws_api_gateway_deployment.this.id
+  stage_name           = var.stage_name
+  xray_tracing_enabled = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId          = "$context.requestId"
+      extendedRequestId  = "$context.extendedRequestId"
+      ip                 = "$context.identity.sourceIp"
+      requestTime        = "$context.requestTime"
+      httpMethod         = "$context.httpMethod"
+      resourcePath       = "$context.resourcePath"
+      path               = "$context.path"
+      status             = "$context.status"
+      protocol           = "$context.protocol"
+      responseLength     = "$context.responseLength"
+      responseLatency    = "$context.responseLatency"
+      integrationLatency = "$context.integrationLatency"
+      integrationStatus  = "$context.integration.status"
+      authorizerError    = "$context.authorizer.error"
+      principalId        = "$context.authorizer.principalId"
+      xrayTraceId        = "$context.xrayTraceId"
+    })
+  }
+
+  tags = local.tags
+
+  depends_on = [aws_cloudwatch_log_group.execution, aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = true
+    logging_level          = var.execution_logging_level
+    data_trace_enabled     = false
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+    caching_enabled        = false
+  }
+}
+
+resource "aws_api_gateway_usage_plan" "this" {
+  name        = "${var.name_prefix}-default"
+  description = "Default throttle and quota for ${local.api_name}"
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.this.id
+    stage  = aws_api_gateway_stage.this.stage_name
+  }
+
+  throttle_settings {
+    burst_limit = var.throttling_burst_limit
+    rate_limit  = var.throttling_rate_limit
+  }
+
+  quota_settings {
+    limit  = var.usage_plan_daily_quota
+    period = "DAY"
+  }
+
+  tags = local.tags
+}
+
+# ===========================================================================
+# Account-level CloudWatch role (one per account and region). Optional: turn
+# off where another stack already manages it.
+# ===========================================================================
+resource "aws_iam_role" "cloudwatch" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  name        = "${var.name_prefix}-apigw-cloudwatch"
+  description = "Lets API Gateway write execution and access logs in ${var.region}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "ApiGatewayAssumesRole"
+        Effect    = "Allow"
+        Principal = { Service = "apigateway.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:apigateway:${var.region}::/*" }
+        }
+      },
+    ]
+  })
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy" "cloudwatch" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  name = "write-api-gateway-logs"
+  role = aws_iam_role.cloudwatch[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "ApiGatewayLogGroups"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+          "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
+        ]
+        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:*"
+      },
+    ]
+  })
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy.cloudwatch]
+}
+
+# ---------------------------------------------------------------------------
+# ISOLATED, APPLY-TIME: Lambda permissions scoped to this API's execution ARN
+# (the REST API id is only known after apply).
+# ---------------------------------------------------------------------------
+resource "aws_lambda_permission" "api" {
+  statement_id   = "AllowInvokeFrom${replace(title(replace(local.api_name, "-", " ")), " ", "")}"
+  action         = "lambda:InvokeFunction"
+  function_name  = var.api_function_name
+  principal      = "apigateway.amazonaws.com"
+  source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
+  source_account = var.account_id
+}
+
+resource "aws_lambda_permission" "authorizer" {
+  statement_id   = "AllowInvokeAsAuthorizerOf${replace(title(replace(local.api_name, "-", " ")), " ", "")}"
+  action         = "lambda:InvokeFunction"
+  function_name  = var.authorizer_function_name
+  principal      = "apigateway.amazonaws.com"
+  source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.token.id}"
+  source_account = var.account_id
+}
+
+# ===========================================================================
+# Custom domain api.<domain> with its own regional certificate
+# ===========================================================================
+resource "aws_acm_certificate" "api" {
+  domain_name       = local.api_domain_name
+  validation_method = "DNS"
+  key_algorithm     = "RSA_2048"
+  tags              = merge(local.tags, { Name = local.api_domain_name })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "api_validation" {
+  zone_id         = var.hosted_zone_id
+  name            = one(aws_acm_certificate.api.domain_validation_options).resource_record_name
+  type            = one(aws_acm_certificate.api.domain_validation_options).resource_record_type
+  records         = [one(aws_acm_certificate.api.domain_validation_options).resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "api" {
+  certificate_arn         = aws_acm_certificate.api.arn
+  validation_record_fqdns = [aws_route53_record.api_validation.fqdn]
+}
+
+resource "aws_api_gateway_domain_name" "api" {
+  domain_name              = local.api_domain_name
+  regional_certificate_arn = aws_acm_certificate_validation.api.certificate_arn
+  security_policy          = "TLS_1_2"
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = local.tags
+}
+
+resource "aws_api_gateway_base_path_mapping" "api" {
+  api_id      = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  domain_name = aws_api_gateway_domain_name.api.domain_name
+  base_path   = var.base_path
+}
+
+# IPv4 alias only: the regional endpoint is IPv4 (no dualstack ip_address_type).
+resource "aws_route53_record" "api_alias" {
+  zone_id = var.hosted_zone_id
+  name    = local.api_domain_name
+  type    = "A"
+
+  alias {
+    name                   = aws_api_gateway_domain_name.api.regional_domain_name
+    zone_id                = aws_api_gateway_domain_name.api.regional_zone_id
+    evaluate_target_health = false
+  }
+}

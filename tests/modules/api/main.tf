@@ -1,0 +1,49 @@
+# Module test root: plans modules/api with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+  fn_arn      = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}"
+}
+
+module "api" {
+  source = "../../../modules/api"
+
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  api_function_name              = "${local.name_prefix}-api"
+  api_function_invoke_arn        = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-api/invocations"
+  authorizer_function_name       = "${local.name_prefix}-authorizer"
+  authorizer_function_invoke_arn = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-authorizer/invocations"
+
+  domain_name      = "staging.smartstack.example.com"
+  hosted_zone_id   = "Z0123456789ABCDEFGHIJ"
+  logs_kms_key_arn = "arn:aws:kms:${var.region}:${var.account_id}:key/11111111-2222-3333-4444-555555555555"
+
+  throttling_rate_limit  = 50
+  throttling_burst_limit = 100
+}
+
+output "custom_domain_name" {
+  value = module.api.custom_domain_name
+}

@@ -48,12 +48,12 @@ def test_valid_token_allows_the_api_and_passes_the_caller(aws_resources):
     ],
 )
 def test_invalid_tokens_are_unauthorized(aws_resources, authorization):
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorize(authorization)
 
 
 def test_none_algorithm_is_refused(aws_resources):
     unsigned = jwt.encode({"sub": "x", "iss": TOKEN_ISSUER, "aud": TOKEN_AUDIENCE, "iat": 1, "exp": 2**31},
                           None, algorithm="none")  # fmt: skip
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorize(f"Bearer {unsigned}")

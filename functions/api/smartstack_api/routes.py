@@ -64,8 +64,13 @@ def _caller() -> tuple[str, str | None]:
     principal = authorizer.get("principalId")
     if not isinstance(principal, str) or not principal or len(principal) > 256:
         raise UnauthorizedError("missing principal")
+    if not validation.storable_text(principal):
+        raise UnauthorizedError("malformed principal")
     email = authorizer.get("email")
-    return principal, email if isinstance(email, str) and "@" in email else None
+    usable_email = (
+        isinstance(email, str) and "@" in email and len(email) <= 254 and validation.storable_text(email)
+    )
+    return principal, email if usable_email else None
 
 
 def _body() -> dict[str, Any]:

@@ -50,9 +50,20 @@ def text_field(body: dict[str, Any], name: str, max_length: int, required: bool)
         raise BadRequestError(f"'{name}' must not be empty")
     if len(value) > max_length:
         raise BadRequestError(f"'{name}' must be at most {max_length} characters")
-    if "\x00" in value:
-        raise BadRequestError(f"'{name}' must not contain NUL characters")
+    if not storable_text(value):
+        raise BadRequestError(f"'{name}' must be valid UTF-8 text without NUL characters")
     return value
+
+
+def storable_text(value: str) -> bool:
+    """PostgreSQL text rejects NUL, and lone surrogates (valid in JSON escapes) are not UTF-8."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def reject_unknown_fields(body: dict[str, Any], allowed: set[str]) -> None:

@@ -42,8 +42,15 @@ owners = st.none() | st.sampled_from(["fuzz-owner"]) | st.text(max_size=300)
 
 
 @FUZZ
-@given(method=methods, path=paths | route_paths, body=bodies, extra_headers=headers, query=queries, owner=owners,
-       base64_body=st.booleans())  # fmt: skip
+@given(
+    method=methods,
+    path=paths | route_paths,
+    body=bodies,
+    extra_headers=headers,
+    query=queries,
+    owner=owners,
+    base64_body=st.booleans(),
+)
 def test_arbitrary_requests_never_produce_5xx(
     api, method, path, body, extra_headers, query, owner, base64_body
 ):

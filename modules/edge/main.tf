@@ -1,0 +1,306 @@
+locals {
+  www_domain   = "www.${var.domain_name}"
+  cert_domains = [var.domain_name, local.www_domain]
+  s3_origin_id = "web-s3"
+  api_origin   = "api-gateway"
+
+  managed_rule_groups = var.waf_managed_rules_enabled ? {
+    AWSManagedRulesCommonRuleSet          = 10
+    AWSManagedRulesKnownBadInputsRuleSet  = 20
+    AWSManagedRulesAmazonIpReputationList = 30
+  } : {}
+
+  tags = merge(var.tags, { Tier = "edge" })
+}
+
+# ===========================================================================
+# TLS certificate for CloudFront (must live in us-east-1)
+# ===========================================================================
+resource "aws_acm_certificate" "cdn" {
+  provider = aws.us_east_1
+
+  domain_name               = var.domain_name
+  subject_alternative_names = [local.www_domain]
+  validation_method         = "DNS"
+  key_algorithm             = "RSA_2048"
+  tags                      = merge(local.tags, { Name = var.domain_name })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# Keyed by the (plan-known) domain names; values looked up in the apply-time
+# validation options.
+resource "aws_route53_record" "cdn_validation" {
+  for_each = toset(local.cert_domains)
+
+  zone_id         = var.hosted_zone_id
+  name            = one([for o in aws_acm_certificate.cdn.domain_validation_options : o.resource_record_name if o.domain_name == each.key])
+  type            = one([for o in aws_acm_certificate.cdn.domain_validation_options : o.resource_record_type if o.domain_name == each.key])
+  records         = [one([for o in aws_acm_certificate.cdn.domain_validation_options : o.resource_record_value if o.domain_name == each.key])]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "cdn" {
+  provider = aws.us_east_1
+
+  certificate_arn         = aws_acm_certificate.cdn.arn
+  validation_record_fqdns = [for r in aws_route53_record.cdn_validation : r.fqdn]
+}
+
+# ===========================================================================
+# WAFv2 web ACL (CLOUDFRONT scope, us-east-1)
+# ===========================================================================
+resource "aws_wafv2_web_acl" "cdn" {
+  provider = aws.us_east_1
+
+  name        = "${var.name_prefix}-cdn"
+  description = "SmartStack ${var.environment} CloudFront protection"
+  scope       = "CLOUDFRONT"
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "rate-limit-per-ip"
+    priority = 1
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.waf_rate_limit_per_5_minutes
+        evaluation_window_sec = 300
+        aggregate_key_type    = "IP"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  dynamic "rule" {
+    for_each = local.managed_rule_groups
+
+    content {
+      name     = rule.key
+      priority = rule.value
+
+      override_action {
+        none {}
+      }
+
+      statement {
+        managed_rule_group_statement {
+          vendor_name = "AWS"
+          name        = rule.key
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${var.name_prefix}-${rule.key}"
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name_prefix}-cdn"
+    sampled_requests_enabled   = true
+  }
+
+  tags = local.tags
+}
+
+# ===========================================================================
+# CloudFront
+# ===========================================================================
+resource "aws_cloudfront_origin_access_control" "web" {
+  name                              = "${var.name_prefix}-web"
+  description                       = "SigV4 access from CloudFront to the ${var.name_prefix} web bucket"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+resource "aws_cloudfront_response_headers_policy" "security" {
+  name    = "${var.name_prefix}-security-headers"
+  comment = "Security headers for SmartStack ${var.environment}"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = 63072000
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+
+    xss_protection {
+      protection = true
+      mode_block = true
+      override   = true
+    }
+
+    content_security_policy {
+      content_security_policy = var.content_security_policy
+      override                = true
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "this" {
+  enabled             = true
+  comment             = "SmartStack ${var.environment}"
+  aliases             = local.cert_domains
+  default_root_object = "index.html"
+  http_version        = "http2and3"
+  is_ipv6_enabled     = true
+  price_class         = var.price_class
+  web_acl_id          = aws_wafv2_web_acl.cdn.arn
+
+  origin {
+    origin_id                = local.s3_origin_id
+    domain_name              = var.web_bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.web.id
+  }
+
+  origin {
+    origin_id   = local.api_origin
+    domain_name = var.api_origin_domain_name
+
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id           = local.s3_origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = var.static_cache_policy_id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  ordered_cache_behavior {
+    path_pattern               = "/api/*"
+    target_origin_id           = local.api_origin
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = var.api_cache_policy_id
+    origin_request_policy_id   = var.api_origin_request_policy_id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  # Static export: unknown keys come back as 403 from S3 (no ListBucket).
+  custom_error_response {
+    error_code            = 403
+    response_code         = 404
+    response_page_path    = "/404.html"
+    error_caching_min_ttl = 60
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    acm_certificate_arn      = aws_acm_certificate_validation.cdn.certificate_arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = "TLSv1.2_2021"
+  }
+
+  tags = local.tags
+}
+
+# ===========================================================================
+# Access logs: CloudFront standard logging v2 -> S3 log bucket (us-east-1
+# delivery objects; works with BucketOwnerEnforced buckets, unlike legacy
+# logging which needs ACLs).
+# ===========================================================================
+resource "aws_cloudwatch_log_delivery_source" "cdn" {
+  provider = aws.us_east_1
+
+  name         = "${var.name_prefix}-cdn-access"
+  log_type     = "ACCESS_LOGS"
+  resource_arn = aws_cloudfront_distribution.this.arn
+  tags         = local.tags
+}
+
+resource "aws_cloudwatch_log_delivery_destination" "s3" {
+  provider = aws.us_east_1
+
+  name          = "${var.name_prefix}-cdn-access-s3"
+  output_format = "parquet"
+
+  delivery_destination_configuration {
+    destination_resource_arn = "${var.log_bucket_arn}/${var.log_prefix}"
+  }
+
+  tags = local.tags
+}
+
+resource "aws_cloudwatch_log_delivery" "cdn" {
+  provider = aws.us_east_1
+
+  delivery_source_name     = aws_cloudwatch_log_delivery_source.cdn.name
+  delivery_destination_arn = aws_cloudwatch_log_delivery_destination.s3.arn
+
+  s3_delivery_configuration {
+    suffix_path                 = "{DistributionId}/{yyyy}/{MM}/{dd}/{HH}"
+    enable_hive_compatible_path = false
+  }
+
+  tags = local.tags
+}
+
+# ===========================================================================
+# DNS: apex and www -> CloudFront (IPv4 and IPv6)
+# ===========================================================================
+resource "aws_route53_record" "cdn_alias" {
+  for_each = {
+    for pair in setproduct(local.cert_domains, ["A", "AAAA"]) : "${pair[0]}/${pair[1]}" => { name = pair[0], type = pair[1] }
+  }
+
+  zone_id = var.hosted_zone_id
+  name    = each.value.name
+  type    = each.value.type
+
+  alias {
+    name                   = aws_cloudfront_distribution.this.domain_name
+    zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
+    evaluate_target_health = false
+  }
+}

@@ -1,0 +1,167 @@
+variable "domain_name" {
+  description = "Site domain served by CloudFront (apex, plus www.<domain_name>), e.g. smartstack.example.com."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.domain_name))
+    error_message = "domain_name must be a lowercase DNS name without a trailing dot, e.g. \"smartstack.example.com\"."
+  }
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 hosted zone serving domain_name (dns module output zone_id)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^Z[A-Z0-9]{1,31}$", var.hosted_zone_id))
+    error_message = "hosted_zone_id must be a Route 53 zone id such as \"Z0123456789ABCDEFGHIJ\"."
+  }
+}
+
+variable "web_bucket_regional_domain_name" {
+  description = "Regional domain name of the web bucket (storage output web_bucket_regional_domain_name)."
+  type        = string
+}
+
+variable "api_origin_domain_name" {
+  description = "Hostname CloudFront forwards /api/* to: the API custom domain (api module output custom_domain_name)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.api_origin_domain_name))
+    error_message = "api_origin_domain_name must be a hostname without scheme or path, e.g. \"api.smartstack.example.com\"; pass module.api.custom_domain_name."
+  }
+}
+
+variable "log_bucket_arn" {
+  description = "ARN of the access-log bucket (storage output logs_bucket_arn); its policy admits delivery.logs.amazonaws.com."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.log_bucket_arn))
+    error_message = "log_bucket_arn must be a bucket ARN (arn:aws:s3:::<bucket>); pass module.storage.logs_bucket_arn."
+  }
+}
+
+variable "log_prefix" {
+  description = "Prefix in the log bucket for CloudFront logs (storage output cloudfront_log_prefix)."
+  type        = string
+  default     = "cloudfront"
+}
+
+variable "static_cache_policy_id" {
+  description = "Cache policy for the static site (default: AWS managed CachingOptimized)."
+  type        = string
+  default     = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+}
+
+variable "api_cache_policy_id" {
+  description = "Cache policy for /api/* (default: AWS managed CachingDisabled)."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "api_origin_request_policy_id" {
+  description = "Origin request policy for /api/* (default: AWS managed AllViewerExceptHostHeader, so API Gateway sees its own Host)."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+}
+
+variable "price_class" {
+  description = "CloudFront price class."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "content_security_policy" {
+  description = "Content-Security-Policy header value sent with every response."
+  type        = string
+  default     = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+}
+
+variable "waf_managed_rules_enabled" {
+  description = "Enable the AWS managed rule groups (Common, KnownBadInputs, IpReputation). The env roots turn it on in prod."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.waf_managed_rules_enabled || var.environment != "prod"
+    error_message = "waf_managed_rules_enabled must be true when environment is \"prod\"."
+  }
+}
+
+variable "waf_rate_limit_per_5_minutes" {
+  description = "Requests per client IP per 5 minutes above which WAF blocks the IP."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.waf_rate_limit_per_5_minutes >= 10 && var.waf_rate_limit_per_5_minutes <= 2000000000
+    error_message = "waf_rate_limit_per_5_minutes must be between 10 and 2,000,000,000 (WAF limits)."
+  }
+}
+# ---------------------------------------------------------------------------
+# Context shared by every SmartStack module (same names, types and rules).
+# ---------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
+  type        = string
+
+  validation {
+    condition     = var.name_prefix == "smartstack-${var.environment}"
+    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
+  }
+}
+
+variable "account_id" {
+  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,34 @@
+# Module test root: plans modules/dns with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+module "dns" {
+  source = "../../../modules/dns"
+
+  environment = var.environment
+  name_prefix = "smartstack-${var.environment}"
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  domain_name = "staging.smartstack.example.com"
+}
+
+output "zone_id" {
+  value = module.dns.zone_id
+}

@@ -1,0 +1,52 @@
+# Module test root: plans modules/edge with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "edge" {
+  source = "../../../modules/edge"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  partition   = "aws"
+
+  domain_name                     = "staging.smartstack.example.com"
+  hosted_zone_id                  = "Z0123456789ABCDEFGHIJ"
+  web_bucket_regional_domain_name = "${local.name_prefix}-web-${var.account_id}-${var.region}.s3.${var.region}.amazonaws.com"
+  api_origin_domain_name          = "api.staging.smartstack.example.com"
+  log_bucket_arn                  = "arn:aws:s3:::${local.name_prefix}-logs-${var.account_id}-${var.region}"
+  waf_managed_rules_enabled       = true
+}
+
+output "site_urls" {
+  value = module.edge.site_urls
+}

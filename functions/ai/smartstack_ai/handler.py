@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -13,7 +14,8 @@ from smartstack_ai.service import process_ai_request
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+# Default namespace so a missing POWERTOOLS_METRICS_NAMESPACE cannot fail every invocation.
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "SmartStack")
 
 
 @logger.inject_lambda_context

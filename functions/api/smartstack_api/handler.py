@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -17,7 +18,8 @@ from smartstack_api.runtime import get_runtime
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+# Default namespace so a missing POWERTOOLS_METRICS_NAMESPACE cannot fail every invocation.
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "SmartStack")
 # Report every failure as an item failure, even when the whole batch failed, instead of raising:
 # the event source mapping then retries exactly those messages and the invocation is not an error.
 batch_processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

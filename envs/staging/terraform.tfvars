@@ -1,8 +1,41 @@
 # staging environment. account_id is a placeholder: set the real staging account id before applying.
+# No secret values here: secrets are created empty and filled with put-secret-value.
 account_id         = "222222222222"
 region             = "us-east-1"
 owner              = "platform"
 vpc_cidr           = "10.0.0.0/16" # the seed layout; each environment has its own account and VPC
 availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
 nat_gateway_mode   = "per_az"
-log_retention_days = 90
+
+log_retention_days        = 90
+access_log_retention_days = 365
+kms_deletion_window_days  = 30
+
+domain_name           = "staging.smartstack.example.com"
+ses_sender_address    = "no-reply@staging.smartstack.example.com"
+alarm_email_addresses = ["oncall@smartstack.example.com"]
+
+# Database
+rds_instance_class         = "db.m7g.large"
+rds_multi_az               = true
+rds_backup_retention_days  = 14
+deletion_protection        = true
+rds_final_snapshot_enabled = true
+
+# Functions and API
+lambda_reserved_concurrency = { api = 50, ai = 20, authorizer = 20 }
+api_throttling_rate_limit   = 100
+api_throttling_burst_limit  = 200
+waf_managed_rules_enabled   = true
+
+# Configuration read by the functions (functions/README.md "Configuration contract").
+# /smartstack/staging/ai/model-id is written from bedrock_model_id.
+bedrock_model_id = "anthropic.claude-3-haiku-20240307-v1:0"
+parameters = {
+  "api/presigned-url-ttl-seconds" = "900"
+  "api/max-page-size"             = "100"
+  "ai/max-output-tokens"          = "512"
+  "auth/token-issuer"             = "https://auth.staging.smartstack.example.com"
+  "auth/token-audience"           = "smartstack-api"
+}
+secret_recovery_window_days = 30

@@ -37,3 +37,8 @@ output "access_log_group_name" {
   description = "CloudWatch log group of the stage access logs."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "base_url" {
+  description = "Public base URL of the API on its custom domain (https://api.<domain>/<base_path>); known at plan."
+  value       = "https://${local.api_domain_name}/${var.base_path}"
+}

@@ -1,0 +1,389 @@
+"""Each environment root composes every element of the deployment diagram, sized and isolated per env.
+
+Reads the plan JSON of the three env roots (planned once per session by the `env_plans` fixture): planned
+values, resource addresses and the `configuration` references, never Terraform's human output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from tests.conftest import ENVIRONMENTS, REPO
+
+ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
+DOMAINS = {
+    "dev": "dev.smartstack.example.com",
+    "staging": "staging.smartstack.example.com",
+    "prod": "smartstack.example.com",
+}
+MODULES = {
+    "network",
+    "dns",
+    "data",
+    "storage",
+    "edge",
+    "api",
+    "compute",
+    "messaging",
+    "email",
+    "secrets",
+    "observability",
+}
+# The diagram's elements as resource types (minimum count per env).
+DIAGRAM_TYPES = {
+    "aws_vpc": 1,
+    "aws_subnet": 6,
+    "aws_nat_gateway": 1,
+    "aws_internet_gateway": 1,
+    "aws_vpc_endpoint": 2,
+    "aws_db_instance": 1,
+    "aws_db_subnet_group": 1,
+    "aws_s3_bucket": 3,
+    "aws_cloudfront_distribution": 1,
+    "aws_cloudfront_origin_access_control": 1,
+    "aws_wafv2_web_acl": 1,
+    "aws_acm_certificate": 2,
+    "aws_route53_zone": 1,
+    "aws_route53_record": 4,
+    "aws_api_gateway_rest_api": 1,
+    "aws_api_gateway_stage": 1,
+    "aws_api_gateway_authorizer": 1,
+    "aws_api_gateway_domain_name": 1,
+    "aws_lambda_function": 3,
+    "aws_sqs_queue": 2,
+    "aws_lambda_event_source_mapping": 1,
+    "aws_sesv2_email_identity": 1,
+    "aws_secretsmanager_secret": 1,
+    "aws_ssm_parameter": 6,
+    "aws_cloudwatch_metric_alarm": 1,
+    "aws_sns_topic": 1,
+}
+# Parameters the functions read (functions/README.md, "Configuration contract").
+CONTRACT_PARAMETERS = {
+    "api/presigned-url-ttl-seconds",
+    "api/max-page-size",
+    "ai/model-id",
+    "ai/max-output-tokens",
+    "auth/token-issuer",
+    "auth/token-audience",
+}
+NAME_KEYS = ("name", "identifier", "function_name", "bucket", "alarm_name", "configuration_set_name")
+
+
+def creates(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        c for c in plan["resource_changes"] if c["mode"] == "managed" and "create" in c["change"]["actions"]
+    ]
+
+
+def of_type(plan: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
+    return [c["change"]["after"] for c in creates(plan) if c["type"] == rtype]
+
+
+def one(plan: dict[str, Any], rtype: str) -> dict[str, Any]:
+    found = of_type(plan, rtype)
+    assert len(found) == 1, f"expected one {rtype}, found {len(found)}"
+    return found[0]
+
+
+def module_resource(plan: dict[str, Any], module: str, address: str) -> dict[str, Any]:
+    """The configuration block of `address` (e.g. aws_sqs_queue.tasks) inside module call `module`."""
+    resources = plan["configuration"]["root_module"]["module_calls"][module]["module"]["resources"]
+    return next(r for r in resources if r["address"] == address)
+
+
+def refs(expression: dict[str, Any]) -> set[str]:
+    return set(expression.get("references", []))
+
+
+@pytest.fixture(scope="module")
+def plans(env_plans) -> dict[str, dict[str, Any]]:
+    """The raw plan JSON (`terraform show -json`) of every env."""
+    return {env: env_plans[env]._raw for env in ENVIRONMENTS}
+
+
+def test_every_env_planned_completely(plans):
+    for env, plan in plans.items():
+        assert plan["errored"] is False and plan["complete"] is True, env
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_diagram_elements_present(plans, env):
+    counts = Counter(c["type"] for c in creates(plans[env]))
+    missing = {t: (n, counts[t]) for t, n in DIAGRAM_TYPES.items() if counts[t] < n}
+    assert not missing, f"{env}: (wanted, planned) per missing type: {missing}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_root_is_composition_only(plans, env):
+    root = plans[env]["configuration"]["root_module"]
+    assert not root.get("resources"), f"{env} root declares resources; they belong in a module"
+    assert set(root["module_calls"]) == MODULES
+    for name, call in root["module_calls"].items():
+        assert call["source"] == f"../../modules/{name}", f"{env} reaches {call['source']}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_modules_wired_to_real_network(plans, env):
+    calls = plans[env]["configuration"]["root_module"]["module_calls"]
+    assert "module.network.data_subnet_ids" in refs(calls["data"]["expressions"]["data_subnet_ids"])
+    assert "module.network.vpc_id" in refs(calls["data"]["expressions"]["vpc_id"])
+    assert "module.network.app_subnet_ids" in refs(calls["compute"]["expressions"]["app_subnet_ids"])
+    assert "module.network.data_subnet_cidr_blocks" in refs(
+        calls["compute"]["expressions"]["data_subnet_cidr_blocks"]
+    )
+    assert "module.compute.lambda_security_group_id" in refs(
+        calls["data"]["expressions"]["app_security_group_id"]
+    )
+    assert "module.dns.zone_id" in refs(calls["edge"]["expressions"]["hosted_zone_id"])
+    assert "module.api.custom_domain_name" in refs(calls["edge"]["expressions"]["api_origin_domain_name"])
+    assert "module.edge.distribution_arn" in refs(
+        calls["storage"]["expressions"]["cloudfront_distribution_arn"]
+    )
+    for key in ("api_package_path", "ai_package_path", "authorizer_package_path"):
+        assert refs(calls["compute"]["expressions"][key]) == {"local.function_packages_dir"}
+    # The private subnets the Lambdas and RDS use are the network module's, in every zone of the env.
+    zones = plans[env]["variables"]["availability_zones"]["value"]
+    subnets = of_type(plans[env], "aws_subnet")
+    assert len(subnets) == 3 * len(zones)
+    assert {s["availability_zone"] for s in subnets} == set(zones)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_lambdas_use_the_built_packages(plans, env):
+    functions = {f["function_name"]: f for f in of_type(plans[env], "aws_lambda_function")}
+    assert set(functions) == {f"smartstack-{env}-{n}" for n in ("api", "ai", "authorizer")}
+    for name, function in functions.items():
+        short = name.removeprefix(f"smartstack-{env}-")
+        assert function["filename"].endswith(f"../../build/functions/{short}.zip")
+        assert (REPO / "build" / "functions" / f"{short}.zip").is_file()
+        assert function["runtime"].startswith("python3.")
+        assert len(function["vpc_config"][0]["subnet_ids"]) == len(
+            plans[env]["variables"]["availability_zones"]["value"]
+        )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_rds_multi_az_everywhere(plans, env):
+    db = one(plans[env], "aws_db_instance")
+    assert db["multi_az"] is True
+    assert db["identifier"] == f"smartstack-{env}-postgres"
+    assert db["storage_encrypted"] is True
+
+
+def test_prod_protected_and_highly_available(plans):
+    prod = plans["prod"]
+    db = one(prod, "aws_db_instance")
+    assert db["deletion_protection"] is True
+    assert db["skip_final_snapshot"] is False and db["final_snapshot_identifier"]
+    assert db["backup_retention_period"] >= 30
+    assert not db["instance_class"].startswith("db.t")
+    zones = prod["variables"]["availability_zones"]["value"]
+    assert len(zones) >= 2
+    assert len(of_type(prod, "aws_nat_gateway")) == len(zones)
+
+
+def test_staging_like_prod(plans):
+    staging, prod = plans["staging"], plans["prod"]
+    assert len(of_type(staging, "aws_nat_gateway")) == len(
+        staging["variables"]["availability_zones"]["value"]
+    )
+    assert one(staging, "aws_db_instance")["instance_class"] == one(prod, "aws_db_instance")["instance_class"]
+    assert Counter(c["type"] for c in creates(staging)) == Counter(c["type"] for c in creates(prod))
+
+
+def test_dev_small_but_same_architecture(plans):
+    dev, prod = plans["dev"], plans["prod"]
+    assert len(of_type(dev, "aws_nat_gateway")) == 1
+    assert one(dev, "aws_db_instance")["deletion_protection"] is False
+    assert one(dev, "aws_db_instance")["instance_class"] != one(prod, "aws_db_instance")["instance_class"]
+    assert dev["variables"]["log_retention_days"]["value"] < prod["variables"]["log_retention_days"]["value"]
+    # Same architecture: the same resource types, only counts (zones, NATs, WAF rules) differ.
+    assert {c["type"] for c in creates(dev)} == {c["type"] for c in creates(prod)}
+
+
+def waf_rule_names(plan: dict[str, Any]) -> set[str]:
+    return {rule["name"] for rule in one(plan, "aws_wafv2_web_acl")["rule"]}
+
+
+def test_waf_managed_rules_on_in_prod_and_staging_off_in_dev(plans):
+    for env in ("staging", "prod"):
+        assert any("AWSManagedRulesCommonRuleSet" in n for n in waf_rule_names(plans[env])), env
+    assert not any("AWSManagedRules" in n for n in waf_rule_names(plans["dev"]))
+    for env in ENVIRONMENTS:  # the rate limit is part of the architecture everywhere
+        assert one(plans[env], "aws_wafv2_web_acl")["scope"] == "CLOUDFRONT"
+        assert len(waf_rule_names(plans[env])) >= 1
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_queue_dlq_and_consumer(plans, env):
+    queues = {q["name"] for q in of_type(plans[env], "aws_sqs_queue")}
+    assert {f"smartstack-{env}-tasks", f"smartstack-{env}-tasks-dlq"} <= queues
+    redrive = module_resource(plans[env], "messaging", "aws_sqs_queue.tasks")["expressions"]["redrive_policy"]
+    assert "aws_sqs_queue.dlq.arn" in refs(redrive)
+    mapping = module_resource(plans[env], "messaging", "aws_lambda_event_source_mapping.tasks")["expressions"]
+    assert "aws_sqs_queue.tasks.arn" in refs(mapping["event_source_arn"])
+    calls = plans[env]["configuration"]["root_module"]["module_calls"]
+    assert "module.compute.api_function_arn" in refs(
+        calls["messaging"]["expressions"]["consumer_function_arn"]
+    )
+    assert one(plans[env], "aws_lambda_event_source_mapping")["function_response_types"] == [
+        "ReportBatchItemFailures"
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_edge_dns_api_and_mail(plans, env):
+    plan, domain = plans[env], DOMAINS[env]
+    assert one(plan, "aws_route53_zone")["name"] == domain
+    records = {(r.get("name"), r.get("type")) for r in of_type(plan, "aws_route53_record")}
+    assert {(domain, "A"), (f"www.{domain}", "A"), (f"api.{domain}", "A")} <= records
+    certs = {c["domain_name"] for c in of_type(plan, "aws_acm_certificate")}
+    assert {domain, f"api.{domain}"} <= certs
+    # The CloudFront certificate and web ACL come from the us-east-1 provider alias.
+    edge = plan["configuration"]["root_module"]["module_calls"]["edge"]["module"]["resources"]
+    keys = {r["address"]: r.get("provider_config_key") for r in edge}
+    assert (
+        keys["aws_acm_certificate.cdn"] == "aws.us_east_1"
+        and keys["aws_wafv2_web_acl.cdn"] == "aws.us_east_1"
+    )
+    assert one(plan, "aws_cloudfront_distribution")["aliases"] == sorted([domain, f"www.{domain}"])
+    assert one(plan, "aws_api_gateway_authorizer")["type"] == "TOKEN"
+    assert one(plan, "aws_sesv2_email_identity")["email_identity"] == domain
+    assert plan["output_changes"]["api_url"]["after"] == f"https://api.{domain}/api"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_configuration_contract(plans, env):
+    plan = plans[env]
+    params = {p["name"]: p for p in of_type(plan, "aws_ssm_parameter")}
+    assert set(params) == {f"/smartstack/{env}/{k}" for k in CONTRACT_PARAMETERS}
+    assert all(p["type"] == "String" for p in params.values())
+    model = params[f"/smartstack/{env}/ai/model-id"]["value"]
+    assert model == plan["variables"]["bedrock_model_id"]["value"]
+    # The model the AI function is told to use is the one its role may invoke.
+    calls = plan["configuration"]["root_module"]["module_calls"]
+    assert refs(calls["compute"]["expressions"]["bedrock_model_ids"]) == {"var.bedrock_model_id"}
+    secrets = {s["name"] for s in of_type(plan, "aws_secretsmanager_secret")}
+    assert f"smartstack-{env}/api-signing-key" in secrets
+    api_env = next(f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith("-api"))
+    variables = api_env["environment"][0]["variables"]
+    assert variables["SES_SENDER"] == f"no-reply@{DOMAINS[env]}"
+    assert variables["PARAMETER_PATH"].rstrip("/") == f"/smartstack/{env}"
+    auth = next(f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith("-authorizer"))
+    assert (
+        auth["environment"][0]["variables"]["SIGNING_KEY_SECRET_NAME"] == f"smartstack-{env}/api-signing-key"
+    )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_secret_values_planned_or_output(plans, env):
+    plan = plans[env]
+    assert not of_type(plan, "aws_secretsmanager_secret_version")
+    for name in plan["output_changes"]:
+        assert not re.search(r"password|secret_value|token$", name), name
+    assert not any(
+        v.get("sensitive") for v in plan["configuration"]["root_module"].get("variables", {}).values()
+    )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_alarms_notify_the_topic(plans, env):
+    plan = plans[env]
+    topic = one(plan, "aws_sns_topic")
+    assert topic["name"].startswith(f"smartstack-{env}-")
+    alarms = of_type(plan, "aws_cloudwatch_metric_alarm")
+    assert alarms and all(a["alarm_name"].startswith(f"smartstack-{env}-") for a in alarms)
+    names = {a["dimensions"].get("DBInstanceIdentifier") for a in alarms} - {None}
+    assert names == {f"smartstack-{env}-postgres"}
+    assert {a["dimensions"].get("FunctionName") for a in alarms} - {None} == {
+        f"smartstack-{env}-{n}" for n in ("api", "ai", "authorizer")
+    }
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_names_prefixed_by_env_and_no_other_env_leaks(plans, env):
+    plan, prefix, domain = plans[env], f"smartstack-{env}", DOMAINS[env]
+    wrong = []
+    for change in creates(plan):
+        after = change["change"]["after"] or {}
+        for key in NAME_KEYS:
+            value = after.get(key)
+            if not isinstance(value, str):
+                continue
+            if change["type"] in ("aws_iam_role_policy",):  # inline policy names are scoped by their role
+                continue
+            ok = (
+                value.startswith(prefix)
+                or value.startswith(f"/aws/lambda/{prefix}-")
+                or value.startswith(f"/smartstack/{env}/")
+                or value.startswith(f"alias/{prefix}-")
+                or value == domain
+                or value.endswith(f".{domain}")
+                or prefix in value
+            )
+            if not ok:
+                wrong.append((change["address"], key, value))
+    assert not wrong, f"{env}: names without {prefix}: {wrong}"
+    text = json.dumps([c["change"]["after"] for c in creates(plan)])
+    for other in set(ENVIRONMENTS) - {env}:
+        for token in (f"smartstack-{other}", f"/smartstack/{other}/", ACCOUNTS[other]):
+            assert token not in text, f"{env} plan mentions {token}"
+        if other != "prod":
+            assert DOMAINS[other] not in text, f"{env} plan mentions {DOMAINS[other]}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_default_tags_name_the_env(plans, env):
+    tags = {
+        c["change"]["after"].get("tags_all", {}).get("Environment")
+        for c in creates(plans[env])
+        if isinstance(c["change"]["after"].get("tags_all"), dict)
+    }
+    assert tags == {env}
+
+
+def backend_key(env: str) -> str:
+    text = (REPO / "envs" / env / "versions.tf").read_text()
+    block = re.search(r'backend\s+"s3"\s*\{(.*?)\n  \}', text, re.S)
+    assert block, f"envs/{env}/versions.tf has no s3 backend block"
+    key = re.search(r'^\s*key\s*=\s*"([^"]+)"', block.group(1), re.M)
+    assert key
+    return key.group(1)
+
+
+def test_backend_keys_and_buckets_distinct():
+    keys = {env: backend_key(env) for env in ENVIRONMENTS}
+    assert len(set(keys.values())) == len(ENVIRONMENTS)
+    for env, key in keys.items():
+        assert f"/{env}/" in key, key
+        bucket = re.search(
+            r'^bucket\s*=\s*"([^"]+)"', (REPO / "envs" / env / "backend.hcl").read_text(), re.M
+        )
+        assert bucket and bucket.group(1) == f"smartstack-{env}-tfstate-{ACCOUNTS[env]}"
+
+
+def test_account_guard_per_env(plans):
+    accounts = {}
+    for env, plan in plans.items():
+        providers = plan["configuration"]["provider_config"]
+        assert set(providers) == {"aws", "aws.us_east_1"}
+        for provider in providers.values():
+            assert refs(provider["expressions"]["allowed_account_ids"]) == {"var.account_id"}
+        accounts[env] = plan["variables"]["account_id"]["value"]
+    assert accounts == ACCOUNTS
+
+
+def test_envs_do_not_reference_each_other():
+    for env in ENVIRONMENTS:
+        for path in (REPO / "envs" / env).glob("*"):
+            if path.is_file():
+                text = path.read_text()
+                for other in set(ENVIRONMENTS) - {env}:
+                    assert f"envs/{other}" not in text and f"../{other}" not in text, path
+                    assert f"smartstack-{other}" not in text, path

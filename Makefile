@@ -7,7 +7,7 @@ ENV     ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap setup package plan test fidelity bench fmt lint clean
+.PHONY: help bootstrap setup package plan test fidelity bench docs fmt lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ fidelity: bootstrap ## Opt-in: compare the extracted schema with the real AWS pr
 bench: package ## Print benchmark figures (stand-in start-up, plan times, function zips and imports)
 	$(PY) benchmarks/offline_provider_bench.py
 	$(PY) benchmarks/functions_bench.py
+
+docs: bootstrap ## Regenerate the inputs/outputs tables of the module READMEs
+	$(PY) -m smartstack_tooling docs
 
 fmt: bootstrap ## Format Terraform and Python sources
 	$$($(PY) -m smartstack_tooling which-terraform | cut -f1) fmt -recursive modules envs tests

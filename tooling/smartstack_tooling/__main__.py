@@ -10,6 +10,7 @@ def main() -> int:
         "setup": "build the offline provider schema cache and filesystem mirror",
         "plan": "plan environments (all, or those named) and summarise",
         "which-terraform": "print the Terraform CLI that will be used",
+        "docs": "regenerate module README input/output tables (--check: fail if stale)",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")
@@ -26,6 +27,10 @@ def main() -> int:
         from .plan import main as plan_main
 
         return plan_main(args)
+    if command == "docs":
+        from .docs import main as docs_main
+
+        return docs_main(args)
     from .toolchain import terraform_cli
 
     cli = terraform_cli()

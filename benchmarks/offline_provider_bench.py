@@ -13,12 +13,11 @@ import subprocess
 import time
 
 import grpc
-from tf.gen import tfplugin_pb2 as pb
-from tf.gen import tfplugin_pb2_grpc as rpc
-
 from smartstack_tooling import plan as planning
 from smartstack_tooling import toolchain
 from smartstack_tooling.offline_provider.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+from tf.gen import tfplugin_pb2 as pb
+from tf.gen import tfplugin_pb2_grpc as rpc
 
 
 def _plugin_path() -> str:
@@ -40,8 +39,9 @@ def plugin_start(runs: int) -> tuple[list[float], list[float]]:
         line = proc.stdout.readline()
         handshakes.append(time.perf_counter() - started)
         address = line.split("|")[3]
-        with grpc.insecure_channel(f"unix://{address}",
-                                   options=[("grpc.max_receive_message_length", 256 << 20)]) as channel:
+        with grpc.insecure_channel(
+            f"unix://{address}", options=[("grpc.max_receive_message_length", 256 << 20)]
+        ) as channel:
             response = rpc.ProviderStub(channel).GetProviderSchema(pb.GetProviderSchema.Request())
         schemas.append(time.perf_counter() - started)
         assert len(response.resource_schemas) > 1000
@@ -56,8 +56,10 @@ def main() -> None:
     parser.add_argument("--skip-plans", action="store_true")
     args = parser.parse_args()
     handshakes, schemas = plugin_start(args.runs)
-    print(f"plugin start to handshake: median {statistics.median(handshakes) * 1000:.0f} ms "
-          f"(min {min(handshakes) * 1000:.0f}, max {max(handshakes) * 1000:.0f}, {args.runs} runs)")
+    print(
+        f"plugin start to handshake: median {statistics.median(handshakes) * 1000:.0f} ms "
+        f"(min {min(handshakes) * 1000:.0f}, max {max(handshakes) * 1000:.0f}, {args.runs} runs)"
+    )
     print(f"plugin start to full schema served: median {statistics.median(schemas) * 1000:.0f} ms")
     if args.skip_plans:
         return
@@ -65,7 +67,8 @@ def main() -> None:
     print(f"plans with Terraform {cli.version} ({cli.source}), init + plan + show -json:")
     for env in planning.ENVIRONMENTS:
         result = planning.plan_env(env, quiet=True)
-        print(f"  {env:8s} {result.seconds:6.1f} s  {sum(planning.resource_counts(result.plan).values())} resources")
+        resources = sum(planning.resource_counts(result.plan).values())
+        print(f"  {env:8s} {result.seconds:6.1f} s  {resources} resources")
 
 
 if __name__ == "__main__":

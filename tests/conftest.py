@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import tftest
-
 from smartstack_tooling import plan as planning
 from smartstack_tooling import toolchain
 
@@ -49,8 +48,9 @@ def plan_root(terraform_cli: toolchain.TerraformCli, offline_config: Path | None
     """Plan a root module under the repository once per (root, variables) and share the result."""
     cache: dict[tuple[str, str, str], tftest.TerraformPlanOutput] = {}
 
-    def plan(root: Path, tf_vars: dict[str, Any] | None = None,
-             cli: toolchain.TerraformCli | None = None) -> tftest.TerraformPlanOutput:
+    def plan(
+        root: Path, tf_vars: dict[str, Any] | None = None, cli: toolchain.TerraformCli | None = None
+    ) -> tftest.TerraformPlanOutput:
         cli = cli or terraform_cli
         key = (str(root), json.dumps(tf_vars or {}, sort_keys=True), cli.path)
         if key not in cache:

@@ -53,8 +53,13 @@ class OfflineRoot:
         (self.path / "main.tf").write_text(HEADER + body)
 
     def run(self, *args: str, extra_env: dict[str, str] | None = None) -> Result:
-        proc = subprocess.run([self.cli.path, f"-chdir={self.path}", *args], capture_output=True, text=True,
-                              env={**self.env, **(extra_env or {})}, timeout=300)
+        proc = subprocess.run(
+            [self.cli.path, f"-chdir={self.path}", *args],
+            capture_output=True,
+            text=True,
+            env={**self.env, **(extra_env or {})},
+            timeout=300,
+        )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def validate(self, body: str) -> Result:

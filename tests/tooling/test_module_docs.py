@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from smartstack_tooling import docs
 
 MODULES = docs.modules()
@@ -13,8 +12,18 @@ MODULES = docs.modules()
 
 def test_every_tier_has_a_module():
     names = {m.name for m in MODULES}
-    assert {"network", "data", "storage", "edge", "api", "compute", "messaging", "email", "secrets",
-            "observability"} <= names
+    assert {
+        "network",
+        "data",
+        "storage",
+        "edge",
+        "api",
+        "compute",
+        "messaging",
+        "email",
+        "secrets",
+        "observability",
+    } <= names
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])

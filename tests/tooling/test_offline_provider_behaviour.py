@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from smartstack_tooling import toolchain
 from smartstack_tooling.offline_provider.server import OFFLINE_ACCOUNT_ENV
 
@@ -88,7 +87,9 @@ def test_plan_time_values_the_real_provider_also_knows(plan):
 
 
 def test_configuration_references_are_recorded(plan):
-    subnet = next(r for r in plan["configuration"]["root_module"]["resources"] if r["address"] == "aws_subnet.x")
+    subnet = next(
+        r for r in plan["configuration"]["root_module"]["resources"] if r["address"] == "aws_subnet.x"
+    )
     assert subnet["expressions"]["vpc_id"]["references"] == ["aws_vpc.x.id", "aws_vpc.x"]
 
 

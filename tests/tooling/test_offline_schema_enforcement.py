@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .offline_roots import OfflineRoot, make_root
 from ..conftest import available_clis
+from .offline_roots import OfflineRoot, make_root
 
 CLIS = available_clis()
 
@@ -43,20 +43,28 @@ def test_valid_configuration_passes(root):
 
 
 def test_unknown_argument_is_rejected(root):
-    errors = _errors(root.validate('resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n  bogus_argument = "x"\n}'))
+    errors = _errors(
+        root.validate('resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n  bogus_argument = "x"\n}')
+    )
     assert ("Unsupported argument", 'An argument named "bogus_argument" is not expected here.') in errors
 
 
 def test_missing_required_argument_is_rejected(root):
     errors = _errors(root.validate('resource "aws_iam_role" "x" {\n  name = "x"\n}'))
-    assert ("Missing required argument",
-            'The argument "assume_role_policy" is required, but no definition was found.') in errors
+    assert (
+        "Missing required argument",
+        'The argument "assume_role_policy" is required, but no definition was found.',
+    ) in errors
 
 
 def test_block_written_as_attribute_is_rejected(root):
-    errors = _errors(root.validate(VALID_FUNCTION % "vpc_config = { subnet_ids = [], security_group_ids = [] }"))
-    assert any(summary == "Unsupported argument" and 'define a block of type "vpc_config"' in detail
-               for summary, detail in errors), errors
+    errors = _errors(
+        root.validate(VALID_FUNCTION % "vpc_config = { subnet_ids = [], security_group_ids = [] }")
+    )
+    assert any(
+        summary == "Unsupported argument" and 'define a block of type "vpc_config"' in detail
+        for summary, detail in errors
+    ), errors
 
 
 def test_attribute_written_as_block_is_rejected(root):
@@ -66,8 +74,10 @@ def test_attribute_written_as_block_is_rejected(root):
 
 def test_wrong_type_is_rejected(root):
     errors = _errors(root.validate('resource "aws_vpc" "x" {\n  enable_dns_support = "sometimes"\n}'))
-    assert any(summary == "Incorrect attribute value type" and "a bool is required" in detail
-               for summary, detail in errors), errors
+    assert any(
+        summary == "Incorrect attribute value type" and "a bool is required" in detail
+        for summary, detail in errors
+    ), errors
 
 
 def test_too_many_blocks_for_max_items_is_rejected(root):

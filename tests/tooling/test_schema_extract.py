@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-
 from smartstack_tooling.offline_provider.schema_cache import ensure
 
 
@@ -37,7 +36,11 @@ def test_flags_and_types_of_plain_attributes(schema):
     assert _attr(schema, "aws_lambda_function", "layers")["type"] == ["list", "string"]
     assert _attr(schema, "aws_lambda_function", "vpc_config", "subnet_ids")["type"] == ["set", "string"]
     assert _attr(schema, "aws_s3_bucket", "tags")["type"] == ["map", "string"]
-    assert _attr(schema, "aws_db_instance", "multi_az") == {"optional": True, "computed": True, "type": "bool"}
+    assert _attr(schema, "aws_db_instance", "multi_az") == {
+        "optional": True,
+        "computed": True,
+        "type": "bool",
+    }
 
 
 def test_blocks_keep_nesting_mode_and_item_limits(schema):
@@ -62,9 +65,22 @@ def test_attribute_mode_blocks_are_attributes_of_object_type(schema):
 
 def test_computed_nested_objects_are_typed(schema):
     cache_nodes = _attr(schema, "aws_elasticache_cluster", "cache_nodes")
-    assert cache_nodes == {"computed": True, "type": ["list", ["object", {
-        "address": "string", "availability_zone": "string", "id": "string", "outpost_arn": "string",
-        "port": "number"}]]}
+    assert cache_nodes == {
+        "computed": True,
+        "type": [
+            "list",
+            [
+                "object",
+                {
+                    "address": "string",
+                    "availability_zone": "string",
+                    "id": "string",
+                    "outpost_arn": "string",
+                    "port": "number",
+                },
+            ],
+        ],
+    }
 
 
 def test_provider_block(schema):

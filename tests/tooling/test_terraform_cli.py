@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from smartstack_tooling import toolchain
 
 
@@ -21,7 +20,9 @@ def test_bundled_cli_is_terraform_1_15(bundled):
 
 
 def test_bundled_cli_passes_stdin_stdout_and_exit_code(bundled):
-    formatted = subprocess.run([bundled.path, "fmt", "-"], input='x   =   1\n', capture_output=True, text=True)
+    formatted = subprocess.run(
+        [bundled.path, "fmt", "-"], input="x   =   1\n", capture_output=True, text=True
+    )
     assert (formatted.returncode, formatted.stdout) == (0, "x = 1\n")
     broken = subprocess.run([bundled.path, "fmt", "-"], input="x = \n", capture_output=True, text=True)
     assert broken.returncode != 0
@@ -33,7 +34,7 @@ def test_bundled_cli_passes_stdin_stdout_and_exit_code(bundled):
 def _fake_terraform(directory: Path, version: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     script = directory / "terraform"
-    script.write_text(f"#!/bin/sh\necho '{{\"terraform_version\": \"{version}\"}}'\n")
+    script.write_text(f'#!/bin/sh\necho \'{{"terraform_version": "{version}"}}\'\n')
     script.chmod(0o755)
     return script
 

@@ -86,19 +86,23 @@ def module_variables(module: Path) -> list[Variable]:
     variables = []
     for name, body in _blocks(module, "variable"):
         required = "default" not in body
-        variables.append(Variable(
-            name=name,
-            description=_unquote(body.get("description", '""')),
-            type=_unquote(body.get("type", "any")),
-            default=None if required else _render(body["default"]),
-            required=required,
-        ))
+        variables.append(
+            Variable(
+                name=name,
+                description=_unquote(body.get("description", '""')),
+                type=_unquote(body.get("type", "any")),
+                default=None if required else _render(body["default"]),
+                required=required,
+            )
+        )
     return sorted(variables, key=lambda v: (not v.required, v.name))
 
 
 def module_outputs(module: Path) -> list[Output]:
-    return sorted((Output(name, _unquote(body.get("description", '""'))) for name, body in _blocks(module, "output")),
-                  key=lambda o: o.name)
+    return sorted(
+        (Output(name, _unquote(body.get("description", '""'))) for name, body in _blocks(module, "output")),
+        key=lambda o: o.name,
+    )
 
 
 def _cell(text: str) -> str:
@@ -112,8 +116,10 @@ def render(module: Path) -> str:
         lines += ["| Name | Description | Type | Default | Required |", "|---|---|---|---|:---:|"]
         for v in variables:
             default = "n/a" if v.default is None else f"`{_cell(v.default)}`"
-            lines.append(f"| `{v.name}` | {_cell(v.description)} | `{_cell(v.type)}` | {default} | "
-                         f"{'yes' if v.required else 'no'} |")
+            lines.append(
+                f"| `{v.name}` | {_cell(v.description)} | `{_cell(v.type)}` | {default} | "
+                f"{'yes' if v.required else 'no'} |"
+            )
     else:
         lines.append("No inputs.")
     lines += ["", "## Outputs", ""]

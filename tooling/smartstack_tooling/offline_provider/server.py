@@ -89,11 +89,13 @@ class OfflineAwsProvider(rpc.ProviderServicer):
         diagnostics = []
         region = config.get("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         if not region or values.is_unknown(region):
-            diagnostics.append(_error(
-                "Missing region",
-                "The offline stand-in, like the real provider, needs a region: set `region` in the "
-                "provider block or AWS_REGION.",
-            ))
+            diagnostics.append(
+                _error(
+                    "Missing region",
+                    "The offline stand-in, like the real provider, needs a region: set `region` in the "
+                    "provider block or AWS_REGION.",
+                )
+            )
             return pb.ConfigureProvider.Response(diagnostics=diagnostics)
         allowed = sorted(config.get("allowed_account_ids") or [])
         forbidden = set(config.get("forbidden_account_ids") or [])
@@ -101,11 +103,18 @@ class OfflineAwsProvider(rpc.ProviderServicer):
         # else the first allowed account (the one the environment was written for).
         account = os.environ.get(OFFLINE_ACCOUNT_ENV) or (allowed[0] if allowed else "123456789012")
         if allowed and account not in allowed:
-            diagnostics.append(_error(f"AWS account ID not allowed: {account}",
-                                      f"allowed_account_ids is {', '.join(allowed)}."))
+            diagnostics.append(
+                _error(
+                    f"AWS account ID not allowed: {account}", f"allowed_account_ids is {', '.join(allowed)}."
+                )
+            )
         if account in forbidden:
-            diagnostics.append(_error(f"AWS account ID not allowed: {account}",
-                                      "The account is listed in forbidden_account_ids."))
+            diagnostics.append(
+                _error(
+                    f"AWS account ID not allowed: {account}",
+                    "The account is listed in forbidden_account_ids.",
+                )
+            )
         default_tags: dict[str, str] = {}
         for block in config.get("default_tags") or []:
             default_tags.update(block.get("tags") or {})
@@ -202,20 +211,30 @@ def _server_certificate() -> tuple[bytes, bytes]:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
-                          data_encipherment=False, key_agreement=True, key_cert_sign=True, crl_sign=False,
-                          encipher_only=False, decipher_only=False),
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
             critical=True,
         )
         .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH,
-                                   x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]),
+            x509.ExtendedKeyUsage(
+                [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH, x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
             critical=True,
         )
         .sign(key, hashes.SHA256())
     )
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
@@ -228,12 +247,15 @@ def serve(files: CacheFiles) -> int:
         )
         return 1
     if "6" not in os.environ.get("PLUGIN_PROTOCOL_VERSIONS", "6").split(","):
-        print("Terraform did not offer plugin protocol 6, the only one this stand-in speaks.", file=sys.stderr)
+        print(
+            "Terraform did not offer plugin protocol 6, the only one this stand-in speaks.", file=sys.stderr
+        )
         return 1
     provider = OfflineAwsProvider(files)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
-                         options=[("grpc.max_send_message_length", 256 << 20),
-                                  ("grpc.max_receive_message_length", 256 << 20)])
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=8),
+        options=[("grpc.max_send_message_length", 256 << 20), ("grpc.max_receive_message_length", 256 << 20)],
+    )
     rpc.add_ProviderServicer_to_server(provider, server)
     controller_rpc.add_GRPCControllerServicer_to_server(_Controller(provider.stopped), server)
     stdio_rpc.add_GRPCStdioServicer_to_server(_Stdio(), server)

@@ -103,8 +103,13 @@ _REGION_NAMES = {
     "eu-west-1": "Europe (Ireland)",
     "eu-central-1": "Europe (Frankfurt)",
 }
-_AZ_ID_PREFIX = {"us-east-1": "use1", "us-east-2": "use2", "us-west-2": "usw2", "eu-west-1": "euw1",
-                 "eu-central-1": "euc1"}
+_AZ_ID_PREFIX = {
+    "us-east-1": "use1",
+    "us-east-2": "use2",
+    "us-west-2": "usw2",
+    "eu-west-1": "euw1",
+    "eu-central-1": "euc1",
+}
 
 
 def placeholder(cty_type: Any, name: str, settings: ProviderSettings, data_type: str) -> Any:
@@ -112,7 +117,9 @@ def placeholder(cty_type: Any, name: str, settings: ProviderSettings, data_type:
     if cty_type == "string":
         if name == "arn" or name.endswith("_arn"):
             service = data_type.removeprefix("aws_").split("_", 1)[0]
-            return f"arn:{settings.partition}:{service}:{settings.region}:{settings.account_id}:offline/{name}"
+            return (
+                f"arn:{settings.partition}:{service}:{settings.region}:{settings.account_id}:offline/{name}"
+            )
         if name in ("region", "region_name"):
             return settings.region
         if name in ("account_id", "owner_id"):
@@ -176,8 +183,9 @@ def _special_values(data_type: str, config: dict[str, Any], settings: ProviderSe
     return {}
 
 
-def read_data_source(data_type: str, block: dict[str, Any], config: dict[str, Any],
-                     settings: ProviderSettings) -> dict[str, Any]:
+def read_data_source(
+    data_type: str, block: dict[str, Any], config: dict[str, Any], settings: ProviderSettings
+) -> dict[str, Any]:
     state = dict(config)
     special = _special_values(data_type, config, settings)
     for name, attr in block.get("attributes", {}).items():

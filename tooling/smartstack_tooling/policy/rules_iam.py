@@ -1,0 +1,358 @@
+"""IAM-only access: no long-lived credentials, no secret values, least-privilege policy statements."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import source
+from .engine import PolicyContext, PolicyDoc, as_list, policy_documents, rule
+
+# ---------------------------------------------------------------------- reviewed allow-lists
+# Actions that may use Resource "*" in identity policies, each with the reason AWS forces it.
+RESOURCE_STAR_ALLOWED: dict[str, str] = {
+    "xray:PutTraceSegments": "X-Ray trace ingestion has no resource-level permissions",
+    "xray:PutTelemetryRecords": "X-Ray telemetry has no resource-level permissions",
+    "ec2:CreateNetworkInterface": "VPC Lambda ENI management; Lambda calls it without resource scoping "
+    "(AWSLambdaVPCAccessExecutionRole)",
+    "ec2:DescribeNetworkInterfaces": "Describe* calls do not support resource-level permissions",
+    "ec2:DescribeSubnets": "Describe* calls do not support resource-level permissions",
+    "ec2:DeleteNetworkInterface": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
+    "ec2:AssignPrivateIpAddresses": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
+    "ec2:UnassignPrivateIpAddresses": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
+}
+KEY_POLICY_STAR_REASON = 'in a KMS key policy Resource "*" means this key (self-reference)'
+
+BANNED_IAM_TYPES = (
+    "aws_iam_user",
+    "aws_iam_group",
+    "aws_iam_access_key",
+    "aws_iam_user_login_profile",
+    "aws_iam_user_policy",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_group_membership",
+    "aws_iam_user_group_membership",
+    "aws_iam_user_ssh_key",
+    "aws_iam_service_specific_credential",
+    "aws_iam_signing_certificate",
+)
+
+# Condition keys that tie a service principal to this account's own resources.
+SOURCE_CONDITION_KEYS = (
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+    "aws:sourcevpce",
+    "kms:encryptioncontext:",
+    "kms:viaservice",
+)
+
+BEDROCK_MODEL_ARN = re.compile(r"^arn:aws[a-z-]*:bedrock:[a-z0-9-]+::foundation-model/[A-Za-z0-9._:-]+$")
+
+
+# ---------------------------------------------------------------------- statement helpers
+def principals(stmt: dict[str, Any]) -> list[tuple[str, str]]:
+    raw = stmt.get("Principal")
+    if raw is None:
+        return []
+    if raw == "*":
+        return [("*", "*")]
+    return [(kind, value) for kind, values in raw.items() for value in as_list(values)]
+
+
+def condition_keys(stmt: dict[str, Any]) -> set[str]:
+    return {key.lower() for block in (stmt.get("Condition") or {}).values() for key in block}
+
+
+def is_tls_deny(stmt: dict[str, Any]) -> bool:
+    """The accepted bare-"*" pattern: Deny any principal when aws:SecureTransport is false."""
+    cond = stmt.get("Condition") or {}
+    secure = {k.lower(): v for k, v in (cond.get("Bool") or {}).items()}.get("aws:securetransport")
+    return stmt.get("Effect") == "Deny" and str(secure).lower() == "false" and set(cond) == {"Bool"}
+
+
+def _same_account_principal(value: str, account: str | None) -> bool:
+    if account and re.fullmatch(rf"arn:aws[a-z-]*:iam::{account}:(root|role/[\w+=,.@/-]+)", value):
+        return True
+    return bool(account) and value == account
+
+
+# ---------------------------------------------------------------------- rules
+@rule(
+    "iam-only.no-iam-users-or-keys",
+    "IAM-only access",
+    "No IAM users, groups, access keys or login profiles anywhere (roles only)",
+)
+def no_users(ctx: PolicyContext) -> list[str]:
+    problems = [f"{i.address}: {i.type} is planned" for i in ctx.of_type(*BANNED_IAM_TYPES)]
+    problems += [
+        f"{addr}: {cfg['type']} is configured"
+        for addr, cfg in ctx.config_resources.items()
+        if cfg.get("type") in BANNED_IAM_TYPES and cfg.get("mode") == "managed"
+    ]
+    return sorted(set(problems))
+
+
+SECRET_WORD = re.compile(
+    r"(passw(or)?d|secret|token(?!s)|private[_-]?key|api[_-]?key|access[_-]?key|credential|"
+    r"signing[_-]?key|client[_-]?secret)",
+    re.I,
+)
+NAME_LIKE_SUFFIX = re.compile(
+    r"(names?|arns?|ids?|prefix|path|url|mode|issuer|audience|ttl|seconds|"
+    r"header|type|enabled|days|window)$",
+    re.I,
+)
+SECRET_VALUE = [
+    (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key id"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a PEM private key"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."), "a JWT"),
+    (re.compile(r"(?i)\b(password|passwd|pwd|secret)\s*[=:]\s*\S+"), "an inline password"),
+    (re.compile(r"^[A-Za-z0-9+/]{40}$"), "an AWS secret access key"),
+    (re.compile(r"://[^/\s:@]+:[^/\s@]+@"), "credentials in a URL"),
+]
+
+
+def secret_findings(where: str, key: str, value: Any) -> list[str]:
+    """Findings for one key/value: a secret-looking key holding a value, or a secret-looking value."""
+    found = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += secret_findings(where, f"{key}.{k}" if key else str(k), v)
+        return found
+    if isinstance(value, list):
+        for n, v in enumerate(value):
+            found += secret_findings(where, f"{key}[{n}]", v)
+        return found
+    if not isinstance(value, str) or not value:
+        return found
+    leaf = re.split(r"[./\[]", key)[-1] if key else ""
+    if SECRET_WORD.search(leaf) and not NAME_LIKE_SUFFIX.search(leaf) and not value.startswith("arn:"):
+        found.append(f"{where}: {key} looks like a secret and holds a value")
+    for pattern, what in SECRET_VALUE:
+        if pattern.search(value):
+            found.append(f"{where}: {key} holds what looks like {what}")
+    return found
+
+
+@rule(
+    "iam-only.no-secret-values",
+    "IAM-only access",
+    "No secret values in Lambda environment variables, tfvars, variables, outputs or SSM (names/ARNs only)",
+)
+def no_secret_values(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for fn in ctx.of_type("aws_lambda_function"):
+        for env_block in fn.get("environment") or []:
+            problems += secret_findings(f"{fn.address} environment", "", env_block.get("variables") or {})
+    problems += secret_findings(f"{ctx.root_dir.name}/terraform.tfvars", "", source.tfvars(ctx.root_dir))
+    for name, var in ctx.plan.get("variables", {}).items():
+        problems += secret_findings("root variable", name, var.get("value"))
+    for name, change in ctx.plan.get("output_changes", {}).items():
+        if SECRET_WORD.search(name) and not NAME_LIKE_SUFFIX.search(name):
+            problems.append(f"output {name}: named like a secret (outputs carry names/ARNs only)")
+        problems += secret_findings("output", name, change.get("after"))
+    for param in ctx.of_type("aws_ssm_parameter"):
+        if param.get("type") == "SecureString" and ctx.is_configured(param, "value"):
+            problems.append(f"{param.address}: SecureString value set in Terraform (it would sit in state)")
+        problems += secret_findings(param.address, str(param.get("name")), param.get("value"))
+    problems += [
+        f"{v.address}: secret value managed by Terraform (lands in state)"
+        for v in ctx.of_type("aws_secretsmanager_secret_version")
+    ]
+    for db in ctx.of_type("aws_db_instance", "aws_rds_cluster"):
+        for attr in ("password", "master_password", "password_wo"):
+            if ctx.is_configured(db, attr) or db.get(attr):
+                problems.append(f"{db.address}: {attr} is set in the configuration")
+    return sorted(set(problems))
+
+
+@rule(
+    "iam-only.rds-iam-auth-managed-password",
+    "IAM-only access",
+    "RDS: IAM database authentication on, master password generated and held by RDS",
+)
+def rds_iam_auth(ctx: PolicyContext) -> list[str]:
+    dbs = ctx.of_type("aws_db_instance")
+    problems = [] if dbs else ["no aws_db_instance planned"]
+    for db in dbs:
+        if db.get("iam_database_authentication_enabled") is not True:
+            problems.append(f"{db.address}: iam_database_authentication_enabled is not true")
+        if db.get("manage_master_user_password") is not True:
+            problems.append(f"{db.address}: manage_master_user_password is not true")
+    return problems
+
+
+def _check_principals(doc: PolicyDoc, account: str | None) -> list[str]:
+    problems = []
+    for n, stmt in enumerate(doc.statements()):
+        sid = stmt.get("Sid") or f"#{n}"
+        if "NotPrincipal" in stmt:
+            problems.append(f"{doc.label} {sid}: NotPrincipal")
+        for kind, value in principals(stmt):
+            if kind == "*" or value == "*":
+                if not is_tls_deny(stmt):
+                    problems.append(f'{doc.label} {sid}: bare "*" principal outside the TLS-deny pattern')
+            elif kind == "AWS":
+                if not _same_account_principal(value, account):
+                    problems.append(
+                        f"{doc.label} {sid}: principal {value} is not a role/root of account {account}"
+                    )
+            elif kind == "Service":
+                if (
+                    doc.kind != "trust"
+                    and stmt.get("Effect") == "Allow"
+                    and not any(k.startswith(SOURCE_CONDITION_KEYS) for k in condition_keys(stmt))
+                ):
+                    problems.append(
+                        f"{doc.label} {sid}: service principal {value} without a source condition "
+                        "(aws:SourceArn/SourceAccount or kms:EncryptionContext/ViaService)"
+                    )
+            else:
+                problems.append(f"{doc.label} {sid}: {kind} principal {value} (only AWS roles and services)")
+        if (
+            doc.kind in ("resource", "key", "trust")
+            and "Principal" not in stmt
+            and "NotPrincipal" not in stmt
+        ):
+            problems.append(f"{doc.label} {sid}: resource policy statement without a Principal")
+    return problems
+
+
+@rule(
+    "iam-only.resource-policy-principals",
+    "IAM-only access",
+    "Resource and trust policies name specific principals; services carry source conditions; "
+    'bare "*" only in the Deny-unless-TLS pattern',
+)
+def resource_policy_principals(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for doc in policy_documents(ctx, include_unknown=False):
+        if doc.kind in ("resource", "key", "trust"):
+            problems += _check_principals(doc, ctx.account_id)
+    for perm in ctx.of_type("aws_lambda_permission"):
+        principal = perm.get("principal")
+        if principal in (None, "*") or "*" in str(principal):
+            problems.append(f"{perm.address}: principal {principal!r} is not specific")
+        if not ctx.is_configured(perm, "source_arn"):
+            problems.append(f"{perm.address}: no source_arn (any {principal} resource could invoke)")
+        if (
+            principal
+            and principal.endswith(".amazonaws.com")
+            and perm.get("source_account") != ctx.account_id
+        ):
+            problems.append(
+                f"{perm.address}: source_account {perm.get('source_account')!r} != {ctx.account_id}"
+            )
+    return problems
+
+
+def _actions(stmt: dict[str, Any]) -> list[str]:
+    return [str(a) for a in as_list(stmt.get("Action"))]
+
+
+@rule(
+    "iam-only.no-wildcard-actions",
+    "IAM-only access",
+    'No Allow statement grants Action "*" or "<service>:*" (nor uses NotAction/NotResource)',
+)
+def no_wildcard_actions(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for doc in policy_documents(ctx, include_unknown=False):
+        for n, stmt in enumerate(doc.statements()):
+            if stmt.get("Effect") != "Allow":
+                continue
+            sid = stmt.get("Sid") or f"#{n}"
+            for key in ("NotAction", "NotResource"):
+                if key in stmt:
+                    problems.append(f"{doc.label} {sid}: Allow with {key}")
+            for action in _actions(stmt):
+                if action == "*" or action.endswith(":*"):
+                    problems.append(f"{doc.label} {sid}: Allow {action}")
+    return problems
+
+
+@rule(
+    "iam-only.resource-star-allow-list",
+    "IAM-only access",
+    'Resource "*" only for allow-listed actions that AWS cannot scope (or a key policy\'s self-reference)',
+)
+def resource_star(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for doc in policy_documents(ctx, include_unknown=False):
+        for n, stmt in enumerate(doc.statements()):
+            if stmt.get("Effect") != "Allow" or "*" not in as_list(stmt.get("Resource")):
+                continue
+            sid = stmt.get("Sid") or f"#{n}"
+            if doc.kind == "key":
+                others = [a for a in _actions(stmt) if not a.startswith("kms:")]
+                if others:
+                    problems.append(f'{doc.label} {sid}: non-KMS actions {others} on Resource "*"')
+                continue
+            if doc.kind != "identity":
+                problems.append(f'{doc.label} {sid}: Resource "*" in a resource policy')
+                continue
+            unlisted = [a for a in _actions(stmt) if a not in RESOURCE_STAR_ALLOWED]
+            if unlisted:
+                problems.append(f'{doc.label} {sid}: Resource "*" for {unlisted} (not in the allow-list)')
+    return problems
+
+
+@rule(
+    "iam-only.apigw-permission-scoped-to-api",
+    "IAM-only access",
+    "API Gateway may invoke a Lambda only from this API's execution ARN, in this account",
+)
+def apigw_permission(ctx: PolicyContext) -> list[str]:
+    problems = []
+    perms = [
+        p for p in ctx.of_type("aws_lambda_permission") if p.get("principal") == "apigateway.amazonaws.com"
+    ]
+    if ctx.of_type("aws_api_gateway_rest_api") and not perms:
+        problems.append("a REST API is planned but no aws_lambda_permission lets it invoke anything")
+    for perm in perms:
+        refs = ctx.attr_refs(perm, "source_arn")
+        if perm.is_unknown("source_arn") or perm.get("source_arn") is None:
+            if "aws_api_gateway_rest_api" not in ctx.resolved_types(perm, "source_arn") or not any(
+                r.endswith(".execution_arn") for r in refs
+            ):
+                problems.append(
+                    f"{perm.address}: source_arn is not built from an aws_api_gateway_rest_api's "
+                    f"execution_arn (references {sorted(refs)})"
+                )
+        else:
+            arn = perm.get("source_arn")
+            if not re.match(rf"^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:{ctx.account_id}:[a-z0-9]+/", arn):
+                problems.append(
+                    f"{perm.address}: source_arn {arn} is not an execution ARN of an API in this account"
+                )
+        if perm.get("source_account") != ctx.account_id:
+            problems.append(
+                f"{perm.address}: source_account {perm.get('source_account')!r} != {ctx.account_id}"
+            )
+        if "aws_lambda_function" not in ctx.resolved_types(perm, "function_name") and not str(
+            perm.get("function_name") or ""
+        ).startswith(f"smartstack-{ctx.env}-"):
+            problems.append(f"{perm.address}: function_name is not a function of this configuration")
+    return problems
+
+
+@rule(
+    "iam-only.bedrock-named-models",
+    "IAM-only access",
+    "Lambda -> Bedrock is limited to named foundation-model ARNs",
+)
+def bedrock_models(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for doc in policy_documents(ctx, include_unknown=False):
+        for n, stmt in enumerate(doc.statements()):
+            actions = [a for a in _actions(stmt) if a.lower().startswith("bedrock:")]
+            if not actions or stmt.get("Effect") != "Allow":
+                continue
+            sid = stmt.get("Sid") or f"#{n}"
+            for resource in as_list(stmt.get("Resource")):
+                if "*" in resource or not BEDROCK_MODEL_ARN.match(resource):
+                    problems.append(f"{doc.label} {sid}: {actions} on {resource!r}, not a named model ARN")
+    return problems

@@ -38,6 +38,11 @@ resource "aws_kms_key" "flow_logs" {
   })
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
+
+  # Like every other customer managed key here: deleting it makes the flow logs it encrypted unreadable.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "flow_logs" {

@@ -484,6 +484,229 @@ def _(raw, plan_root, tmp_path):
     )
 
 
+# ---- encryption & exposure
+def _copy_tree(raw: dict, tmp_path, env: str, edit: Callable[[Any], None]) -> PolicyContext:
+    """The repository's envs/ and modules/ copied under tmp_path, edited, with the env plan pointed there."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    for part in ("envs", "modules"):
+        shutil.copytree(REPO / part, tmp_path / part, ignore=shutil.ignore_patterns(".terraform*"))
+    edit(tmp_path)
+    return context(env, copy_plan(raw[env]), root=tmp_path / "envs" / env, repo=tmp_path)
+
+
+@twin(
+    "encryption.s3-public-access-blocked",
+    "files-bucket-without-block",
+    "no aws_s3_bucket_public_access_block",
+)
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "prod",
+        lambda p: drop(
+            p, lambda rc: rc["address"] == "module.storage.aws_s3_bucket_public_access_block.files"
+        ),
+    )
+
+
+@twin("encryption.s3-public-access-blocked", "public-policy-allowed", "block_public_policy")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "dev",
+        lambda p: set_after(
+            p, "module.storage.aws_s3_bucket_public_access_block.web", block_public_policy=False
+        ),
+    )
+
+
+@twin("encryption.s3-tls-only", "files-policy-without-tls-deny", "aws:SecureTransport")
+def _(raw, plan_root, tmp_path):
+    def strip(doc):
+        doc["Statement"] = [s for s in doc["Statement"] if s.get("Sid") != "DenyInsecureTransport"]
+
+    return mutated(
+        raw, "staging", lambda p: set_policy(p, "module.storage.aws_s3_bucket_policy.files", strip)
+    )
+
+
+@twin("encryption.s3-sse-kms-for-sensitive-data", "files-bucket-sse-s3", "not SSE-KMS")
+def _(raw, plan_root, tmp_path):
+    def downgrade(plan):
+        after = change(plan, "module.storage.aws_s3_bucket_server_side_encryption_configuration.files")[
+            "after"
+        ]
+        after["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] = "AES256"
+
+    return mutated(raw, "prod", downgrade)
+
+
+@twin("encryption.data-at-rest-encrypted", "plain-queue", "neither SQS-managed SSE")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "prod",
+        lambda p: set_after(p, "module.messaging.aws_sqs_queue.tasks", sqs_managed_sse_enabled=False),
+    )
+
+
+@twin("encryption.data-at-rest-encrypted", "log-group-without-kms", "log group without a KMS key")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "dev",
+        lambda p: config_resource(p, "module.api.aws_cloudwatch_log_group.access")["expressions"].pop(
+            "kms_key_id"
+        ),
+    )
+
+
+@twin("encryption.data-at-rest-encrypted", "rds-unencrypted", "storage not encrypted")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw, "staging", lambda p: set_after(p, "module.data.aws_db_instance.this", storage_encrypted=False)
+    )
+
+
+@twin("encryption.cloudfront-s3-only-via-oac", "s3-origin-without-oac", "without an origin access control")
+def _(raw, plan_root, tmp_path):
+    def strip(plan):
+        for origin in config_resource(plan, "module.edge.aws_cloudfront_distribution.this")["expressions"][
+            "origin"
+        ]:
+            origin.pop("origin_access_control_id", None)
+
+    return mutated(raw, "prod", strip)
+
+
+@twin("encryption.cloudfront-s3-only-via-oac", "oac-never-signs", "signing_behavior")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "dev",
+        lambda p: set_after(
+            p, "module.edge.aws_cloudfront_origin_access_control.web", signing_behavior="never"
+        ),
+    )
+
+
+@twin("encryption.https-only-viewers", "allow-all-viewers", "viewer_protocol_policy 'allow-all'")
+def _(raw, plan_root, tmp_path):
+    def downgrade(plan):
+        after = change(plan, "module.edge.aws_cloudfront_distribution.this")["after"]
+        after["default_cache_behavior"][0]["viewer_protocol_policy"] = "allow-all"
+
+    return mutated(raw, "prod", downgrade)
+
+
+# ---- environment isolation
+@twin("isolation.names-prefixed-per-env", "unprefixed-bucket", "lacks smartstack-prod")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "prod",
+        lambda p: set_after(p, "module.storage.aws_s3_bucket.files", bucket="smartstack-files-333333333333"),
+    )
+
+
+@twin("isolation.names-prefixed-per-env", "staging-plan-applied-as-prod", "lacks smartstack-prod")
+def _(raw, plan_root, tmp_path):
+    return context("prod", copy_plan(raw["staging"]))
+
+
+@twin("isolation.backend-and-account-guard", "staging-shares-prod-state-key", "shared with prod")
+def _(raw, plan_root, tmp_path):
+    def edit(root):
+        versions = root / "envs" / "staging" / "versions.tf"
+        versions.write_text(versions.read_text().replace("smartstack/staging/", "smartstack/prod/"))
+
+    return _copy_tree(raw, tmp_path, "staging", edit)
+
+
+@twin("isolation.backend-and-account-guard", "provider-without-account-guard", "allowed_account_ids")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "dev",
+        lambda p: p["configuration"]["provider_config"]["aws"]["expressions"].pop("allowed_account_ids"),
+    )
+
+
+@twin("isolation.no-cross-env-references", "prod-reads-staging-parameters", "refers to staging")
+def _(raw, plan_root, tmp_path):
+    def leak(plan):
+        after = change(plan, 'module.compute.aws_lambda_function.this["api"]')["after"]
+        after["environment"][0]["variables"]["PARAMETER_PATH"] = "/smartstack/staging/"
+
+    return mutated(raw, "prod", leak)
+
+
+@twin("isolation.no-cross-env-references", "module-from-another-env", "reaches another environment")
+def _(raw, plan_root, tmp_path):
+    def rewire(plan):
+        plan["configuration"]["root_module"]["module_calls"]["dns"]["source"] = "../../envs/staging/dns"
+
+    return mutated(raw, "prod", rewire)
+
+
+@twin("isolation.prod-deletion-protection", "prod-rds-unprotected", "deletion_protection")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "prod",
+        lambda p: set_after(
+            p, "module.data.aws_db_instance.this", deletion_protection=False, skip_final_snapshot=True
+        ),
+    )
+
+
+@twin(
+    "isolation.prod-prevent-destroy",
+    "rds-without-prevent-destroy",
+    "aws_db_instance.this: no prevent_destroy",
+)
+def _(raw, plan_root, tmp_path):
+    def edit(root):
+        main = root / "modules" / "data" / "main.tf"
+        main.write_text(main.read_text().replace("prevent_destroy = true", "prevent_destroy = false"))
+
+    return _copy_tree(raw, tmp_path, "prod", edit)
+
+
+# ---- what a plan can show
+@twin("plan-visibility.unknown-policies-reviewed", "new-unknown-queue-policy", "not in the reviewed list")
+def _(raw, plan_root, tmp_path):
+    def hide(plan):
+        rc = change(plan, "module.messaging.aws_sqs_queue_policy.tasks")
+        rc["after"].pop("policy")
+        rc["after_unknown"]["policy"] = True
+
+    return mutated(raw, "prod", hide)
+
+
+@twin("plan-visibility.unknown-policies-reviewed", "web-policy-fed-by-db", "beyond the reviewed feeders")
+def _(raw, plan_root, tmp_path):
+    def rewire(plan):
+        call = plan["configuration"]["root_module"]["module_calls"]["storage"]
+        call["expressions"]["cloudfront_distribution_arn"]["references"].append("module.data.db_resource_id")
+
+    return mutated(raw, "staging", rewire)
+
+
+@twin("plan-visibility.unknown-policies-reviewed", "reviewed-policy-now-known", "now known or gone")
+def _(raw, plan_root, tmp_path):
+    return mutated(
+        raw,
+        "dev",
+        lambda p: set_after(
+            p, "module.storage.aws_s3_bucket_policy.web", policy=json.dumps({"Statement": []})
+        ),
+    )
+
+
 @pytest.mark.parametrize("twin_case", TWINS, ids=lambda t: t.id)
 def test_broken_twin_fails(twin_case: Twin, env_raw_plans, plan_root, tmp_path) -> None:
     ctx = twin_case.build(env_raw_plans, plan_root, tmp_path)

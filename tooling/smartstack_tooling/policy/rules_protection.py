@@ -1,0 +1,474 @@
+"""Encryption & exposure, environment isolation, and what a plan cannot show (reviewed unknowns)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import source
+from .engine import ENVIRONMENTS, PolicyContext, _collect_refs, policy_documents, rule
+from .rules_iam import is_tls_deny
+
+
+# ---------------------------------------------------------------------- reviewed plan-time unknowns
+@dataclass(frozen=True)
+class ReviewedUnknown:
+    feeders: frozenset[str]  # the only apply-time resources whose attributes may feed the policy
+    what: str  # which attribute is unknown and why
+    verified_by: str  # where its content is proven
+
+
+REVIEWED_UNKNOWN_POLICIES: dict[str, ReviewedUnknown] = {
+    "module.storage.aws_s3_bucket_policy.web.policy": ReviewedUnknown(
+        frozenset({"module.edge.aws_cloudfront_distribution.this"}),
+        "the CloudFront distribution ARN (AWS:SourceArn of the OAC read statement) exists only after apply",
+        "tests/policy/test_policy_unknowns.py plans tests/modules/storage with a literal distribution "
+        "ARN and "
+        "runs the principal/action/resource/TLS rules on the then-known document",
+    ),
+    "module.compute.aws_iam_role_policy.rds_connect.policy": ReviewedUnknown(
+        frozenset({"module.data.aws_db_instance.this"}),
+        "rds-db:connect needs the instance's DbiResourceId (aws_db_instance.resource_id), known after apply",
+        "tests/policy/test_policy_unknowns.py plans tests/modules/compute with a literal db_resource_id "
+        "and checks "
+        "the statement is rds-db:connect on exactly dbuser:<id>/<own user>",
+    ),
+    "module.api.aws_lambda_permission.api.source_arn": ReviewedUnknown(
+        frozenset({"module.api.aws_api_gateway_rest_api.this"}),
+        "the REST API's execution_arn (its id is assigned by AWS at apply)",
+        "rule iam-only.apigw-permission-scoped-to-api: source_arn is built from "
+        "aws_api_gateway_rest_api.execution_arn "
+        "(configuration references), source_account is this account",
+    ),
+    "module.api.aws_lambda_permission.authorizer.source_arn": ReviewedUnknown(
+        frozenset(
+            {"module.api.aws_api_gateway_rest_api.this", "module.api.aws_api_gateway_authorizer.token"}
+        ),
+        "the REST API's execution_arn and the authorizer id (both assigned at apply)",
+        "rule iam-only.apigw-permission-scoped-to-api (configuration references), as for the api permission",
+    ),
+}
+
+
+def config_label(inst_address_module: str, inst_type: str, inst_name: str, attr: str) -> str:
+    prefix = f"{inst_address_module}." if inst_address_module else ""
+    return f"{prefix}{inst_type}.{inst_name}.{attr}"
+
+
+def unknown_policies(ctx: PolicyContext) -> dict[str, set[str]]:
+    """Configured policy attributes whose value is unknown at plan, with the resources that feed them."""
+    out: dict[str, set[str]] = {}
+    for doc in policy_documents(ctx):
+        if doc.document is not None:
+            continue
+        inst = doc.owner
+        label = config_label(inst.module, inst.type, inst.name, doc.attribute)
+        feeders = {a for a in ctx.resolve_attr(inst, doc.attribute) if ":" not in a}
+        out.setdefault(label, set()).update(feeders)
+    return out
+
+
+@rule(
+    "plan-visibility.unknown-policies-reviewed",
+    "What a plan can show",
+    "Policies unknown at plan time are exactly the reviewed list, fed only by reviewed apply-time attributes",
+)
+def unknowns_reviewed(ctx: PolicyContext) -> list[str]:
+    problems = []
+    found = unknown_policies(ctx)
+    for label, feeders in sorted(found.items()):
+        reviewed = REVIEWED_UNKNOWN_POLICIES.get(label)
+        if reviewed is None:
+            problems.append(
+                f"{label}: unknown at plan time and not in the reviewed list (fed by {sorted(feeders)})"
+            )
+        elif not feeders <= reviewed.feeders:
+            problems.append(
+                f"{label}: fed by {sorted(feeders - reviewed.feeders)} beyond the reviewed feeders"
+            )
+    stale = sorted(set(REVIEWED_UNKNOWN_POLICIES) - set(found))
+    problems += [
+        f"{label}: reviewed as unknown but now known or gone: update the reviewed list" for label in stale
+    ]
+    return problems
+
+
+# ---------------------------------------------------------------------- encryption & exposure
+def _attached(ctx: PolicyContext, rtype: str, attr: str, target: str) -> list:
+    """Instances of ``rtype`` whose ``attr`` refers to the resource at config address ``target``."""
+    return [i for i in ctx.of_type(rtype) if target in ctx.resolve_attr(i, attr)]
+
+
+@rule(
+    "encryption.s3-public-access-blocked", "Encryption & exposure", "Every S3 bucket blocks all public access"
+)
+def s3_public_access(ctx: PolicyContext) -> list[str]:
+    problems = []
+    flags = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    for bucket in ctx.of_type("aws_s3_bucket"):
+        blocks = _attached(ctx, "aws_s3_bucket_public_access_block", "bucket", bucket.config_address)
+        if not blocks:
+            problems.append(f"{bucket.address}: no aws_s3_bucket_public_access_block")
+        for block in blocks:
+            off = [f for f in flags if block.get(f) is not True]
+            if off:
+                problems.append(f"{block.address}: {off} not true")
+    return problems
+
+
+@rule("encryption.s3-tls-only", "Encryption & exposure", "Every S3 bucket policy denies requests without TLS")
+def s3_tls_only(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for bucket in ctx.of_type("aws_s3_bucket"):
+        policies = _attached(ctx, "aws_s3_bucket_policy", "bucket", bucket.config_address)
+        if not policies:
+            problems.append(f"{bucket.address}: no bucket policy (no TLS-only deny)")
+        for pol in policies:
+            if pol.is_unknown("policy"):
+                label = config_label(pol.module, pol.type, pol.name, "policy")
+                if label not in REVIEWED_UNKNOWN_POLICIES:
+                    problems.append(f"{pol.address}: policy unknown at plan and not reviewed")
+                continue
+            doc = json.loads(pol.get("policy") or "{}")
+            stmts = doc.get("Statement", [])
+            stmts = stmts if isinstance(stmts, list) else [stmts]
+            if not any(is_tls_deny(s) and {"s3:*"} & set(_as_list(s.get("Action"))) for s in stmts):
+                problems.append(f"{pol.address}: no Deny s3:* when aws:SecureTransport is false")
+    return problems
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
+SENSITIVE_DATA_CLASSES = {"customer-content"}
+
+
+@rule(
+    "encryption.s3-sse-kms-for-sensitive-data",
+    "Encryption & exposure",
+    "Every bucket is encrypted; sensitive data (the files bucket) with SSE-KMS under a customer key",
+)
+def s3_sse(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for bucket in ctx.of_type("aws_s3_bucket"):
+        configs = _attached(
+            ctx, "aws_s3_bucket_server_side_encryption_configuration", "bucket", bucket.config_address
+        )
+        if not configs:
+            problems.append(f"{bucket.address}: no server-side encryption configuration")
+            continue
+        sensitive = bucket.tags().get("DataClass") in SENSITIVE_DATA_CLASSES or "-files-" in str(
+            bucket.get("bucket")
+        )
+        for cfg in configs:
+            for rule_block in cfg.get("rule") or []:
+                for default in rule_block.get("apply_server_side_encryption_by_default") or []:
+                    algo = default.get("sse_algorithm")
+                    if algo not in ("aws:kms", "aws:kms:dsse", "AES256"):
+                        problems.append(f"{cfg.address}: sse_algorithm {algo!r}")
+                    if sensitive and algo not in ("aws:kms", "aws:kms:dsse"):
+                        problems.append(
+                            f"{cfg.address}: sensitive bucket {bucket.address} uses {algo}, not SSE-KMS"
+                        )
+                    if sensitive and "aws_kms_key" not in ctx.resolved_types(
+                        cfg, "rule.apply_server_side_encryption_by_default.kms_master_key_id"
+                    ):
+                        problems.append(f"{cfg.address}: sensitive bucket without a customer managed KMS key")
+    return problems
+
+
+def _kms_backed(ctx: PolicyContext, inst, attr: str) -> bool:
+    value = inst.get(attr)
+    if isinstance(value, str) and value.startswith("arn:aws") and ":kms:" in value:
+        return True
+    return "aws_kms_key" in ctx.resolved_types(inst, attr)
+
+
+@rule(
+    "encryption.data-at-rest-encrypted",
+    "Encryption & exposure",
+    "RDS, SQS, CloudWatch log groups, secrets and SNS topics are encrypted; KMS keys rotate",
+)
+def at_rest(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for db in ctx.of_type("aws_db_instance"):
+        if db.get("storage_encrypted") is not True or not _kms_backed(ctx, db, "kms_key_id"):
+            problems.append(f"{db.address}: storage not encrypted with a customer managed KMS key")
+        if db.get("performance_insights_enabled") and not _kms_backed(
+            ctx, db, "performance_insights_kms_key_id"
+        ):
+            problems.append(f"{db.address}: Performance Insights without a customer managed KMS key")
+    for queue in ctx.of_type("aws_sqs_queue"):
+        if queue.get("sqs_managed_sse_enabled") is not True and not ctx.is_configured(
+            queue, "kms_master_key_id"
+        ):
+            problems.append(f"{queue.address}: neither SQS-managed SSE nor a KMS key")
+    for group in ctx.of_type("aws_cloudwatch_log_group"):
+        if not ctx.is_configured(group, "kms_key_id") or not _kms_backed(ctx, group, "kms_key_id"):
+            problems.append(f"{group.address}: log group without a KMS key")
+    for secret in ctx.of_type("aws_secretsmanager_secret"):
+        if not _kms_backed(ctx, secret, "kms_key_id"):
+            problems.append(f"{secret.address}: secret without a customer managed KMS key")
+    for topic in ctx.of_type("aws_sns_topic"):
+        if not ctx.is_configured(topic, "kms_master_key_id"):
+            problems.append(f"{topic.address}: SNS topic without a KMS key")
+    for key in ctx.of_type("aws_kms_key"):
+        if key.get("enable_key_rotation") is not True:
+            problems.append(f"{key.address}: enable_key_rotation is not true")
+    return problems
+
+
+@rule(
+    "encryption.cloudfront-s3-only-via-oac",
+    "Encryption & exposure",
+    "CloudFront reaches S3 only through an Origin Access Control (SigV4 always), never OAI or website",
+)
+def cloudfront_oac(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for oac in ctx.of_type("aws_cloudfront_origin_access_control"):
+        want = {
+            "origin_access_control_origin_type": "s3",
+            "signing_behavior": "always",
+            "signing_protocol": "sigv4",
+        }
+        for key, value in want.items():
+            if oac.get(key) != value:
+                problems.append(f"{oac.address}: {key} = {oac.get(key)!r}, want {value!r}")
+    for dist in ctx.of_type("aws_cloudfront_distribution"):
+        cfg = ctx.config_of(dist)
+        for origin in cfg.get("expressions", {}).get("origin", []):
+            feeders = ctx.resolve(dist.module, _collect_refs(origin.get("domain_name", {})))
+            domain = str((origin.get("domain_name") or {}).get("constant_value", ""))
+            if not any(".aws_s3_bucket." in f".{f}" for f in feeders) and ".s3." not in domain:
+                continue
+            oid = (origin.get("origin_id") or {}).get("constant_value") or sorted(
+                _collect_refs(origin.get("origin_id", {}))
+            )
+            oac_refs = ctx.resolve(dist.module, _collect_refs(origin.get("origin_access_control_id", {})))
+            if not any(".aws_cloudfront_origin_access_control." in f".{r}" for r in oac_refs):
+                problems.append(f"{dist.address}: S3 origin {oid} without an origin access control")
+            if origin.get("s3_origin_config") or origin.get("custom_origin_config"):
+                problems.append(f"{dist.address}: S3 origin {oid} uses s3_origin_config/custom_origin_config")
+        for bucket_site in ctx.of_type("aws_s3_bucket_website_configuration"):
+            problems.append(f"{bucket_site.address}: S3 website endpoint (public HTTP) is configured")
+    return problems
+
+
+HTTPS_VIEWER_POLICIES = {"https-only", "redirect-to-https"}
+
+
+@rule(
+    "encryption.https-only-viewers",
+    "Encryption & exposure",
+    "Viewers use HTTPS only (https-only/redirect-to-https, TLS >= 1.2); origins and API domain on TLS 1.2",
+)
+def https_only(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for dist in ctx.of_type("aws_cloudfront_distribution"):
+        behaviors = list(dist.get("default_cache_behavior") or []) + list(
+            dist.get("ordered_cache_behavior") or []
+        )
+        if not behaviors:
+            problems.append(f"{dist.address}: no cache behaviour planned")
+        for b in behaviors:
+            if b.get("viewer_protocol_policy") not in HTTPS_VIEWER_POLICIES:
+                problems.append(
+                    f"{dist.address}: behaviour {b.get('path_pattern', 'default')} viewer_protocol_policy "
+                    f"{b.get('viewer_protocol_policy')!r}"
+                )
+        for cert in dist.get("viewer_certificate") or []:
+            if not str(cert.get("minimum_protocol_version")).startswith("TLSv1.2"):
+                problems.append(
+                    f"{dist.address}: minimum_protocol_version {cert.get('minimum_protocol_version')!r}"
+                )
+            if cert.get("cloudfront_default_certificate"):
+                problems.append(f"{dist.address}: default *.cloudfront.net certificate (TLSv1 allowed)")
+        for origin in dist.get("origin") or []:
+            for custom in origin.get("custom_origin_config") or []:
+                if custom.get("origin_protocol_policy") != "https-only":
+                    problems.append(f"{dist.address}: origin {origin.get('origin_id')} not https-only")
+    for domain in ctx.of_type("aws_api_gateway_domain_name"):
+        if domain.get("security_policy") not in ("TLS_1_2", "SecurityPolicy_TLS13_1_2_2021_06"):
+            problems.append(f"{domain.address}: security_policy {domain.get('security_policy')!r}")
+    return problems
+
+
+# ---------------------------------------------------------------------- environment isolation
+NAME_KEYS = (
+    "name",
+    "function_name",
+    "bucket",
+    "identifier",
+    "alarm_name",
+    "configuration_set_name",
+    "name_prefix",
+)
+NAME_EXEMPT_TYPES = {
+    "aws_iam_role_policy": "inline policy names are scoped by their (prefixed) role",
+    "aws_route53_record": "DNS names follow the environment's domain",
+    "aws_route53_zone": "the zone is the environment's domain",
+    "aws_api_gateway_stage": "stage names live inside the prefixed API",
+}
+
+
+def _env_prefix_ok(value: str, env: str) -> bool:
+    return f"smartstack-{env}" in value or f"/smartstack/{env}/" in value
+
+
+@rule(
+    "isolation.names-prefixed-per-env",
+    "Environment isolation",
+    "Every known resource name carries the prefix smartstack-<env>; every resource is tagged Environment",
+)
+def names_prefixed(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for inst in ctx.instances:
+        if inst.type in NAME_EXEMPT_TYPES:
+            continue
+        for key in NAME_KEYS:
+            value = inst.get(key)
+            if isinstance(value, str) and value and not _env_prefix_ok(value, ctx.env):
+                problems.append(f"{inst.address}: {key} {value!r} lacks smartstack-{ctx.env}")
+        tags = inst.values.get("tags_all")
+        if isinstance(tags, dict) and tags.get("Environment") != ctx.env:
+            problems.append(f"{inst.address}: tags_all.Environment = {tags.get('Environment')!r}")
+    return problems
+
+
+def _env_roots(ctx: PolicyContext) -> dict[str, Any]:
+    return {e: ctx.repo / "envs" / e for e in ENVIRONMENTS if (ctx.repo / "envs" / e).is_dir()}
+
+
+@rule(
+    "isolation.backend-and-account-guard",
+    "Environment isolation",
+    "Distinct state key and bucket per environment; every provider pinned to this environment's own account",
+)
+def backend_and_account(ctx: PolicyContext) -> list[str]:
+    problems = []
+    mine = source.backend(ctx.root_dir)
+    key, bucket = str(mine.get("key", "")), str(mine.get("bucket", ""))
+    if f"/{ctx.env}/" not in f"/{key}":
+        problems.append(f"backend key {key!r} does not name {ctx.env}")
+    if ctx.env not in bucket or (ctx.account_id or "?") not in bucket:
+        problems.append(f"backend bucket {bucket!r} is not {ctx.env}'s own (account {ctx.account_id})")
+    for other, root in _env_roots(ctx).items():
+        if other == ctx.env:
+            continue
+        theirs = source.backend(root)
+        if theirs.get("key") == key or theirs.get("bucket") == bucket:
+            problems.append(f"backend key/bucket shared with {other}")
+        if source.tfvars(root).get("account_id") == ctx.account_id:
+            problems.append(f"account_id {ctx.account_id} is also {other}'s")
+    providers = ctx.plan.get("configuration", {}).get("provider_config", {})
+    if not providers:
+        problems.append("no provider configuration")
+    for name, prov in providers.items():
+        refs = _collect_refs(prov.get("expressions", {}).get("allowed_account_ids", {}))
+        constant = (prov.get("expressions", {}).get("allowed_account_ids") or {}).get("constant_value")
+        if refs != ["var.account_id"] and constant != [ctx.account_id]:
+            problems.append(
+                f"provider {name}: allowed_account_ids is not [var.account_id] ({refs or constant})"
+            )
+    return problems
+
+
+@rule(
+    "isolation.no-cross-env-references",
+    "Environment isolation",
+    "No module source, name, ARN or account id of another environment appears in this environment's plan",
+)
+def no_cross_env(ctx: PolicyContext) -> list[str]:
+    problems = []
+    for path, call in ctx.module_calls.items():
+        src = call.get("source", "")
+        if not re.fullmatch(r"\.\./\.\./modules/[a-z0-9_-]+", src) and "/modules/" not in src:
+            problems.append(f"{path}: source {src!r} is not a shared module")
+        if any(f"envs/{o}" in src for o in ENVIRONMENTS if o != ctx.env):
+            problems.append(f"{path}: source {src!r} reaches another environment")
+    tokens = {}
+    for other, root in _env_roots(ctx).items():
+        if other == ctx.env:
+            continue
+        tokens[f"smartstack-{other}"] = other
+        tokens[f"/smartstack/{other}/"] = other
+        account = source.tfvars(root).get("account_id")
+        if account and account != ctx.account_id:
+            tokens[str(account)] = other
+
+    def walk(where: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(where, v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(where, v)
+        elif isinstance(value, str):
+            for token, other in tokens.items():
+                if token in value:
+                    problems.append(f"{where}: {value[:120]!r} refers to {other} ({token})")
+
+    for inst in ctx.instances:
+        walk(inst.address, inst.values)
+    for name, var in ctx.plan.get("variables", {}).items():
+        walk(f"var.{name}", var.get("value"))
+    return sorted(set(problems))
+
+
+@rule(
+    "isolation.prod-deletion-protection",
+    "Environment isolation",
+    "prod: RDS deletion protection on and a final snapshot on delete",
+)
+def prod_deletion_protection(ctx: PolicyContext) -> list[str]:
+    if ctx.env != "prod":
+        return []
+    problems = []
+    dbs = ctx.of_type("aws_db_instance")
+    if not dbs:
+        problems.append("no aws_db_instance planned")
+    for db in dbs:
+        if db.get("deletion_protection") is not True:
+            problems.append(f"{db.address}: deletion_protection is not true")
+        if db.get("skip_final_snapshot") is not False:
+            problems.append(f"{db.address}: skip_final_snapshot is not false")
+    return problems
+
+
+STATEFUL_TYPES = {
+    "aws_db_instance": "the database",
+    "aws_s3_bucket": "objects (attachments, AI logs, access logs)",
+    "aws_kms_key": "a deleted key makes everything it encrypted unreadable",
+    "aws_secretsmanager_secret": "secret values set outside Terraform",
+    "aws_route53_zone": "a new zone gets new name servers (breaks delegation)",
+}
+PREVENT_DESTROY_EXEMPT = {
+    "module.storage.aws_s3_bucket.web": "only the static export, rebuilt and re-uploaded by every web deploy",
+}
+
+
+@rule(
+    "isolation.prod-prevent-destroy",
+    "Environment isolation",
+    "prod: every stateful resource has lifecycle { prevent_destroy = true } in its module source",
+)
+def prod_prevent_destroy(ctx: PolicyContext) -> list[str]:
+    if ctx.env != "prod":
+        return []
+    problems = []
+    seen = set()
+    for inst in ctx.instances:
+        if inst.type not in STATEFUL_TYPES or inst.config_address in seen:
+            continue
+        seen.add(inst.config_address)
+        if inst.config_address in PREVENT_DESTROY_EXEMPT:
+            continue
+        directory = ctx.module_dir(inst.module)
+        if not source.prevent_destroy(directory, f"{inst.type}.{inst.name}"):
+            problems.append(
+                f"{inst.config_address}: no prevent_destroy in {directory} ({STATEFUL_TYPES[inst.type]})"
+            )
+    return problems

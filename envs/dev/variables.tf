@@ -177,6 +177,11 @@ variable "function_packages_dir" {
     condition     = var.function_packages_dir == null || length(trimspace(coalesce(var.function_packages_dir, "x"))) > 0
     error_message = "function_packages_dir must be null (use build/functions) or a directory path containing api.zip, ai.zip and authorizer.zip."
   }
+
+  validation {
+    condition     = alltrue([for n in ["api", "ai", "authorizer"] : var.function_packages_dir == null || fileexists("${coalesce(var.function_packages_dir, ".")}/${n}.zip")])
+    error_message = "function_packages_dir must contain api.zip, ai.zip and authorizer.zip: build them with `python -m smartstack_tooling.package_functions` or set function_packages_dir = null."
+  }
 }
 
 variable "api_timeout_seconds" {

@@ -162,6 +162,7 @@ CASES = [
         "exactly the keys api, ai and authorizer",
     ),
     Case("lambda", "dev", "api_timeout_seconds", "60", "between 3 and 29 seconds"),
+    Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "package_functions"),
 ]
 
 

@@ -10,6 +10,7 @@ locals {
 # REST API (regional) with a Lambda proxy on / and /{proxy+}
 # ===========================================================================
 resource "aws_api_gateway_rest_api" "this" {
+  #checkov:skip=CKV_AWS_237:the API is updated in place; replacing it would move the execute-api ARN, base path mapping and Lambda permissions together, which create_before_destroy cannot order
   name                         = local.api_name
   description                  = "SmartStack ${var.environment} REST API"
   disable_execute_api_endpoint = var.disable_execute_api_endpoint
@@ -46,6 +47,7 @@ locals {
 }
 
 resource "aws_api_gateway_method" "any" {
+  #checkov:skip=CKV2_AWS_53:ANY Lambda proxy; the API function validates every request body against its own schemas (functions/), API Gateway models would duplicate them
   for_each = toset(["root", "proxy"])
 
   rest_api_id        = aws_api_gateway_rest_api.this.id
@@ -91,6 +93,8 @@ resource "aws_api_gateway_deployment" "this" {
 # Stage: access logs, X-Ray, throttling
 # ===========================================================================
 resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
+  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
   name              = local.access_log_name
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
@@ -100,6 +104,8 @@ resource "aws_cloudwatch_log_group" "access" {
 # Execution logs go to a group API Gateway names itself; create it first so
 # it has retention and KMS.
 resource "aws_cloudwatch_log_group" "execution" {
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
+  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
   name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
@@ -107,6 +113,9 @@ resource "aws_cloudwatch_log_group" "execution" {
 }
 
 resource "aws_api_gateway_stage" "this" {
+  #checkov:skip=CKV_AWS_120:responses are per-user authenticated data; caching is off on purpose so one caller never gets another's response
+  #checkov:skip=CKV2_AWS_51:browser clients authenticate with JWTs through the TOKEN authorizer; mutual-TLS client certificates cannot apply to them
+  #checkov:skip=CKV2_AWS_29:browsers reach the API through CloudFront, whose WAF web ACL applies; a regional WAF on api.<domain> is tracked as a follow-up
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.stage_name
@@ -140,6 +149,7 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:responses are per-user authenticated data; caching is off on purpose (caching_enabled = false)
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
   method_path = "*/*"

@@ -103,6 +103,9 @@ resource "aws_kms_alias" "files" {
 # SSE-S3: S3 server access logging cannot write to an SSE-KMS target bucket.
 # ===========================================================================
 resource "aws_s3_bucket" "logs" {
+  #checkov:skip=CKV2_AWS_62:nothing consumes object events from the access-log bucket
+  #checkov:skip=CKV_AWS_144:single-region design (us-east-1); versioning and prevent_destroy protect the objects
+  #checkov:skip=CKV_AWS_145:S3 server access logging cannot deliver to an SSE-KMS bucket, so this bucket uses SSE-S3
   bucket        = local.logs_bucket_name
   force_destroy = false
   tags          = merge(local.tags, { Name = local.logs_bucket_name, DataClass = "logs" })
@@ -208,6 +211,8 @@ resource "aws_s3_bucket_policy" "logs" {
 # Files bucket: attachments/ and ai-logs/ (SSE-KMS with the customer key)
 # ===========================================================================
 resource "aws_s3_bucket" "files" {
+  #checkov:skip=CKV2_AWS_62:no consumer reacts to uploads; tasks are queued through SQS by the API
+  #checkov:skip=CKV_AWS_144:single-region design (us-east-1); versioning and prevent_destroy protect the objects
   bucket        = local.files_bucket_name
   force_destroy = false
   tags          = merge(local.tags, { Name = local.files_bucket_name, DataClass = "customer-content" })
@@ -330,6 +335,9 @@ resource "aws_s3_bucket_policy" "files" {
 # apply-time distribution ARN, and KMS calls on every cache miss).
 # ===========================================================================
 resource "aws_s3_bucket" "web" {
+  #checkov:skip=CKV2_AWS_62:static export uploaded by the web deploy; nothing reacts to object events
+  #checkov:skip=CKV_AWS_144:the static export is rebuilt by every deploy; nothing to replicate
+  #checkov:skip=CKV_AWS_145:public static content read only through CloudFront OAC; SSE-KMS would add the apply-time distribution ARN to a key policy and a KMS call per cache miss
   bucket        = local.web_bucket_name
   force_destroy = false
   tags          = merge(local.tags, { Name = local.web_bucket_name, DataClass = "public-static" })

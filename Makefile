@@ -5,6 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 ENV     ?=
 PYTEST_ARGS ?=
+CHECKOV_VENV := .venv-checkov
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap setup package plan test fidelity bench docs fmt lint clean
@@ -28,8 +29,22 @@ package: bootstrap ## Build the Lambda zips into build/functions/ (byte-identica
 plan: package ## Plan every environment (or ENV=<env>) into build/plans/<env>.json and summarise
 	$(PY) -m smartstack_tooling plan $(ENV)
 
-test: package ## Run the whole test suite (starts its own PostgreSQL and moto)
+test: package checkov-bootstrap ## Run the whole test suite (starts its own PostgreSQL and moto)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# checkov==3.3.30 conflicts with pytest 9: it gets its own venv.
+checkov-bootstrap: $(CHECKOV_VENV)/.bootstrapped ## Create .venv-checkov with the pinned checkov (requirements/checkov.txt)
+
+$(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
+	@touch $@
+
+scan: plan checkov-bootstrap ## checkov over modules/, envs/ and build/plans/*.json (JUnit + SARIF in build/reports/)
+	$(PY) -c 'import sys; from smartstack_tooling.policy import checkov; sys.exit(checkov.main())'
+
+check: plan ## Policy rules per environment -> build/reports/policy.md and policy-junit.xml
+	$(PY) -m smartstack_tooling.policy check $(ENV)
 
 fidelity: bootstrap ## Opt-in: compare the extracted schema with the real AWS provider 3.39.0
 	$(PY) -m pytest -m fidelity tests/fidelity -q
@@ -51,3 +66,21 @@ lint: bootstrap ## terraform fmt -check and ruff
 
 clean: ## Remove build outputs and the offline workspace (keeps .venv and .cache)
 	rm -rf build
+
+# ---- Operations (issue 6): guarded apply, state bucket, diagrams, cost --------------------------------
+.PHONY: apply bootstrap-backend diagrams cost
+
+apply: package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)
+	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling apply $(ENV)
+
+bootstrap-backend: bootstrap ## Create the S3 state bucket of ENV=<env> (bootstrap/ root, same guards as apply)
+	@test -n "$(ENV)" || { echo "usage: make bootstrap-backend ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling bootstrap-backend $(ENV)
+
+diagrams: plan ## Draw each plan into build/diagrams/<env>.{dot,png,svg} (needs graphviz)
+	@command -v dot >/dev/null || { echo "graphviz is missing: apt-get install -y graphviz"; exit 2; }
+	$(PY) -m smartstack_tooling diagrams $(ENV)
+
+cost: plan ## Monthly cost estimate per environment from its plan (build/reports/cost.md)
+	$(PY) -m smartstack_tooling cost $(ENV)

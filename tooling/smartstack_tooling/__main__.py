@@ -11,6 +11,13 @@ def main() -> int:
         "plan": "plan environments (all, or those named) and summarise",
         "which-terraform": "print the Terraform CLI that will be used",
         "docs": "regenerate module README input/output tables (--check: fail if stale)",
+        "apply": "guarded plan + apply of one environment (make apply ENV=<env>)",
+        "bootstrap-backend": "create one environment's S3 state bucket (make bootstrap-backend ENV=<env>)",
+        "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
+        "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
+    }
+    operations = {  # command -> module with main(argv) (operations tooling, issue 6)
+        "apply": "apply", "bootstrap-backend": "bootstrap_backend", "diagrams": "diagram", "cost": "cost",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")
@@ -31,6 +38,10 @@ def main() -> int:
         from .docs import main as docs_main
 
         return docs_main(args)
+    if command in operations:
+        import importlib
+
+        return importlib.import_module(f".{operations[command]}", __package__).main(args)
     from .toolchain import terraform_cli
 
     cli = terraform_cli()

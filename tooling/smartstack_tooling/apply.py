@@ -1,0 +1,264 @@
+"""`make apply ENV=<env>`: the guarded apply of one environment.
+
+Steps, in order; any guard that refuses stops the run before anything is changed:
+
+1. package the Lambda zips (byte-identical for identical sources);
+2. account guard, BEFORE planning: the caller's account (real mode: STS GetCallerIdentity through
+   boto3; offline: ``SMARTSTACK_OFFLINE_ACCOUNT_ID`` or the environment's own account, as the stand-in
+   does) must equal ``account_id`` in envs/<env>/terraform.tfvars;
+3. init (real mode: in place with the S3 backend, ``-backend-config=backend.hcl``; offline: the staged
+   copy with a local backend) and plan to a saved plan file, build/apply/<env>.tfplan;
+4. show the summary, the cost line and the policy verdict (when the policy package is installed);
+5. destroy guard: refuse a plan that deletes or replaces a stateful resource (RDS, S3 buckets, KMS keys,
+   secrets, hosted zones, queues, log groups, ...) unless ``ALLOW_DESTROY=1``;
+6. offline (the default provider mode): stop here, exit 3, with OFFLINE_STOP;
+7. confirmation for protected environments (prod): ``CONFIRM=prod`` or the environment's name typed at
+   the prompt;
+8. ``terraform apply <saved plan>``: exactly the plan shown, nothing re-planned.
+
+Exit codes: 0 applied, 1 Terraform failed, 2 refused by a guard, 3 stopped before apply (offline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import plan as planning
+from . import toolchain
+
+APPLY_DIR = toolchain.BUILD / "apply"
+PROTECTED = frozenset({"prod"})  # environments that need an explicit confirmation
+STATEFUL_TYPES = frozenset(
+    {
+        "aws_db_instance",
+        "aws_rds_cluster",
+        "aws_rds_cluster_instance",
+        "aws_db_snapshot",
+        "aws_s3_bucket",
+        "aws_kms_key",
+        "aws_secretsmanager_secret",
+        "aws_route53_zone",
+        "aws_dynamodb_table",
+        "aws_efs_file_system",
+        "aws_ebs_volume",
+        "aws_sqs_queue",
+        "aws_cloudwatch_log_group",
+        "aws_elasticache_replication_group",
+        "aws_backup_vault",
+    }
+)
+OFFLINE_STOP = (
+    "STOPPED BEFORE APPLY: the offline stand-in provider is in use (SMARTSTACK_PROVIDER=offline, the "
+    "default). Offline plans create nothing, so there is nothing to apply. The plan above is saved at "
+    "{plan_file}. To apply for real, use credentials for account {account} and run: "
+    "SMARTSTACK_PROVIDER=real make apply ENV={env}"
+)
+EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
+
+CallerIdentity = Callable[[], str]
+Terraform = Callable[[list[str], Path, dict[str, str], bool], str]
+
+
+class Refused(RuntimeError):
+    """A guard said no; the message says why and what to do."""
+
+
+def tfvars_account_id(env: str, repo: Path = toolchain.REPO) -> str:
+    import hcl2
+
+    path = repo / "envs" / env / "terraform.tfvars"
+    with path.open() as handle:
+        value = hcl2.load(handle).get("account_id")
+    if not isinstance(value, str) or not value.strip('"').isdigit():
+        raise Refused(f'{path.relative_to(repo)} has no account_id = "<12 digits>"')
+    return value.strip('"')
+
+
+def boto3_caller_account() -> str:
+    """The account of the credentials in the environment (AWS_PROFILE, OIDC role, ...)."""
+    try:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError as err:  # pragma: no cover - boto3 is pinned in the test extra
+        raise Refused("boto3 is needed to check the caller's account: run `make bootstrap`") from err
+    try:
+        return boto3.client("sts").get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as err:
+        raise Refused(
+            f"cannot determine the caller's AWS account (sts get-caller-identity): {err}. "
+            "Log in first, e.g. `aws sso login --profile <profile>` and export AWS_PROFILE."
+        ) from err
+
+
+def offline_caller_account(env: str) -> CallerIdentity:
+    """The stand-in's caller: SMARTSTACK_OFFLINE_ACCOUNT_ID, else the environment's own account."""
+    from .offline_provider.server import OFFLINE_ACCOUNT_ENV
+
+    return lambda: os.environ.get(OFFLINE_ACCOUNT_ENV) or tfvars_account_id(env)
+
+
+def check_account(env: str, caller: CallerIdentity, repo: Path = toolchain.REPO) -> str:
+    expected = tfvars_account_id(env, repo)
+    actual = caller()
+    if actual != expected:
+        raise Refused(
+            f"ACCOUNT MISMATCH: refusing to plan or apply {env}. Your credentials are for AWS account "
+            f"{actual}, "
+            f'but envs/{env}/terraform.tfvars sets account_id = "{expected}". Switch to the {env} account\'s '
+            f"credentials (AWS_PROFILE, SSO or the CI role), or fix account_id if it is wrong."
+        )
+    return actual
+
+
+def stateful_destroys(plan: Mapping[str, Any]) -> list[str]:
+    """Addresses of stateful resources the plan deletes or replaces, with the action."""
+    found = []
+    for change in plan.get("resource_changes", []):
+        actions = change.get("change", {}).get("actions", [])
+        if change.get("mode") == "managed" and change.get("type") in STATEFUL_TYPES and "delete" in actions:
+            what = "replace" if "create" in actions else "destroy"
+            found.append(f"{what} {change['address']}")
+    return found
+
+
+def check_destroys(plan: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
+    found = stateful_destroys(plan)
+    if found and environ.get("ALLOW_DESTROY") != "1":
+        listing = "\n".join(f"  - {item}" for item in found)
+        raise Refused(
+            f"DESTROY GUARD: the plan destroys or replaces {len(found)} stateful resource(s):\n{listing}\n"
+            "Data would be lost. Change the configuration, or re-run with ALLOW_DESTROY=1 if intended."
+        )
+    return found
+
+
+def confirm(
+    env: str, environ: Mapping[str, str], ask: Callable[[str], str] | None, interactive: bool
+) -> None:
+    """Protected environments need CONFIRM=<env> or the name typed at the prompt."""
+    if env not in PROTECTED:
+        return
+    given = environ.get("CONFIRM")
+    if given is not None:
+        if given != env:
+            raise Refused(f"CONFIRMATION: CONFIRM={given!r} does not match {env!r}; nothing applied.")
+        return
+    if not interactive or ask is None:
+        raise Refused(
+            f"CONFIRMATION: applying {env} needs explicit confirmation. Review the plan above, then "
+            f"re-run with CONFIRM={env} (non-interactive) or in a terminal and type {env!r}."
+        )
+    typed = ask(f"Apply this plan to {env}? Type the environment name ({env}) to confirm: ").strip()
+    if typed != env:
+        raise Refused(f"CONFIRMATION: you typed {typed!r}, not {env!r}; nothing applied.")
+
+
+def policy_verdict(env: str, plan: dict[str, Any]) -> str | None:
+    """The policy suite's verdict line, when that package is present (owned by the policy suite)."""
+    try:
+        from . import policy
+    except ImportError:
+        return None
+    try:
+        return policy.verdict(policy.evaluate(policy.context_for_env(env, plan)))
+    except Exception as err:  # the policy suite evolves independently; never hide the plan because of it
+        return f"policy: verdict unavailable ({type(err).__name__}: {err})"
+
+
+def cost_line(env: str, plan: dict[str, Any]) -> str | None:
+    try:
+        from . import cost
+
+        return cost.one_line(cost.estimate(plan, env))
+    except Exception as err:
+        return f"   cost: unavailable ({type(err).__name__}: {err})"
+
+
+def _package() -> None:
+    from .package_functions import main as package_main
+
+    if package_main([]) != 0:
+        raise planning.TerraformFailed("packaging the functions failed")
+
+
+def run(
+    env: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    caller: CallerIdentity | None = None,
+    terraform: Terraform | None = None,
+    package: Callable[[], None] | None = None,
+    ask: Callable[[str], str] | None = input,
+    interactive: bool | None = None,
+    out: Callable[[str], None] = print,
+) -> int:
+    """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
+    environ = os.environ if environ is None else environ
+    if env not in planning.ENVIRONMENTS:
+        out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
+        return EXIT_REFUSED
+    mode = environ.get(toolchain.PROVIDER_MODE_ENV, "offline")
+    if mode not in ("offline", "real"):
+        out(f"{toolchain.PROVIDER_MODE_ENV} must be 'offline' or 'real', not {mode!r}")
+        return EXIT_REFUSED
+    terraform = terraform or planning.run_terraform
+    interactive = sys.stdin.isatty() if interactive is None else interactive
+    try:
+        (package or _package)()
+        account = check_account(
+            env, caller or (boto3_caller_account if mode == "real" else offline_caller_account(env))
+        )
+        out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
+
+        root = toolchain.REPO / "envs" / env
+        if mode == "real":
+            workdir, tf_env = root, toolchain.terraform_env()
+            init = ["init", "-input=false", "-no-color", f"-backend-config={root / 'backend.hcl'}"]
+        else:
+            workdir, tf_env = toolchain.stage(root), toolchain.terraform_env(toolchain.install_standin())
+            init = ["init", "-input=false", "-no-color"]
+        APPLY_DIR.mkdir(parents=True, exist_ok=True)
+        plan_file = APPLY_DIR / f"{env}.tfplan"
+        started = time.perf_counter()
+        terraform(init, workdir, tf_env, True)
+        terraform(["plan", "-input=false", "-no-color", f"-out={plan_file}"], workdir, tf_env, False)
+        shown = terraform(["show", "-json", str(plan_file)], workdir, tf_env, True)
+        plan = json.loads(shown)
+        plan_json = APPLY_DIR / f"{env}.json"
+        plan_json.write_text(shown)
+        out(planning.summary(planning.EnvPlan(env, plan_json, time.perf_counter() - started, plan)))
+        for line in (cost_line(env, plan), policy_verdict(env, plan)):
+            if line:
+                out(line if line.startswith("   ") else f"   {line}")
+
+        allowed = check_destroys(plan, environ)
+        if allowed:
+            out(f"   ALLOW_DESTROY=1: proceeding although the plan will {', '.join(allowed)}")
+        if mode != "real":
+            out(
+                OFFLINE_STOP.format(plan_file=plan_file.relative_to(toolchain.REPO), account=account, env=env)
+            )
+            return EXIT_OFFLINE
+        confirm(env, environ, ask, interactive)
+        terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
+    except Refused as err:
+        out(str(err))
+        return EXIT_REFUSED
+    except planning.TerraformFailed as err:
+        out(str(err))
+        return EXIT_TERRAFORM
+    out(f"== {env}: applied {plan_file.relative_to(toolchain.REPO)}")
+    return EXIT_APPLIED
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m smartstack_tooling apply <env>   (ENV=<env>)", file=sys.stderr)
+        return EXIT_REFUSED
+    return run(argv[0])

@@ -15,9 +15,14 @@ def main() -> int:
         "bootstrap-backend": "create one environment's S3 state bucket (make bootstrap-backend ENV=<env>)",
         "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
+        "validate": "terraform validate every root offline, staged (the pre-commit hook)",
     }
     operations = {  # command -> module with main(argv) (operations tooling, issue 6)
-        "apply": "apply", "bootstrap-backend": "bootstrap_backend", "diagrams": "diagram", "cost": "cost",
+        "apply": "apply",
+        "bootstrap-backend": "bootstrap_backend",
+        "diagrams": "diagram",
+        "cost": "cost",
+        "validate": "validate",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")

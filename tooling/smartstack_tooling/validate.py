@@ -1,0 +1,30 @@
+"""`python -m smartstack_tooling validate`: terraform validate every root offline (pre-commit hook).
+
+Each root (envs/<env>, bootstrap/) is staged like an offline plan, so no .terraform directory or lock
+file is written beside the code; the stand-in answers the provider schema.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import plan as planning
+from . import toolchain
+
+ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), "bootstrap"]
+
+
+def main(argv: list[str]) -> int:
+    failed = []
+    for relative in argv or ROOTS:
+        workdir, tf_env = planning.prepare(toolchain.REPO / relative)
+        try:
+            planning.run_terraform(
+                ["init", "-input=false", "-no-color", "-backend=false"], workdir, tf_env, True
+            )
+            planning.run_terraform(["validate", "-no-color"], workdir, tf_env, True)
+            print(f"{relative}: valid")
+        except planning.TerraformFailed as err:
+            print(f"{relative}: INVALID\n{err}", file=sys.stderr)
+            failed.append(relative)
+    return 1 if failed else 0

@@ -91,7 +91,31 @@ def summary(result: EnvPlan) -> str:
         f"{result.plan_json.relative_to(toolchain.REPO)}"
     ]
     lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]
+    lines.append(cost_line(result))
     return "\n".join(lines)
+
+
+def cost_line(result: EnvPlan) -> str:
+    """Monthly cost estimate of this plan (smartstack_tooling.cost, prices in pricing/<region>.json)."""
+    from . import cost
+
+    try:
+        return cost.one_line(cost.estimate(result.plan, result.env))
+    except (OSError, KeyError, ValueError) as err:  # a price table problem must not hide the plan
+        return f"   cost: unavailable ({type(err).__name__}: {err})"
+
+
+def write_cost_report(results: list[EnvPlan]) -> None:
+    """build/reports/cost.md for the environments just planned (`make cost` writes it too)."""
+    from . import cost
+
+    try:
+        estimates = [cost.estimate(r.plan, r.env) for r in results]
+        if estimates:
+            path = cost.write_report(estimates, cost.load_prices(estimates[0].region))
+            print(f"cost estimate: {path.relative_to(toolchain.REPO)}")
+    except (OSError, KeyError, ValueError) as err:
+        print(f"cost estimate: unavailable ({type(err).__name__}: {err})", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
@@ -102,11 +126,13 @@ def main(argv: list[str]) -> int:
         return 2
     cli = toolchain.terraform_cli()
     print(f"Terraform {cli.version} ({cli.source}: {cli.path}); provider: {toolchain.provider_mode()}")
-    failed = []
+    failed, planned = [], []
     for env in envs:
         try:
-            print(summary(plan_env(env, quiet=True)))
+            planned.append(plan_env(env, quiet=True))
+            print(summary(planned[-1]))
         except TerraformFailed as err:
             print(f"== {env}: FAILED\n{err}", file=sys.stderr)
             failed.append(env)
+    write_cost_report(planned)
     return 1 if failed else 0

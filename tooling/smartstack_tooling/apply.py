@@ -232,10 +232,20 @@ def run(
         plan = json.loads(shown)
         plan_json = APPLY_DIR / f"{env}.json"
         plan_json.write_text(shown)
-        out(planning.summary(planning.EnvPlan(env, plan_json, time.perf_counter() - started, plan)))
-        for line in (cost_line(env, plan), policy_verdict(env, plan)):
-            if line:
-                out(line if line.startswith("   ") else f"   {line}")
+        try:
+            shown_summary = planning.summary(
+                planning.EnvPlan(env, plan_json, time.perf_counter() - started, plan)
+            )
+        except (
+            Exception
+        ) as err:  # the summary gains lines from other packages (policy); keep the guards going
+            shown_summary = f"== {env}: summary unavailable ({type(err).__name__}: {err})"
+        out(shown_summary)
+        # The summary carries the cost line and the policy verdict once plan.py has them; add what it lacks.
+        for marker, line in (("cost:", cost_line), ("policy:", policy_verdict)):
+            text = line(env, plan) if marker not in shown_summary else None
+            if text:
+                out(text if text.startswith("   ") else f"   {text}")
 
         allowed = check_destroys(plan, environ)
         if allowed:

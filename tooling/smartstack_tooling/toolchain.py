@@ -11,6 +11,7 @@ config whose only installation source is a filesystem mirror holding the stand-i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -153,8 +154,10 @@ _BACKEND_OVERRIDE = (
 def stage(root: Path) -> Path:
     """Copy modules/ and the root module at ``root`` (relative layout kept) into the offline workspace.
 
-    Returns the staged root. Its ``.terraform`` cache is kept between runs; lock files are dropped
-    so a committed real-provider lock never meets the stand-in.
+    Returns the staged root. Its ``.terraform`` cache and the lock file written by the offline init are
+    kept between runs; a committed real-provider lock file is never copied, so it never meets the
+    stand-in. Files are only rewritten when their content changes, so a plan running concurrently in
+    the same workspace (another test session, `make plan`) does not see files vanish under it.
     """
     root = root.resolve()
     relative = root.relative_to(REPO)
@@ -166,11 +169,12 @@ def stage(root: Path) -> Path:
     # Roots reach build outputs (the function zips) as ../../build/...; keep that path valid here.
     build_link = work / "build"
     if not build_link.is_symlink():
-        build_link.symlink_to(BUILD, target_is_directory=True)
+        with contextlib.suppress(FileExistsError):  # another run made it first
+            build_link.symlink_to(BUILD, target_is_directory=True)
     staged = work / relative
-    (staged / ".terraform.lock.hcl").unlink(missing_ok=True)
-    if _declares_backend(staged):
-        (staged / "backend_offline_override.tf").write_text(_BACKEND_OVERRIDE)
+    override = staged / "backend_offline_override.tf"
+    if _declares_backend(staged) and (not override.exists() or override.read_text() != _BACKEND_OVERRIDE):
+        override.write_text(_BACKEND_OVERRIDE)
     return staged
 
 

@@ -92,7 +92,15 @@ def summary(result: EnvPlan) -> str:
     ]
     lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]
     lines.append(cost_line(result))
+    lines.append(f"   {policy_verdict(result)}")
     return "\n".join(lines)
+
+
+def policy_verdict(result: EnvPlan) -> str:
+    """The policy suite's verdict on this plan (rules passed/failed), from smartstack_tooling.policy."""
+    from . import policy
+
+    return policy.verdict(policy.evaluate(policy.context_for_env(result.env, result.plan)))
 
 
 def cost_line(result: EnvPlan) -> str:

@@ -1,0 +1,139 @@
+"""checkov over the Terraform source (modules/, envs/) and the plan JSONs, with JUnit/SARIF reports.
+
+checkov 3.3.30 pins dependencies that conflict with pytest 9, so it runs from its own venv
+(.venv-checkov, `make checkov-bootstrap`, requirements/checkov.txt). Every skip is inline in the HCL
+(`#checkov:skip=<id>:<reason>`); plan scans honour them through --repo-root-for-plan-enrichment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import toolchain
+
+REPO = toolchain.REPO
+CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+REQUIREMENTS = REPO / "requirements" / "checkov.txt"
+
+
+@dataclass
+class ScanResult:
+    name: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    parsing_errors: int = 0
+    failures: list[str] = field(default_factory=list)
+    skips: list[tuple[str, str, str]] = field(default_factory=list)  # (check id, resource, reason)
+
+
+def bootstrap() -> Path:
+    """Create .venv-checkov with the pinned checkov when missing (idempotent)."""
+    marker = CHECKOV.parent.parent / ".bootstrapped"
+    if CHECKOV.exists() and marker.exists() and marker.stat().st_mtime >= REQUIREMENTS.stat().st_mtime:
+        return CHECKOV
+    venv = CHECKOV.parent.parent
+    if not (venv / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(REQUIREMENTS),
+        ],
+        check=True,
+    )
+    marker.touch()
+    return CHECKOV
+
+
+def _env() -> dict[str, str]:
+    # Offline: no platform calls, no version check, no guideline download.
+    return {
+        **os.environ,
+        "BC_SKIP_MAPPING": "TRUE",
+        "CHECKOV_NO_OUTPUT_VERSION_CHECK": "1",
+        "SKIP_PACKAGE_SCAN": "TRUE",
+        "LOG_LEVEL": "ERROR",
+        "ENABLE_DEFINITION_KEY": "False",
+    }
+
+
+def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
+    target = out_dir / f"checkov-{name}"
+    target.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        str(CHECKOV),
+        *args,
+        "--compact",
+        "--quiet",
+        "--skip-download",
+        "--soft-fail",
+        "-o",
+        "json",
+        "-o",
+        "junitxml",
+        "-o",
+        "sarif",
+        "--output-file-path",
+        str(target),
+    ]
+    proc = subprocess.run(cmd, cwd=REPO, env=_env(), capture_output=True, text=True, timeout=600)
+    report = target / "results_json.json"
+    if not report.exists():
+        raise RuntimeError(f"checkov {name} wrote no report (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    data = json.loads(report.read_text())
+    result = ScanResult(name)
+    for block in data if isinstance(data, list) else [data]:
+        summary = block.get("summary", {})
+        result.passed += summary.get("passed", 0)
+        result.failed += summary.get("failed", 0)
+        result.skipped += summary.get("skipped", 0)
+        result.parsing_errors += summary.get("parsing_errors", 0)
+        for check in block.get("results", {}).get("failed_checks", []):
+            result.failures.append(
+                f"{check['check_id']} {check['resource']} ({check['file_path']}): {check['check_name']}"
+            )
+        for check in block.get("results", {}).get("skipped_checks", []):
+            reason = (check.get("check_result") or {}).get("suppress_comment", "")
+            result.skips.append((check["check_id"], check["resource"], reason))
+    return result
+
+
+def scan(out_dir: Path, plan_files: list[Path]) -> list[ScanResult]:
+    """Scan the HCL of modules/ and envs/, then the given plan JSONs; reports land in out_dir."""
+    bootstrap()
+    results = [_run("hcl", ["-d", "modules", "-d", "envs", "--framework", "terraform"], out_dir)]
+    if plan_files:
+        files = [str(p) for p in plan_files]
+        results.append(
+            _run(
+                "plan",
+                ["-f", *files, "--framework", "terraform_plan", "--repo-root-for-plan-enrichment", str(REPO)],
+                out_dir,
+            )
+        )
+    return results
+
+
+def main() -> int:
+    plans = sorted((toolchain.BUILD / "plans").glob("*.json"))
+    results = scan(toolchain.BUILD / "reports", plans)
+    for r in results:
+        print(
+            f"checkov {r.name}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped, "
+            f"{r.parsing_errors} parsing errors -> build/reports/checkov-{r.name}/"
+        )
+        for failure in r.failures:
+            print(f"  FAILED {failure}")
+    return 1 if any(r.failed or r.parsing_errors for r in results) else 0

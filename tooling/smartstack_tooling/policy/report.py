@@ -1,0 +1,108 @@
+"""Reports of the policy suite: build/reports/policy.md and policy-junit.xml (every rule per environment)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .engine import RULES, Result
+from .rules_iam import RESOURCE_STAR_ALLOWED
+from .rules_protection import PREVENT_DESTROY_EXEMPT, REVIEWED_UNKNOWN_POLICIES
+
+
+def markdown(results: dict[str, list[Result]]) -> str:
+    envs = list(results)
+    lines = [
+        "# SmartStack policy report",
+        "",
+        "Rules from `smartstack_tooling.policy`, evaluated on `build/plans/<env>.json`.",
+        "",
+        "| rule | group | " + " | ".join(envs) + " |",
+        "|---|---|" + "---|" * len(envs),
+    ]
+    by_env = {env: {r.rule.id: r for r in rs} for env, rs in results.items()}
+    for rule_id, rule in RULES.items():
+        cells = [
+            ("pass" if by_env[e][rule_id].passed else "**FAIL**") if rule_id in by_env[e] else "-"
+            for e in envs
+        ]
+        lines.append(f"| `{rule_id}` — {rule.title} | {rule.group} | " + " | ".join(cells) + " |")
+    total = sum(len(rs) for rs in results.values())
+    failed = [r for rs in results.values() for r in rs if not r.passed]
+    lines += ["", f"**{total - len(failed)}/{total} passed.**", ""]
+    if failed:
+        lines += ["## Failures", ""]
+        for r in failed:
+            lines.append(f"- `{r.rule.id}` in {r.env}:")
+            lines += [f"  - {v}" for v in (r.violations or (r.error,))]
+        lines.append("")
+    lines += [
+        "## Policies unknown at plan time (reviewed)",
+        "",
+        "| policy | unknown because | content verified by |",
+        "|---|---|---|",
+    ]
+    for label, reviewed in REVIEWED_UNKNOWN_POLICIES.items():
+        lines.append(
+            f"| `{label}` (fed by {', '.join(sorted(reviewed.feeders))}) | {reviewed.what} | "
+            f"{reviewed.verified_by} |"
+        )
+    lines += ["", '## Resource "*" allow-list (identity policies)', "", "| action | reason |", "|---|---|"]
+    lines += [f"| `{a}` | {why} |" for a, why in RESOURCE_STAR_ALLOWED.items()]
+    lines += [
+        "",
+        'KMS key policies: Resource "*" is the key itself.',
+        "",
+        "## prevent_destroy exemptions (prod)",
+        "",
+    ]
+    lines += [f"- `{a}`: {why}" for a, why in PREVENT_DESTROY_EXEMPT.items()]
+    return "\n".join(lines) + "\n"
+
+
+def junit(results: dict[str, list[Result]], seconds: float = 0.0) -> bytes:
+    suites = ET.Element("testsuites", name="smartstack-policy")
+    for env, rs in results.items():
+        failures = sum(1 for r in rs if r.violations)
+        errors = sum(1 for r in rs if r.error)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"policy.{env}",
+            tests=str(len(rs)),
+            failures=str(failures),
+            errors=str(errors),
+            time=f"{seconds:.3f}",
+        )
+        for r in rs:
+            case = ET.SubElement(suite, "testcase", classname=f"policy.{env}.{r.rule.group}", name=r.rule.id)
+            if r.error:
+                ET.SubElement(case, "error", message=r.error).text = r.error
+            elif r.violations:
+                ET.SubElement(case, "failure", message=f"{len(r.violations)} violation(s)").text = "\n".join(
+                    r.violations
+                )
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+
+
+def check(plans_dir: Path, reports_dir: Path, envs: list[str]) -> int:
+    """`make check`: evaluate every rule on each planned environment and write both reports."""
+    from . import context_for_env, evaluate, verdict
+
+    started = time.perf_counter()
+    results: dict[str, list[Result]] = {}
+    for env in envs:
+        path = plans_dir / f"{env}.json"
+        if not path.exists():
+            print(f"{path} is missing: run `make plan` first")
+            return 2
+        results[env] = evaluate(context_for_env(env, json.loads(path.read_text())))
+        print(f"== {env}: {verdict(results[env])}")
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / "policy.md").write_text(markdown(results))
+    (reports_dir / "policy-junit.xml").write_bytes(junit(results, time.perf_counter() - started))
+    print(f"wrote {reports_dir / 'policy.md'} and {reports_dir / 'policy-junit.xml'}")
+    return 1 if any(not r.passed for rs in results.values() for r in rs) else 0

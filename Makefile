@@ -33,6 +33,7 @@ test: package checkov-bootstrap ## Run the whole test suite (starts its own Post
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # checkov==3.3.30 conflicts with pytest 9: it gets its own venv.
+.PHONY: checkov-bootstrap scan check
 checkov-bootstrap: $(CHECKOV_VENV)/.bootstrapped ## Create .venv-checkov with the pinned checkov (requirements/checkov.txt)
 
 $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt

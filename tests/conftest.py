@@ -57,7 +57,8 @@ def plan_root(terraform_cli: toolchain.TerraformCli, offline_config: Path | None
             workdir, env = planning.prepare(root)
             tf = tftest.TerraformTest(str(workdir), binary=cli.path, env=env)
             tf.setup(cleanup_on_exit=False)
-            cache[key] = tf.plan(output=True, tf_vars=tf_vars)
+            # -lock=false: offline state is empty and per-workspace; concurrent sessions must not block.
+            cache[key] = tf.plan(output=True, tf_vars=tf_vars, lock=False)
         return cache[key]
 
     return plan

@@ -156,6 +156,7 @@ module "compute" {
   db_resource_id             = module.data.db_resource_id
   logs_kms_key_arn           = module.observability.logs_kms_key_arn
   log_retention_days         = var.log_retention_days
+  app_base_url               = "https://${var.domain_name}"
 }
 
 module "api" {

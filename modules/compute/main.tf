@@ -16,7 +16,7 @@ locals {
       memory_mb     = var.api_memory_mb
       timeout_s     = var.api_timeout_seconds
       reserved      = var.reserved_concurrency["api"]
-      secret_names  = var.api_secret_names
+      secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
       db_user       = var.api_db_user
       async_dlq     = true
     }
@@ -29,7 +29,7 @@ locals {
       memory_mb     = var.ai_memory_mb
       timeout_s     = var.ai_timeout_seconds
       reserved      = var.reserved_concurrency["ai"]
-      secret_names  = var.ai_secret_names
+      secret_names  = distinct(concat([var.ai_log_hmac_key_secret_name], var.ai_secret_names))
       db_user       = var.ai_db_user
       async_dlq     = true
     }
@@ -345,23 +345,30 @@ locals {
     DB_SSL_MODE  = "verify-full"
   }
 
+  app_base_url = coalesce(var.app_base_url, "https://${split("@", var.ses_sender_address)[1]}")
+
   function_env = {
     api = merge(local.common_env, local.db_env, {
       DB_USER               = var.api_db_user
-      SECRET_NAMES          = join(",", [for s in var.api_secret_names : "${var.name_prefix}/${s}"])
+      SECRET_NAMES          = join(",", [for s in local.functions["api"].secret_names : "${var.name_prefix}/${s}"])
       FILES_BUCKET          = var.files_bucket_name
       ATTACHMENTS_PREFIX    = "attachments/"
       TASK_QUEUE_URL        = var.task_queue_url
       AI_FUNCTION_NAME      = local.functions["ai"].function_name
       SES_SENDER            = var.ses_sender_address
       SES_CONFIGURATION_SET = var.ses_configuration_set_name
+      APP_BASE_URL          = local.app_base_url
+
+      LINK_SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.link_signing_key_secret_name}"
     })
     ai = merge(local.common_env, local.db_env, {
       DB_USER           = var.ai_db_user
-      SECRET_NAMES      = join(",", [for s in var.ai_secret_names : "${var.name_prefix}/${s}"])
+      SECRET_NAMES      = join(",", [for s in local.functions["ai"].secret_names : "${var.name_prefix}/${s}"])
       FILES_BUCKET      = var.files_bucket_name
       AI_LOGS_PREFIX    = "ai-logs/"
       BEDROCK_MODEL_IDS = join(",", var.bedrock_model_ids)
+
+      AI_LOG_HMAC_KEY_SECRET_NAME = "${var.name_prefix}/${var.ai_log_hmac_key_secret_name}"
     })
     authorizer = merge(local.common_env, {
       SECRET_NAMES            = join(",", [for s in var.authorizer_secret_names : "${var.name_prefix}/${s}"])

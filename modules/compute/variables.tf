@@ -290,9 +290,9 @@ variable "ses_sender_address" {
 }
 
 variable "api_secret_names" {
-  description = "Secret names (without the smartstack-<env>/ prefix) the API function may read, e.g. [\"api-signing-key\", \"third-party/stripe\"]."
+  description = "Extra secret names (without the smartstack-<env>/ prefix) the API function may read besides link_signing_key_secret_name, e.g. [\"third-party/stripe\"]."
   type        = list(string)
-  default     = ["api-signing-key"]
+  default     = []
 
   validation {
     condition     = alltrue([for s in var.api_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
@@ -301,13 +301,46 @@ variable "api_secret_names" {
 }
 
 variable "ai_secret_names" {
-  description = "Secret names (without prefix) the AI function may read."
+  description = "Extra secret names (without prefix) the AI function may read besides ai_log_hmac_key_secret_name."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for s in var.ai_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
     error_message = "ai_secret_names entries must be lowercase names without the smartstack-<env>/ prefix."
+  }
+}
+
+variable "link_signing_key_secret_name" {
+  description = "Name (without prefix) of the secret holding the HMAC key that signs the job links in completion emails; the API reads it (LINK_SIGNING_KEY_SECRET_NAME) and its role may read exactly this secret plus api_secret_names."
+  type        = string
+  default     = "link-signing-key"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.link_signing_key_secret_name))
+    error_message = "link_signing_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"link-signing-key\"."
+  }
+}
+
+variable "ai_log_hmac_key_secret_name" {
+  description = "Name (without prefix) of the secret holding the HMAC key that pseudonymises caller ids in the AI logs; the AI function reads it at cold start (AI_LOG_HMAC_KEY_SECRET_NAME) and its role may read exactly this secret plus ai_secret_names."
+  type        = string
+  default     = "ai-log-hmac-key"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.ai_log_hmac_key_secret_name))
+    error_message = "ai_log_hmac_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"ai-log-hmac-key\"."
+  }
+}
+
+variable "app_base_url" {
+  description = "Web app origin used in the job links of completion emails (APP_BASE_URL), e.g. \"https://smartstack.example.com\". Null = https:// plus the domain of ses_sender_address."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.app_base_url == null || can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", coalesce(var.app_base_url, "x")))
+    error_message = "app_base_url must be an https origin without a path, e.g. \"https://smartstack.example.com\"."
   }
 }
 

@@ -2,7 +2,9 @@ variable "secrets" {
   description = "Secrets to create, name (without the smartstack-<env>/ prefix) => description. Values are put outside Terraform."
   type        = map(string)
   default = {
-    "api-signing-key" = "Token signing key used by the authorizer (HS256 or PEM); set with put-secret-value"
+    "api-signing-key"  = "Token signing key used by the authorizer (HS256 or PEM); set with put-secret-value"
+    "link-signing-key" = "HMAC key the API signs job links in completion emails with (>= 32 bytes); set with put-secret-value"
+    "ai-log-hmac-key"  = "HMAC key the AI function pseudonymises caller ids in ai-logs/ with (>= 32 bytes); set with put-secret-value"
   }
 
   validation {

@@ -72,6 +72,8 @@ CONTRACT_PARAMETERS = {
     "auth/token-issuer",
     "auth/token-audience",
 }
+# Secrets Manager secrets and the one function that reads each (functions/README.md).
+CONTRACT_SECRETS = {"authorizer": "api-signing-key", "api": "link-signing-key", "ai": "ai-log-hmac-key"}
 NAME_KEYS = ("name", "identifier", "function_name", "bucket", "alarm_name", "configuration_set_name")
 
 
@@ -270,14 +272,56 @@ def test_configuration_contract(plans, env):
     calls = plan["configuration"]["root_module"]["module_calls"]
     assert refs(calls["compute"]["expressions"]["bedrock_model_ids"]) == {"var.bedrock_model_id"}
     secrets = {s["name"] for s in of_type(plan, "aws_secretsmanager_secret")}
-    assert f"smartstack-{env}/api-signing-key" in secrets
+    assert secrets == {f"smartstack-{env}/{name}" for name in CONTRACT_SECRETS.values()}
     api_env = next(f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith("-api"))
     variables = api_env["environment"][0]["variables"]
     assert variables["SES_SENDER"] == f"no-reply@{DOMAINS[env]}"
     assert variables["PARAMETER_PATH"].rstrip("/") == f"/smartstack/{env}"
-    auth = next(f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith("-authorizer"))
-    assert (
-        auth["environment"][0]["variables"]["SIGNING_KEY_SECRET_NAME"] == f"smartstack-{env}/api-signing-key"
+    assert variables["APP_BASE_URL"] == f"https://{DOMAINS[env]}"
+    for function, name in CONTRACT_SECRETS.items():
+        fn = next(
+            f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith(f"-{function}")
+        )
+        variable = {"api": "LINK_SIGNING_KEY_SECRET_NAME", "ai": "AI_LOG_HMAC_KEY_SECRET_NAME"}.get(
+            function, "SIGNING_KEY_SECRET_NAME"
+        )
+        assert fn["environment"][0]["variables"][variable] == f"smartstack-{env}/{name}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_role_reads_exactly_its_own_secret(plans, env):
+    """GetSecretValue per role is scoped to exactly the secret its code reads (functions/README.md)."""
+    account, region = (
+        plans[env]["variables"]["account_id"]["value"],
+        plans[env]["variables"]["region"]["value"],
+    )
+    policies = {
+        c["address"]: json.loads(c["change"]["after"]["policy"])
+        for c in creates(plans[env])
+        if c["type"] == "aws_iam_role_policy" and "policy" in c["change"]["after"]
+    }
+    for function, name in CONTRACT_SECRETS.items():
+        statements = policies[f'module.compute.aws_iam_role_policy.this["{function}"]']["Statement"]
+        reads = [s for s in statements if "secretsmanager:GetSecretValue" in s["Action"]]
+        assert len(reads) == 1, function
+        resources = reads[0]["Resource"]
+        resources = [resources] if isinstance(resources, str) else resources
+        assert resources == [
+            f"arn:aws:secretsmanager:{region}:{account}:secret:smartstack-{env}/{name}-??????"
+        ]
+    # Every reader may decrypt through Secrets Manager with the secrets key (key policy).
+    key_policy = json.loads(
+        next(
+            k
+            for k in of_type(plans[env], "aws_kms_key")
+            if k["description"].endswith("Secrets Manager secrets")
+        )["policy"]
+    )
+    readers = next(
+        s for s in key_policy["Statement"] if s["Sid"] == "LambdaRolesDecryptThroughSecretsManager"
+    )
+    assert sorted(readers["Principal"]["AWS"]) == sorted(
+        f"arn:aws:iam::{account}:role/smartstack-{env}-{function}-lambda" for function in CONTRACT_SECRETS
     )
 
 

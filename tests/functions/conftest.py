@@ -58,6 +58,11 @@ SES_SENDER = "noreply@smartstack.test"
 DB_SECRET_NAME = "smartstack-test/db-app"
 SIGNING_KEY_SECRET_NAME = "smartstack-test/api-signing-key"
 SIGNING_KEY = "test-signing-key-" + "k" * 32
+AI_LOG_HMAC_KEY_SECRET_NAME = "smartstack-test/ai-log-hmac-key"
+AI_LOG_HMAC_KEY = "test-ai-log-hmac-key-" + "h" * 32
+LINK_SIGNING_KEY_SECRET_NAME = "smartstack-test/link-signing-key"
+LINK_SIGNING_KEY = "test-link-signing-key-" + "l" * 32
+APP_BASE_URL = "https://smartstack.test"
 MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
 TOKEN_ISSUER = "https://auth.smartstack.test"
 TOKEN_AUDIENCE = "smartstack-api"
@@ -121,6 +126,9 @@ def environment(postgres: PostgresServer, moto_endpoint: str) -> dict[str, str]:
         "SES_SENDER": SES_SENDER,
         "SES_CONFIGURATION_SET": "",
         "SIGNING_KEY_SECRET_NAME": SIGNING_KEY_SECRET_NAME,
+        "AI_LOG_HMAC_KEY_SECRET_NAME": AI_LOG_HMAC_KEY_SECRET_NAME,
+        "LINK_SIGNING_KEY_SECRET_NAME": LINK_SIGNING_KEY_SECRET_NAME,
+        "APP_BASE_URL": APP_BASE_URL,
         "DB_HOST": "127.0.0.1",
         "DB_PORT": str(postgres.port),
         "DB_NAME": DATABASE,
@@ -182,6 +190,8 @@ def aws_resources(environment: dict[str, str], postgres: PostgresServer) -> dict
         ),
     )
     secrets.create_secret(Name=SIGNING_KEY_SECRET_NAME, SecretString=SIGNING_KEY)
+    secrets.create_secret(Name=AI_LOG_HMAC_KEY_SECRET_NAME, SecretString=AI_LOG_HMAC_KEY)
+    secrets.create_secret(Name=LINK_SIGNING_KEY_SECRET_NAME, SecretString=LINK_SIGNING_KEY)
     return {"s3": s3, "sqs": sqs}
 
 

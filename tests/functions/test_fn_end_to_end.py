@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
 import urllib.request
 import uuid
 
-from conftest import MODEL_ID, converse_response, sent_emails
+from conftest import AI_LOG_HMAC_KEY, APP_BASE_URL, MODEL_ID, converse_response, sent_emails
 from fn_helpers import api_event, call_api, deliver_once
 from smartstack_ai.bedrock import SYSTEM_PROMPT
+from smartstack_shared.pseudonym import pseudonymise
 
 
 def http(
@@ -76,11 +79,25 @@ def test_task_attachment_processing_and_email(api, bedrock):
     log = json.loads(api.s3.get_object(Bucket=api.runtime.files_bucket, Key=usage["log_key"])["Body"].read())
     assert log["response"]["output_text"] == "The parties agree to agree."
     assert log["request"]["modelId"] == MODEL_ID
+    # The caller is pseudonymised with the Secrets Manager HMAC key; the raw id is nowhere in the log.
+    assert log["caller"] == pseudonymise(AI_LOG_HMAC_KEY, owner)
+    raw_log = api.s3.get_object(Bucket=api.runtime.files_bucket, Key=usage["log_key"])["Body"].read()
+    assert owner.encode() not in raw_log
 
     emails = sent_emails(email)
     assert len(emails) == 1
     assert "Summarise contract" in emails[0].subject
     assert "The parties agree to agree." in emails[0].body
+    # The email links to the job with a signature made with the link-signing key; the API accepts it.
+    link = re.search(r"(https://\S+)", emails[0].body).group(1)
+    parsed = urllib.parse.urlsplit(link)
+    assert f"{parsed.scheme}://{parsed.netloc}" == APP_BASE_URL
+    assert parsed.path == f"/tasks/{task['id']}/jobs/{job.body['id']}"
+    query = dict(urllib.parse.parse_qsl(parsed.query))
+    assert set(query) == {"expires", "signature"}
+    opened = call_api(api_event("GET", parsed.path, owner=owner, query=query))
+    assert opened.status == 200
+    assert opened.body["status"] == "succeeded"
 
     # Redelivery of the same job (e.g. the delete was lost): no second Bedrock call, no second email.
     api.sqs.send_message(

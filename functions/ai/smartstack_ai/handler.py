@@ -8,6 +8,8 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from smartstack_shared.ai_contract import error_payload
+from smartstack_shared.settings import SecretUnavailable
 
 from smartstack_ai.runtime import get_runtime
 from smartstack_ai.service import process_ai_request
@@ -22,7 +24,14 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "S
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
-    response = process_ai_request(event, get_runtime())
+    try:
+        runtime = get_runtime()
+    except SecretUnavailable as exc:
+        # Cold start without a readable log key: a clear, retryable answer instead of a crash.
+        logger.error("AI function not configured", extra={"reason": str(exc)})
+        response = error_payload("unavailable", str(exc))
+    else:
+        response = process_ai_request(event, runtime)
     if response["ok"]:
         metrics.add_metric(
             name="AiTokens",

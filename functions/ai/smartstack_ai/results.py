@@ -24,14 +24,15 @@ def find_result(db: Database, job_id: str) -> AiResult | None:
     return _to_result(row) if row else None
 
 
-def job_exists(db: Database, request: AiRequest) -> bool:
+def job_owner(db: Database, request: AiRequest) -> str | None:
+    """The owner (caller identity) of the job's task, or None when the job does not exist."""
     row = db.query_one(
-        "SELECT 1 AS found FROM processing_jobs"
-        " WHERE id = CAST(:job_id AS uuid) AND task_id = CAST(:task_id AS uuid)",
+        "SELECT t.owner_id FROM processing_jobs j JOIN tasks t ON t.id = j.task_id"
+        " WHERE j.id = CAST(:job_id AS uuid) AND j.task_id = CAST(:task_id AS uuid)",
         job_id=request.job_id,
         task_id=request.task_id,
     )
-    return row is not None
+    return None if row is None else str(row["owner_id"])
 
 
 def store_result(

@@ -12,6 +12,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from smartstack_shared.ai_contract import AiRequest, ContractError, error_payload
 from smartstack_shared.db import DatabaseUnavailable
+from smartstack_shared.pseudonym import pseudonymise
+from smartstack_shared.settings import SecretUnavailable
 
 from smartstack_ai import results
 from smartstack_ai.bedrock import (
@@ -33,12 +35,19 @@ def ai_log_key(request: AiRequest) -> str:
 
 
 def write_ai_log(
-    runtime: AiRuntime, request: AiRequest, bedrock_request: dict[str, Any], answer: Conversation
+    runtime: AiRuntime,
+    request: AiRequest,
+    caller_pseudonym: str,
+    bedrock_request: dict[str, Any],
+    answer: Conversation,
 ) -> str:
     key = ai_log_key(request)
     document = {
         "job_id": request.job_id,
         "task_id": request.task_id,
+        # Never the raw user id: the keyed pseudonym still groups one caller's logs (abuse review,
+        # erasure requests recompute it with the key) but cannot be reversed from the bucket alone.
+        "caller": caller_pseudonym,
         "model_id": runtime.model_id,
         "logged_at": datetime.now(UTC).isoformat(),
         "request": bedrock_request,
@@ -76,19 +85,26 @@ def process_ai_request(
         if stored is not None:
             logger.info("returning stored result", extra={"job_id": request.job_id})
             return stored.to_payload()
-        if not results.job_exists(runtime.db, request):
+        owner = results.job_owner(runtime.db, request)
+        if owner is None:
             return error_payload(
                 "bad_input", f"job {request.job_id} of task {request.task_id} does not exist"
             )
+        # Before Bedrock: without the key the call could not be logged, so it is not paid for.
+        caller_pseudonym = pseudonymise(runtime.log_hmac_key(), owner)
         bedrock_request = converse_request(runtime.model_id, request.prompt, runtime.max_output_tokens)
         answer = converse_with_retry(runtime.bedrock, bedrock_request, runtime.retry_policy, sleep)
-        log_key = write_ai_log(runtime, request, bedrock_request, answer)
+        log_key = write_ai_log(runtime, request, caller_pseudonym, bedrock_request, answer)
         return results.store_result(runtime.db, request, runtime.model_id, answer, log_key).to_payload()
     except BedrockThrottled as exc:
         return error_payload("throttled", str(exc))
     except BedrockRejected as exc:
         return error_payload("bad_input", str(exc))
     except DatabaseUnavailable as exc:
+        return error_payload("unavailable", str(exc))
+    except SecretUnavailable as exc:
+        # Retryable: once an operator sets the key, the queued job succeeds on redelivery.
+        logger.error("AI log key unavailable", extra={"reason": str(exc)})
         return error_payload("unavailable", str(exc))
     except (ClientError, BotoCoreError) as exc:
         logger.exception("AWS call failed")

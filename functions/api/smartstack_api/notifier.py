@@ -6,7 +6,14 @@ from typing import Any
 
 
 def send_job_email(
-    ses: Any, sender: str, configuration_set: str, recipient: str, task_title: str, outcome: str, detail: str
+    ses: Any,
+    sender: str,
+    configuration_set: str,
+    recipient: str,
+    task_title: str,
+    outcome: str,
+    detail: str,
+    link: str,
 ) -> str:
     request: dict[str, Any] = {
         "FromEmailAddress": sender,
@@ -15,7 +22,10 @@ def send_job_email(
             "Simple": {
                 "Subject": {"Data": f"SmartStack: processing {outcome} for '{task_title[:80]}'"},
                 "Body": {
-                    "Text": {"Data": f"Your task '{task_title}' finished processing ({outcome}).\n\n{detail}"}
+                    "Text": {
+                        "Data": f"Your task '{task_title}' finished processing ({outcome}).\n\n{detail}\n\n"
+                        f"Open it in SmartStack (link valid 7 days): {link}"
+                    }
                 },
             }
         },

@@ -10,8 +10,9 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from smartstack_shared.ai_contract import AiRequest
 from smartstack_shared.db import Row
+from smartstack_shared.settings import SecretUnavailable
 
-from smartstack_api import attachments, jobs
+from smartstack_api import attachments, jobs, links
 from smartstack_api.ai_invoker import AiRejected, AiUnavailable, ask_ai
 from smartstack_api.notifier import send_job_email
 from smartstack_api.runtime import ApiRuntime
@@ -69,6 +70,12 @@ def _notify(runtime: ApiRuntime, job: Row, outcome: str, detail: str) -> None:
     if not job["notify_email"] or job["notified_at"] is not None:
         return
     try:
+        key = runtime.link_signing_key()
+    except SecretUnavailable as exc:
+        # Same path as an SES outage: the message is retried and only the email is re-sent.
+        raise NotificationFailed(f"cannot sign the email link: {exc}") from exc
+    link = links.job_link(key, runtime.app_base_url, str(job["task_id"]), str(job["id"]))
+    try:
         send_job_email(
             runtime.ses,
             runtime.ses_sender,
@@ -77,6 +84,7 @@ def _notify(runtime: ApiRuntime, job: Row, outcome: str, detail: str) -> None:
             job["title"],
             outcome,
             detail,
+            link,
         )
     except (ClientError, BotoCoreError) as exc:
         raise NotificationFailed(f"sending the email failed: {exc}") from exc

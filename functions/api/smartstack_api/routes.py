@@ -11,14 +11,16 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import (
     BadRequestError,
+    ForbiddenError,
     NotFoundError,
     ServiceError,
     UnauthorizedError,
 )
 from botocore.exceptions import BotoCoreError, ClientError
 from smartstack_shared.db import DatabaseUnavailable
+from smartstack_shared.settings import SecretUnavailable
 
-from smartstack_api import attachments, jobs, tasks, validation
+from smartstack_api import attachments, jobs, links, tasks, validation
 from smartstack_api.processing import JobMessage
 from smartstack_api.runtime import ApiRuntime, get_runtime
 
@@ -42,6 +44,13 @@ def _service_error(error: ServiceError) -> Response:
 def _database_unavailable(error: DatabaseUnavailable) -> Response:
     logger.warning("database unavailable", extra={"reason": str(error)})
     return _error(HTTPStatus.SERVICE_UNAVAILABLE, "database unavailable, retry later")
+
+
+@app.exception_handler(SecretUnavailable)
+def _secret_unavailable(error: SecretUnavailable) -> Response:
+    # An operator fault (secret missing, empty or unreadable), not a client one: 503, no internals.
+    logger.error("secret unavailable", extra={"reason": str(error)})
+    return _error(HTTPStatus.SERVICE_UNAVAILABLE, "service not fully configured, retry later")
 
 
 @app.exception_handler(Exception)
@@ -212,9 +221,17 @@ def request_processing(task_id: str) -> tuple[dict[str, Any], int]:
 @app.get("/tasks/<task_id>/jobs/<job_id>")
 def get_job(task_id: str, job_id: str) -> dict[str, Any]:
     owner, _ = _caller()
-    job = jobs.get_job(
-        _runtime().db, owner, validation.task_id_param(task_id), validation.job_id_param(job_id)
-    )
+    runtime = _runtime()
+    task_id, job_id = validation.task_id_param(task_id), validation.job_id_param(job_id)
+    expires = app.current_event.get_query_string_value("expires")
+    signature = app.current_event.get_query_string_value("signature")
+    if expires is not None or signature is not None:
+        # Opened from an email link: reject edited or expired links (ownership is checked below too).
+        try:
+            links.verify_job_link(runtime.link_signing_key(), task_id, job_id, expires or "", signature or "")
+        except links.InvalidLink as exc:
+            raise ForbiddenError(f"email link rejected: {exc}") from exc
+    job = jobs.get_job(runtime.db, owner, task_id, job_id)
     if job is None:
         raise NotFoundError("job not found")
     return tasks.to_json(job)

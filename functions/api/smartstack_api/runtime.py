@@ -9,6 +9,7 @@ from smartstack_shared.clients import client
 from smartstack_shared.db import Database, password_provider_for
 from smartstack_shared.settings import (
     DatabaseSettings,
+    SecretUnavailable,
     load_parameters,
     optional_env,
     require_env,
@@ -16,6 +17,7 @@ from smartstack_shared.settings import (
 )
 
 from smartstack_api.ai_invoker import AiInvoker, LambdaAiInvoker
+from smartstack_api.links import read_link_signing_key
 
 PARAMETER_SECTION = "api"
 
@@ -33,6 +35,15 @@ class ApiRuntime:
     ses_configuration_set: str
     presigned_url_ttl_seconds: int
     max_page_size: int
+    # Web app origin for links in emails, and the Secrets Manager name of the key that signs them.
+    app_base_url: str = ""
+    link_signing_key_secret_name: str = ""
+
+    def link_signing_key(self) -> str:
+        """Read on use (emails, signed-link checks), cached by Powertools for a few minutes."""
+        if not self.link_signing_key_secret_name:
+            raise SecretUnavailable("LINK_SIGNING_KEY_SECRET_NAME is not configured")
+        return read_link_signing_key(self.link_signing_key_secret_name)
 
 
 def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
@@ -52,6 +63,8 @@ def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
             values, PARAMETER_SECTION, "presigned-url-ttl-seconds", 60, 43_200
         ),
         max_page_size=require_int_parameter(values, PARAMETER_SECTION, "max-page-size", 1, 1000),
+        app_base_url=require_env("APP_BASE_URL"),
+        link_signing_key_secret_name=require_env("LINK_SIGNING_KEY_SECRET_NAME"),
     )
 
 

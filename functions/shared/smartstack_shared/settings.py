@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 # Parameters and secrets are re-fetched at most this often by a warm container.
 CONFIG_MAX_AGE_SECONDS = 300
@@ -18,6 +19,10 @@ CONFIG_MAX_AGE_SECONDS = 300
 
 class ConfigurationError(RuntimeError):
     """A required setting is missing or malformed; the function cannot serve requests."""
+
+
+class SecretUnavailable(ConfigurationError):
+    """A Secrets Manager secret is missing, has no value yet, or cannot be read (IAM/KMS/outage)."""
 
 
 def require_env(name: str) -> str:
@@ -61,7 +66,17 @@ def require_int_parameter(values: dict[str, str], section: str, name: str, low: 
 
 
 def get_secret_string(name: str) -> str:
-    return parameters.get_secret(name, max_age=CONFIG_MAX_AGE_SECONDS)
+    """The secret's SecretString, cached per container for CONFIG_MAX_AGE_SECONDS (so rotation applies)."""
+    try:
+        value = parameters.get_secret(name, max_age=CONFIG_MAX_AGE_SECONDS)
+    except GetParameterError as exc:
+        # Powertools wraps ResourceNotFound, AccessDenied, KMS and network errors alike; keep the cause.
+        raise SecretUnavailable(f"secret {name} cannot be read: {exc}") from exc
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if not isinstance(value, str) or not value.strip():
+        raise SecretUnavailable(f"secret {name} has no SecretString value; set it with put-secret-value")
+    return value
 
 
 @dataclass(frozen=True)

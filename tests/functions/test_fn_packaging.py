@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -55,3 +56,58 @@ def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):
     assert "jwt/api_jwt.py" in names
     assert not any(name.startswith(("boto3/", "botocore/")) for name in names)
     assert any(name.startswith("wrapt/_wrappers.cpython-312-x86_64-linux-gnu") for name in names)
+
+
+def _functions_tree_with_bundle(tmp_path: Path, bundle: bytes | None) -> Path:
+    """A copy of functions/ whose certs/ holds only the given bundle (or no certs/ at all)."""
+    functions_dir = tmp_path / "functions"
+    shutil.copytree(
+        REPO_ROOT / "functions",
+        functions_dir,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", packaging.CERTS_DIR_NAME),
+    )
+    if bundle is not None:
+        (functions_dir / packaging.CERTS_DIR_NAME).mkdir()
+        (functions_dir / packaging.CERTS_DIR_NAME / "global-bundle.pem").write_bytes(bundle)
+        (functions_dir / packaging.CERTS_DIR_NAME / "README.md").write_text("not shipped\n")
+    return functions_dir
+
+
+def _build_all(functions_dir: Path, output_dir: Path) -> dict[str, Path]:
+    cache = REPO_ROOT / ".cache" / "pip"
+    return {
+        spec.name: packaging.build_function(spec, output_dir, cache, functions_dir)
+        for spec in packaging.FUNCTIONS
+    }
+
+
+def test_ca_bundle_is_in_every_zip_and_rebuilds_are_byte_identical(tmp_path, monkeypatch):
+    # Dependencies are covered above; here only our sources and the bundle matter (fast, offline).
+    monkeypatch.setattr(packaging, "install_dependencies", lambda *args: None)
+    bundle = b"-----BEGIN CERTIFICATE-----\nMIIBstand-in\n-----END CERTIFICATE-----\n"
+    functions_dir = _functions_tree_with_bundle(tmp_path, bundle)
+    first = _build_all(functions_dir, tmp_path / "one")
+    os.utime(functions_dir / "certs" / "global-bundle.pem", (time.time() + 5000, time.time() + 5000))
+    second = _build_all(functions_dir, tmp_path / "two")
+    for name, zip_path in first.items():
+        assert zip_path.read_bytes() == second[name].read_bytes(), name
+        with zipfile.ZipFile(zip_path) as archive:
+            # /var/task/certs/global-bundle.pem in Lambda: what DB_CA_BUNDLE names (modules/compute).
+            assert archive.read("certs/global-bundle.pem") == bundle, name
+            assert [n for n in archive.namelist() if n.startswith("certs/")] == ["certs/global-bundle.pem"]
+    # Mirrored next to the zips: what the env roots check before setting DB_SSL_MODE=verify-full.
+    assert (tmp_path / "one" / "certs" / "global-bundle.pem").read_bytes() == bundle
+    assert sorted(p.name for p in (tmp_path / "one" / "certs").iterdir()) == ["global-bundle.pem"]
+
+
+def test_without_a_bundle_no_certs_are_packaged(tmp_path, monkeypatch):
+    monkeypatch.setattr(packaging, "install_dependencies", lambda *args: None)
+    with_bundle = _functions_tree_with_bundle(tmp_path / "a", b"-----BEGIN CERTIFICATE-----\n")
+    _build_all(with_bundle, tmp_path / "out")
+    assert (tmp_path / "out" / "certs" / "global-bundle.pem").exists()
+    # The bundle is removed again: the rebuilt zips and the mirror must both forget it.
+    built = _build_all(_functions_tree_with_bundle(tmp_path / "b", None), tmp_path / "out")
+    for zip_path in built.values():
+        with zipfile.ZipFile(zip_path) as archive:
+            assert not any(name.startswith("certs/") for name in archive.namelist())
+    assert not (tmp_path / "out" / "certs").exists()

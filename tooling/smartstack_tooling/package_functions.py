@@ -91,6 +91,35 @@ def copy_sources(spec: FunctionSpec, target: Path, functions_dir: Path) -> None:
                 shutil.copytree(package, target / package.name, ignore=ignore)
 
 
+# Certificate bundles shipped in every zip at certs/<name>.pem, i.e. /var/task/certs/<name>.pem in
+# Lambda: the RDS CA bundle that DB_SSL_MODE=verify-full checks the server against. Optional:
+# without a bundle the compute module sets DB_SSL_MODE=require (see functions/README.md).
+CERTS_DIR_NAME = "certs"
+
+
+def copy_certificates(target: Path, functions_dir: Path) -> list[str]:
+    """Copies functions/certs/*.pem (sorted, bytes only) to <target>/certs/; returns the names copied."""
+    source = functions_dir / CERTS_DIR_NAME
+    bundles = sorted(path for path in source.glob("*.pem") if path.is_file()) if source.is_dir() else []
+    if bundles:
+        (target / CERTS_DIR_NAME).mkdir()
+    for bundle in bundles:
+        (target / CERTS_DIR_NAME / bundle.name).write_bytes(bundle.read_bytes())
+    return [bundle.name for bundle in bundles]
+
+
+def record_packaged_certificates(output_dir: Path, functions_dir: Path) -> None:
+    """Mirror functions/certs/*.pem to <output_dir>/certs/ (stale files removed) next to the zips.
+
+    The env roots check this directory when ``db_ca_bundle_file`` is set, so a plan can only ask for
+    DB_SSL_MODE=verify-full when the bundle really went into the built packages.
+    """
+    mirror = output_dir / CERTS_DIR_NAME
+    if mirror.is_dir():
+        shutil.rmtree(mirror)
+    copy_certificates(output_dir, functions_dir)
+
+
 def _included(relative: Path) -> bool:
     return not (_SKIPPED_PARTS & set(relative.parts)) and not relative.name.endswith(_SKIPPED_SUFFIXES)
 
@@ -125,8 +154,10 @@ def build_function(spec: FunctionSpec, output_dir: Path, cache_dir: Path, functi
         staging = Path(staging_name)
         install_dependencies(spec, pins, staging, cache_dir)
         copy_sources(spec, staging, functions_dir)
+        copy_certificates(staging, functions_dir)
         zip_path = output_dir / f"{spec.name}.zip"
         write_deterministic_zip(staging, zip_path)
+    record_packaged_certificates(output_dir, functions_dir)
     return zip_path
 
 

@@ -354,3 +354,31 @@ variable "secret_recovery_window_days" {
     error_message = "prod keeps deleted secrets recoverable for 30 days: set secret_recovery_window_days = 30."
   }
 }
+
+variable "db_ca_bundle_file" {
+  description = "RDS CA bundle file in functions/certs/ (e.g. \"global-bundle.pem\") that packaging puts into every zip at certs/<file>: the functions then connect with DB_SSL_MODE=verify-full. null = DB_SSL_MODE=require (TLS without server verification). How to add it: functions/README.md."
+  type        = string
+  default     = null
+
+  validation {
+    # Packaging mirrors the bundles it zipped to <packages dir>/certs/: only a packaged bundle passes.
+    condition     = var.db_ca_bundle_file == null || fileexists("${coalesce(var.function_packages_dir, "${path.module}/../../build/functions")}/certs/${coalesce(var.db_ca_bundle_file, "none")}")
+    error_message = "db_ca_bundle_file must name a bundle that is in the built zips: put it at functions/certs/<file> (e.g. global-bundle.pem, see functions/README.md) and run `make package`, or set db_ca_bundle_file = null."
+  }
+}
+
+variable "db_server_verification_waived" {
+  description = "Explicit, reviewed acknowledgement that prod runs with DB_SSL_MODE=require (encrypted, RDS server certificate not verified) because no RDS CA bundle is packaged yet. Remove it when db_ca_bundle_file is set."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.db_ca_bundle_file != null || var.db_server_verification_waived
+    error_message = "prod must verify the database server: add the RDS CA bundle (functions/certs/global-bundle.pem, see functions/README.md) and set db_ca_bundle_file = \"global-bundle.pem\", or acknowledge running without verification with db_server_verification_waived = true."
+  }
+
+  validation {
+    condition     = !(var.db_ca_bundle_file != null && var.db_server_verification_waived)
+    error_message = "db_server_verification_waived must be removed (false) once db_ca_bundle_file is set: the server is verified now."
+  }
+}

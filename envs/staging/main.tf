@@ -157,6 +157,7 @@ module "compute" {
   logs_kms_key_arn           = module.observability.logs_kms_key_arn
   log_retention_days         = var.log_retention_days
   app_base_url               = "https://${var.domain_name}"
+  db_ca_bundle_file          = var.db_ca_bundle_file
 }
 
 module "api" {

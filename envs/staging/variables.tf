@@ -324,3 +324,15 @@ variable "secret_recovery_window_days" {
     error_message = "secret_recovery_window_days must be between 7 and 30 days (immediate deletion is not allowed)."
   }
 }
+
+variable "db_ca_bundle_file" {
+  description = "RDS CA bundle file in functions/certs/ (e.g. \"global-bundle.pem\") that packaging puts into every zip at certs/<file>: the functions then connect with DB_SSL_MODE=verify-full. null = DB_SSL_MODE=require (TLS without server verification). How to add it: functions/README.md."
+  type        = string
+  default     = null
+
+  validation {
+    # Packaging mirrors the bundles it zipped to <packages dir>/certs/: only a packaged bundle passes.
+    condition     = var.db_ca_bundle_file == null || fileexists("${coalesce(var.function_packages_dir, "${path.module}/../../build/functions")}/certs/${coalesce(var.db_ca_bundle_file, "none")}")
+    error_message = "db_ca_bundle_file must name a bundle that is in the built zips: put it at functions/certs/<file> (e.g. global-bundle.pem, see functions/README.md) and run `make package`, or set db_ca_bundle_file = null."
+  }
+}

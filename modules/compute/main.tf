@@ -337,13 +337,18 @@ locals {
     POWERTOOLS_SERVICE_NAME = "smartstack"
   }
 
-  db_env = {
-    DB_HOST      = var.db_address
-    DB_PORT      = tostring(var.db_port)
-    DB_NAME      = var.db_name
-    DB_AUTH_MODE = "iam"
-    DB_SSL_MODE  = "verify-full"
-  }
+  # verify-full only when the RDS CA bundle is in the zips (functions/certs/, see README);
+  # otherwise "require": still TLS (the parameter group forces it) but the server is not verified.
+  db_env = merge(
+    {
+      DB_HOST      = var.db_address
+      DB_PORT      = tostring(var.db_port)
+      DB_NAME      = var.db_name
+      DB_AUTH_MODE = "iam"
+      DB_SSL_MODE  = var.db_ca_bundle_file == null ? "require" : "verify-full"
+    },
+    var.db_ca_bundle_file == null ? {} : { DB_CA_BUNDLE = "/var/task/certs/${var.db_ca_bundle_file}" },
+  )
 
   app_base_url = coalesce(var.app_base_url, "https://${split("@", var.ses_sender_address)[1]}")
 

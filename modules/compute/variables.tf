@@ -395,6 +395,17 @@ variable "db_name" {
   type        = string
 }
 
+variable "db_ca_bundle_file" {
+  description = "File name of the RDS CA bundle packaged at certs/<file> in every function zip (functions/certs/<file>, e.g. \"global-bundle.pem\"). Set: DB_SSL_MODE=verify-full with DB_CA_BUNDLE=/var/task/certs/<file>. Null: DB_SSL_MODE=require (encrypted, server not verified; TLS is still forced by the RDS parameter group)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.db_ca_bundle_file == null || can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*\\.pem$", coalesce(var.db_ca_bundle_file, "x")))
+    error_message = "db_ca_bundle_file must be a bare .pem file name such as \"global-bundle.pem\" (the zip path certs/<file> is added), or null."
+  }
+}
+
 variable "db_resource_id" {
   description = "RDS DbiResourceId (data module output db_resource_id), used in the isolated rds-db:connect policy. Apply-time value."
   type        = string

@@ -289,6 +289,19 @@ def test_configuration_contract(plans, env):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_database_tls_matches_the_packaged_ca_bundle(plans, env):
+    """No RDS CA bundle is packaged in the repo: TLS without verification, and prod says so explicitly."""
+    assert plans[env]["variables"]["db_ca_bundle_file"]["value"] is None
+    for fn in of_type(plans[env], "aws_lambda_function"):
+        variables = fn["environment"][0]["variables"]
+        if fn["function_name"].endswith(("-api", "-ai")):
+            assert variables["DB_SSL_MODE"] == "require"
+            assert "DB_CA_BUNDLE" not in variables
+    if env == "prod":
+        assert plans[env]["variables"]["db_server_verification_waived"]["value"] is True
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_each_role_reads_exactly_its_own_secret(plans, env):
     """GetSecretValue per role is scoped to exactly the secret its code reads (functions/README.md)."""
     account, region = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -163,6 +164,10 @@ CASES = [
     ),
     Case("lambda", "dev", "api_timeout_seconds", "60", "between 3 and 29 seconds"),
     Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "package_functions"),
+    # Database TLS: verify-full only with a packaged RDS CA bundle; prod must verify or say it does not.
+    Case("tls", "prod", "db_server_verification_waived", "false", "prod must verify the database server"),
+    Case("tls", "dev", "db_ca_bundle_file", "missing.pem", "must name a bundle that is in the built zips"),
+    Case("tls", "staging", "db_ca_bundle_file", "missing.pem", "run `make package`"),
 ]
 
 
@@ -209,7 +214,12 @@ def plan_json(roots: Roots, env: str, overrides: list[str]) -> subprocess.Comple
 
 
 # Variables whose rules read each other's value never share a round.
-COUPLED = {"ses_sender_address": "domain_name"}
+COUPLED = {
+    "ses_sender_address": "domain_name",
+    # db_server_verification_waived reads db_ca_bundle_file, which reads function_packages_dir.
+    "db_ca_bundle_file": "function_packages_dir",
+    "db_server_verification_waived": "function_packages_dir",
+}
 
 
 def rounds(cases: list[Case]) -> list[list[Case]]:
@@ -286,3 +296,43 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     planned = {e["change"]["resource"]["resource_type"] for e in events if e.get("type") == "planned_change"}
     assert {"aws_db_instance", "aws_nat_gateway", "aws_wafv2_web_acl"} <= planned
+
+
+def test_packaged_ca_bundle_switches_the_functions_to_verify_full(roots: Roots, tmp_path: Path):
+    """With the bundle in the built packages, prod verifies the server (and the waiver must go)."""
+    packages = tmp_path / "functions"
+    (packages / "certs").mkdir(parents=True)
+    for name in ("api", "ai", "authorizer"):
+        shutil.copyfile(REPO / "build" / "functions" / f"{name}.zip", packages / f"{name}.zip")
+    (packages / "certs" / "global-bundle.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    workdir, tf_env = roots["prod"]
+    plan_file = tmp_path / "prod.tfplan"
+    overrides = [
+        f"function_packages_dir={packages}",
+        "db_ca_bundle_file=global-bundle.pem",
+        "db_server_verification_waived=false",
+    ]
+    terraform = toolchain.terraform_cli().path
+    args = [terraform, f"-chdir={workdir}", "plan", "-input=false", "-lock=false", "-refresh=false"]
+    for override in overrides:
+        args += ["-var", override]
+    proc = subprocess.run(
+        [*args, f"-out={plan_file}"], env=tf_env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    shown = subprocess.run(
+        [terraform, f"-chdir={workdir}", "show", "-json", str(plan_file)],
+        env=tf_env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    functions = {
+        c["change"]["after"]["function_name"]: c["change"]["after"]["environment"][0]["variables"]
+        for c in json.loads(shown.stdout)["resource_changes"]
+        if c["type"] == "aws_lambda_function"
+    }
+    for name in ("smartstack-prod-api", "smartstack-prod-ai"):
+        assert functions[name]["DB_SSL_MODE"] == "verify-full"
+        assert functions[name]["DB_CA_BUNDLE"] == "/var/task/certs/global-bundle.pem"
+    # A waiver left in place next to a bundle is stale and rejected.
+    stale = plan_json(roots, "prod", [*overrides[:2], "db_server_verification_waived=true"])
+    assert stale.returncode != 0
+    assert any("must be removed" in d["detail"] for d in diagnostics(stale.stdout))

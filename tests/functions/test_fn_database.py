@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import replace
 
@@ -82,3 +83,28 @@ def test_untrusted_certificate_or_wrong_password_is_reported_as_unavailable(migr
     db = Database(settings(), lambda: "wrong-password")
     with pytest.raises(DatabaseUnavailable, match="refused"):
         db.query("SELECT 1")
+
+
+def test_verify_full_with_an_unpackaged_ca_bundle_is_a_clear_configuration_error(environment, monkeypatch):
+    from smartstack_shared.settings import ConfigurationError
+
+    monkeypatch.setenv("DB_SSL_MODE", "verify-full")
+    monkeypatch.setenv("DB_CA_BUNDLE", "/var/task/certs/global-bundle.pem")
+    with pytest.raises(
+        ConfigurationError, match=re.escape("DB_CA_BUNDLE /var/task/certs/global-bundle.pem does not exist")
+    ):
+        DatabaseSettings.from_env()
+    # "require" (no bundle packaged) ignores the path: encrypted, server not verified.
+    monkeypatch.setenv("DB_SSL_MODE", "require")
+    assert DatabaseSettings.from_env().ssl_mode == "require"
+
+
+def test_api_cold_start_configuration_error_answers_503(api, monkeypatch):
+    from fn_helpers import api_event, call_api
+    from smartstack_api import runtime
+
+    monkeypatch.setenv("DB_CA_BUNDLE", "/var/task/certs/missing.pem")
+    runtime.set_runtime(None)  # the next request builds the runtime: a cold start
+    response = call_api(api_event("GET", "/tasks"))
+    assert response.status == 503
+    assert response.body == {"message": "service not fully configured, retry later"}

@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 from smartstack_shared.db import DatabaseUnavailable
-from smartstack_shared.settings import SecretUnavailable
+from smartstack_shared.settings import ConfigurationError
 
 from smartstack_api import attachments, jobs, links, tasks, validation
 from smartstack_api.processing import JobMessage
@@ -46,10 +46,11 @@ def _database_unavailable(error: DatabaseUnavailable) -> Response:
     return _error(HTTPStatus.SERVICE_UNAVAILABLE, "database unavailable, retry later")
 
 
-@app.exception_handler(SecretUnavailable)
-def _secret_unavailable(error: SecretUnavailable) -> Response:
-    # An operator fault (secret missing, empty or unreadable), not a client one: 503, no internals.
-    logger.error("secret unavailable", extra={"reason": str(error)})
+@app.exception_handler(ConfigurationError)
+def _not_configured(error: ConfigurationError) -> Response:
+    # An operator fault (secret missing or unreadable, CA bundle not packaged, setting missing),
+    # not a client one: 503 without internals; the reason goes to the log.
+    logger.error("function not configured", extra={"reason": str(error)})
     return _error(HTTPStatus.SERVICE_UNAVAILABLE, "service not fully configured, retry later")
 
 

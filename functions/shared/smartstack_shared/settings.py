@@ -102,6 +102,13 @@ class DatabaseSettings:
         ssl_mode = optional_env("DB_SSL_MODE", "verify-full")
         if ssl_mode not in ("verify-full", "require"):
             raise ConfigurationError(f"DB_SSL_MODE must be 'verify-full' or 'require', got {ssl_mode!r}")
+        ca_bundle = optional_env("DB_CA_BUNDLE")
+        if ssl_mode == "verify-full" and ca_bundle and not os.path.isfile(ca_bundle):
+            # Otherwise every connection fails later with a bare FileNotFoundError.
+            raise ConfigurationError(
+                f"DB_CA_BUNDLE {ca_bundle} does not exist: package the RDS CA bundle as"
+                " functions/certs/<file>.pem (functions/README.md) or set DB_SSL_MODE=require"
+            )
         port_text = optional_env("DB_PORT", "5432")
         if not port_text.isdigit():
             raise ConfigurationError(f"DB_PORT must be a number, got {port_text!r}")
@@ -114,6 +121,6 @@ class DatabaseSettings:
             auth_mode=auth_mode,
             secret_id=require_env("DB_SECRET_ARN") if auth_mode == "secret" else "",
             ssl_mode=ssl_mode,
-            ca_bundle=optional_env("DB_CA_BUNDLE"),
+            ca_bundle=ca_bundle,
             connect_timeout_seconds=float(optional_env("DB_CONNECT_TIMEOUT_SECONDS", "5")),
         )

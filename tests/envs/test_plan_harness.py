@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from smartstack_tooling.plan import plan_env, summary, warnings_in
 
 from ..conftest import ENVIRONMENTS, REPO, available_clis
 
@@ -36,3 +37,19 @@ def test_offline_runs_leave_no_terraform_files_beside_the_code(env_plans):
         assert not (root / ".terraform").exists()
         assert not (root / ".terraform.lock.hcl").exists(), "a lock file with the stand-in's hashes"
         assert not list(root.glob("*.tfstate*"))
+
+
+def test_warning_diagnostics_are_found_in_terraform_output():
+    output = (
+        "╷\n│ Warning: Argument is deprecated\n│\n│   with aws_s3_bucket.x,\n╵\n"
+        "Plan: 1 to add, 0 to change, 0 to destroy.\n"
+    )
+    assert warnings_in(output) == ["Argument is deprecated"]
+    assert warnings_in("Plan: 1 to add, 0 to change, 0 to destroy.\n") == []
+
+
+def test_make_plan_reports_no_warnings_for_dev():
+    """`make plan`'s own path (init + plan) yields no warning diagnostic from Terraform or the stand-in."""
+    result = plan_env("dev", quiet=True)
+    assert result.warnings == []
+    assert "warnings: 0" in summary(result)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,15 @@ class EnvPlan:
     plan_json: Path
     seconds: float
     plan: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+_WARNING = re.compile(r"^(?:│ )?Warning: (.+)$", re.M)
+
+
+def warnings_in(output: str) -> list[str]:
+    """Summaries of the warning diagnostics in Terraform's human output (-no-color)."""
+    return [w.strip() for w in _WARNING.findall(output)]
 
 
 class TerraformFailed(RuntimeError):
@@ -61,18 +71,21 @@ def plan_env(env: str, quiet: bool = False) -> EnvPlan:
     init_args = ["init", "-input=false", "-no-color"]
     if toolchain.provider_mode() == "real" and (root / "backend.hcl").exists():
         init_args.append(f"-backend-config={root / 'backend.hcl'}")
-    run_terraform(init_args, workdir, tf_env, capture=True)
-    run_terraform(
+    init_output = run_terraform(init_args, workdir, tf_env, capture=True)
+    plan_output = run_terraform(
         ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"],
         workdir,
         tf_env,
-        capture=quiet,
+        capture=True,
     )
+    if not quiet:
+        print(plan_output)
     shown = run_terraform(["show", "-json", str(plan_file)], workdir, tf_env, capture=True)
     seconds = time.perf_counter() - started
     plan_json = PLANS / f"{env}.json"
     plan_json.write_text(shown)
-    return EnvPlan(env, plan_json, seconds, json.loads(shown))
+    warnings = warnings_in(init_output) + warnings_in(plan_output)
+    return EnvPlan(env, plan_json, seconds, json.loads(shown), warnings)
 
 
 def resource_counts(plan: dict[str, Any]) -> Counter[str]:
@@ -91,6 +104,8 @@ def summary(result: EnvPlan) -> str:
         f"{result.plan_json.relative_to(toolchain.REPO)}"
     ]
     lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]
+    lines.append(f"   warnings: {len(result.warnings)}")
+    lines += [f"     - {w}" for w in result.warnings]
     lines.append(cost_line(result))
     lines.append(f"   {policy_verdict(result)}")
     return "\n".join(lines)

@@ -1,15 +1,8 @@
+# The staging state: S3 backend with S3-native locking (no DynamoDB table). A backend cannot use variables or
+# locals, so the key is written out here, once per environment. Partial configuration: the state bucket
+# comes from backend.hcl (terraform init -backend-config=backend.hcl). Terraform and provider version
+# requirements are shared: ../shared/providers.tf.
 terraform {
-  required_version = ">= 1.10"
-
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
-    }
-  }
-
-  # Partial configuration: the state bucket comes from backend.hcl
-  # (terraform init -backend-config=backend.hcl). S3-native locking, no DynamoDB table.
   backend "s3" {
     key          = "smartstack/staging/terraform.tfstate"
     region       = "us-east-1"

@@ -77,7 +77,7 @@ CASES = [
     ),
     Case("protection", "prod", "secret_recovery_window_days", "7", "set secret_recovery_window_days = 30"),
     # Account, region and network shape.
-    Case("account", "dev", "account_id", "12345", 'e.g. account_id = "111111111111"'),
+    Case("account", "dev", "account_id", "12345", "AWS account id of the dev account as a quoted string"),
     Case("account", "prod", "account_id", "33333333333a", "12-digit AWS account id of the prod account"),
     Case("account", "staging", "account_id", "2222-2222-2222", "12-digit AWS account id"),
     Case("network", "staging", "availability_zones", '["us-east-1a"]', "at least two distinct zones"),

@@ -1,0 +1,200 @@
+# Composition of the SmartStack tier modules, shared by every environment root (envs/<env>/main.tf links
+# here). The environment comes from local.environment in envs/<env>/environment.tf; sizing comes from
+# envs/<env>/terraform.tfvars; every resource lives in a module.
+locals {
+  name_prefix = "smartstack-${local.environment}"
+  default_tags = {
+    Environment = local.environment
+    Service     = "smartstack"
+    Owner       = var.owner
+    ManagedBy   = "terraform"
+  }
+
+  # Deterministic zips from `python -m smartstack_tooling.package_functions` (build/functions/<name>.zip).
+  function_packages_dir = coalesce(var.function_packages_dir, "${path.root}/../../build/functions")
+
+  # The AI model id is configuration (SSM) and permission (IAM) at once: one variable feeds both.
+  parameters = merge(var.parameters, { "ai/model-id" = var.bedrock_model_id })
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name_prefix                = local.name_prefix
+  account_id                 = var.account_id
+  region                     = var.region
+  vpc_cidr                   = var.vpc_cidr
+  availability_zones         = var.availability_zones
+  nat_gateway_mode           = var.nat_gateway_mode
+  enable_interface_endpoints = var.enable_interface_endpoints
+  flow_log_retention_days    = var.log_retention_days
+  kms_deletion_window_days   = var.kms_deletion_window_days
+}
+
+module "dns" {
+  source = "../../modules/dns"
+
+  environment = local.environment
+  name_prefix = local.name_prefix
+  account_id  = var.account_id
+  region      = var.region
+  domain_name = var.domain_name
+}
+
+module "observability" {
+  source = "../../modules/observability"
+
+  environment              = local.environment
+  name_prefix              = local.name_prefix
+  account_id               = var.account_id
+  region                   = var.region
+  lambda_function_names    = module.compute.function_names
+  dlq_names                = { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }
+  db_instance_identifier   = module.data.db_instance_identifier
+  api_name                 = module.api.rest_api_name
+  api_stage_name           = module.api.stage_name
+  alarm_email_addresses    = var.alarm_email_addresses
+  kms_deletion_window_days = var.kms_deletion_window_days
+}
+
+module "storage" {
+  source = "../../modules/storage"
+
+  environment                 = local.environment
+  name_prefix                 = local.name_prefix
+  account_id                  = var.account_id
+  region                      = var.region
+  files_kms_user_role_arns    = module.compute.files_kms_user_role_arns
+  cloudfront_distribution_arn = module.edge.distribution_arn
+  access_log_retention_days   = var.access_log_retention_days
+  kms_deletion_window_days    = var.kms_deletion_window_days
+}
+
+module "secrets" {
+  source = "../../modules/secrets"
+
+  environment              = local.environment
+  name_prefix              = local.name_prefix
+  account_id               = var.account_id
+  region                   = var.region
+  reader_role_arns         = module.compute.secret_reader_role_arns
+  parameters               = local.parameters
+  recovery_window_in_days  = var.secret_recovery_window_days
+  kms_deletion_window_days = var.kms_deletion_window_days
+}
+
+module "email" {
+  source = "../../modules/email"
+
+  environment    = local.environment
+  name_prefix    = local.name_prefix
+  account_id     = var.account_id
+  region         = var.region
+  domain_name    = var.domain_name
+  hosted_zone_id = module.dns.zone_id
+}
+
+module "messaging" {
+  source = "../../modules/messaging"
+
+  environment              = local.environment
+  name_prefix              = local.name_prefix
+  account_id               = var.account_id
+  region                   = var.region
+  producer_role_arns       = [module.compute.api_role_arn]
+  consumer_role_arns       = [module.compute.api_role_arn]
+  consumer_function_arn    = module.compute.api_function_arn
+  consumer_timeout_seconds = var.api_timeout_seconds
+}
+
+module "data" {
+  source = "../../modules/data"
+
+  environment              = local.environment
+  name_prefix              = local.name_prefix
+  account_id               = var.account_id
+  region                   = var.region
+  vpc_id                   = module.network.vpc_id
+  data_subnet_ids          = module.network.data_subnet_ids
+  app_security_group_id    = module.compute.lambda_security_group_id
+  logs_kms_key_arn         = module.observability.logs_kms_key_arn
+  instance_class           = var.rds_instance_class
+  multi_az                 = var.rds_multi_az
+  backup_retention_days    = var.rds_backup_retention_days
+  deletion_protection      = var.deletion_protection
+  final_snapshot_enabled   = var.rds_final_snapshot_enabled
+  log_retention_days       = var.log_retention_days
+  kms_deletion_window_days = var.kms_deletion_window_days
+}
+
+module "compute" {
+  source = "../../modules/compute"
+
+  environment                = local.environment
+  name_prefix                = local.name_prefix
+  account_id                 = var.account_id
+  region                     = var.region
+  vpc_id                     = module.network.vpc_id
+  app_subnet_ids             = module.network.app_subnet_ids
+  data_subnet_cidr_blocks    = module.network.data_subnet_cidr_blocks
+  api_package_path           = "${local.function_packages_dir}/api.zip"
+  ai_package_path            = "${local.function_packages_dir}/ai.zip"
+  authorizer_package_path    = "${local.function_packages_dir}/authorizer.zip"
+  api_timeout_seconds        = var.api_timeout_seconds
+  reserved_concurrency       = var.lambda_reserved_concurrency
+  files_bucket_name          = module.storage.files_bucket_name
+  files_bucket_arn           = module.storage.files_bucket_arn
+  task_queue_arn             = module.messaging.queue_arn
+  task_queue_url             = module.messaging.queue_url
+  ses_identity_arn           = module.email.identity_arn
+  ses_configuration_set_arn  = module.email.configuration_set_arn
+  ses_configuration_set_name = module.email.configuration_set_name
+  ses_sender_address         = var.ses_sender_address
+  bedrock_model_ids          = [var.bedrock_model_id]
+  db_address                 = module.data.db_address
+  db_name                    = module.data.db_name
+  db_resource_id             = module.data.db_resource_id
+  logs_kms_key_arn           = module.observability.logs_kms_key_arn
+  log_retention_days         = var.log_retention_days
+  app_base_url               = "https://${var.domain_name}"
+  db_ca_bundle_file          = var.db_ca_bundle_file
+}
+
+module "api" {
+  source = "../../modules/api"
+
+  environment                    = local.environment
+  name_prefix                    = local.name_prefix
+  account_id                     = var.account_id
+  region                         = var.region
+  api_function_name              = module.compute.api_function_name
+  api_function_invoke_arn        = module.compute.api_function_invoke_arn
+  authorizer_function_name       = module.compute.authorizer_function_name
+  authorizer_function_invoke_arn = module.compute.authorizer_function_invoke_arn
+  domain_name                    = var.domain_name
+  hosted_zone_id                 = module.dns.zone_id
+  throttling_rate_limit          = var.api_throttling_rate_limit
+  throttling_burst_limit         = var.api_throttling_burst_limit
+  logs_kms_key_arn               = module.observability.logs_kms_key_arn
+  log_retention_days             = var.log_retention_days
+}
+
+module "edge" {
+  source = "../../modules/edge"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  environment                     = local.environment
+  name_prefix                     = local.name_prefix
+  account_id                      = var.account_id
+  region                          = var.region
+  domain_name                     = var.domain_name
+  hosted_zone_id                  = module.dns.zone_id
+  web_bucket_regional_domain_name = module.storage.web_bucket_regional_domain_name
+  api_origin_domain_name          = module.api.custom_domain_name
+  log_bucket_arn                  = module.storage.logs_bucket_arn
+  log_prefix                      = module.storage.cloudfront_log_prefix
+  waf_managed_rules_enabled       = var.waf_managed_rules_enabled
+}

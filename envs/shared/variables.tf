@@ -1,0 +1,398 @@
+# Inputs of every environment root (envs/<env>/variables.tf links here); values live in envs/<env>/terraform.tfvars.
+# Rules that differ by environment test local.environment (envs/<env>/environment.tf): dev stays cheap but
+# architecturally identical; staging and prod stay highly available; prod is also protected against loss.
+# Every message names the environment and the fix.
+variable "account_id" {
+  description = "AWS account id of this environment; the provider refuses any other account."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be the 12-digit AWS account id of the ${local.environment} account as a quoted string, e.g. account_id = \"123456789012\"."
+  }
+}
+
+variable "region" {
+  description = "Home region of this environment (CloudFront certificates and WAF always use us-east-1)."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as \"us-east-1\"."
+  }
+}
+
+variable "owner" {
+  description = "Team that owns the environment (default tag Owner)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.owner)) > 0
+    error_message = "owner must name the owning team, e.g. owner = \"platform\"."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of this environment's VPC (/16 to /24)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && can(regex("^[0-9.]+/(1[6-9]|2[0-4])$", var.vpc_cidr))
+    error_message = "vpc_cidr must be an IPv4 CIDR with a prefix between /16 and /24, e.g. vpc_cidr = \"10.0.0.0/16\"."
+  }
+}
+
+variable "availability_zones" {
+  description = "Availability zones of var.region this environment spans (at least two, for Multi-AZ RDS and the DB subnet group)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.availability_zones) >= 2 && length(distinct(var.availability_zones)) == length(var.availability_zones)
+    error_message = "availability_zones must list at least two distinct zones so RDS Multi-AZ and the subnets span zones, e.g. [\"us-east-1a\", \"us-east-1b\"]."
+  }
+
+  validation {
+    condition     = alltrue([for az in var.availability_zones : can(regex("^${var.region}[a-z]$", az))])
+    error_message = "availability_zones must be zone names inside var.region, e.g. \"us-east-1a\" for region us-east-1 (not zone ids like \"use1-az1\")."
+  }
+}
+
+variable "nat_gateway_mode" {
+  description = "\"per_az\" (one NAT gateway per zone, HA) or \"single\" (one shared, dev only)."
+  type        = string
+
+  validation {
+    condition     = contains(["per_az", "single"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"single\" (one shared NAT, cheaper) or \"per_az\" (one per zone)."
+  }
+
+  validation {
+    condition     = var.nat_gateway_mode == "per_az" || local.environment == "dev"
+    error_message = "${local.environment} must keep one NAT gateway per availability zone: set nat_gateway_mode = \"per_az\"."
+  }
+}
+
+variable "enable_interface_endpoints" {
+  description = "Interface VPC endpoints for the AWS APIs the Lambdas call (keeps that traffic off the NAT)."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of this environment's CloudWatch log groups (Lambda, API Gateway, RDS, VPC flow logs), in days."
+  type        = number
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+
+  validation {
+    condition     = var.log_retention_days >= 90 || local.environment == "dev"
+    error_message = "${local.environment} keeps logs at least 90 days for incident review: set log_retention_days = 90 or more (365 in prod)."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Days S3/CloudFront access logs are kept in the log bucket."
+  type        = number
+
+  validation {
+    condition     = var.access_log_retention_days >= 1 && floor(var.access_log_retention_days) == var.access_log_retention_days
+    error_message = "access_log_retention_days must be a whole number of days >= 1, e.g. 365."
+  }
+
+  validation {
+    condition     = var.access_log_retention_days >= 90 || local.environment == "dev"
+    error_message = "${local.environment} keeps S3/CloudFront access logs at least 90 days: set access_log_retention_days = 90 or more."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before a scheduled KMS key deletion takes effect (every module's CMK), 7-30 days."
+  type        = number
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30 (AWS limits)."
+  }
+
+  validation {
+    condition     = var.kms_deletion_window_days == 30 || local.environment != "prod"
+    error_message = "${local.environment} keeps the longest KMS key deletion window: set kms_deletion_window_days = 30."
+  }
+}
+
+variable "domain_name" {
+  description = "Public domain of this environment: Route 53 zone, CloudFront (apex and www), api.<domain>, SES identity."
+  type        = string
+
+  # prod owns the apex; every other environment lives on its own <env>. subdomain.
+  validation {
+    condition     = local.environment != "prod" || (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name)) && !can(regex("^(dev|staging)\\.", var.domain_name)))
+    error_message = "domain_name must be the production domain in lowercase, not a dev./staging. subdomain, e.g. domain_name = \"smartstack.example.com\"."
+  }
+
+  validation {
+    condition     = local.environment == "prod" || can(regex("^${local.environment}\\.([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
+    error_message = "domain_name must be the ${local.environment} subdomain in lowercase so it cannot collide with another environment, e.g. domain_name = \"${local.environment}.smartstack.example.com\"."
+  }
+}
+
+variable "ses_sender_address" {
+  description = "From address of notification emails; must be at domain_name (the verified SES identity)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9._+-]+@", var.ses_sender_address)) && endswith(var.ses_sender_address, "@${var.domain_name}")
+    error_message = "ses_sender_address must be an address at domain_name (the SES identity), e.g. ses_sender_address = \"no-reply@${local.environment == "prod" ? "" : "${local.environment}."}smartstack.example.com\"."
+  }
+}
+
+variable "alarm_email_addresses" {
+  description = "Addresses subscribed to the alarm SNS topic (each confirms the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", e))])
+    error_message = "alarm_email_addresses must contain email addresses, e.g. [\"oncall@smartstack.example.com\"]."
+  }
+}
+
+variable "rds_instance_class" {
+  description = "RDS PostgreSQL instance class of this environment's database."
+  type        = string
+
+  validation {
+    condition     = can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", var.rds_instance_class))
+    error_message = "rds_instance_class must be an RDS instance class such as \"db.t4g.medium\" (dev) or \"db.m7g.large\" (prod)."
+  }
+
+  validation {
+    condition     = !startswith(var.rds_instance_class, "db.t") || local.environment == "dev"
+    error_message = "${local.environment} runs on a non-burstable instance class so CPU credits cannot run out: set rds_instance_class to e.g. \"db.m7g.large\"."
+  }
+}
+
+variable "rds_multi_az" {
+  description = "Run the RDS standby in a second zone. true by default as in every environment; dev may set false explicitly to save cost, staging and prod reject false so a wrong override fails loudly."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.rds_multi_az || local.environment == "dev"
+    error_message = "${local.environment} must run RDS Multi-AZ (the diagram's standby in a second zone): set rds_multi_az = true or remove the override."
+  }
+}
+
+variable "rds_backup_retention_days" {
+  description = "Automated RDS backup retention in days (also the point-in-time recovery window)."
+  type        = number
+
+  validation {
+    condition     = var.rds_backup_retention_days >= 7 && var.rds_backup_retention_days <= 35 && floor(var.rds_backup_retention_days) == var.rds_backup_retention_days
+    error_message = "rds_backup_retention_days must be a whole number of days between 7 and 35 (0 would disable backups and point-in-time recovery)."
+  }
+
+  validation {
+    condition     = var.rds_backup_retention_days >= 30 || local.environment != "prod"
+    error_message = "${local.environment} keeps at least 30 days of point-in-time recovery: set rds_backup_retention_days between 30 and 35."
+  }
+}
+
+variable "deletion_protection" {
+  description = "RDS deletion protection. Always true in prod; may be false in dev so the environment can be torn down."
+  type        = bool
+
+  validation {
+    condition     = var.deletion_protection || local.environment != "prod"
+    error_message = "${local.environment} must keep RDS deletion protection on: set deletion_protection = true."
+  }
+}
+
+variable "rds_final_snapshot_enabled" {
+  description = "Take a final snapshot <name_prefix>-postgres-final when the RDS instance is deleted."
+  type        = bool
+
+  validation {
+    condition     = var.rds_final_snapshot_enabled || local.environment != "prod"
+    error_message = "${local.environment} must take a final RDS snapshot on deletion: set rds_final_snapshot_enabled = true."
+  }
+}
+
+variable "function_packages_dir" {
+  description = "Directory holding api.zip, ai.zip and authorizer.zip; null = <repo>/build/functions built by `python -m smartstack_tooling.package_functions`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.function_packages_dir == null || length(trimspace(coalesce(var.function_packages_dir, "x"))) > 0
+    error_message = "function_packages_dir must be null (use build/functions) or a directory path containing api.zip, ai.zip and authorizer.zip."
+  }
+
+  validation {
+    condition     = alltrue([for n in ["api", "ai", "authorizer"] : var.function_packages_dir == null || fileexists("${coalesce(var.function_packages_dir, ".")}/${n}.zip")])
+    error_message = "function_packages_dir must contain api.zip, ai.zip and authorizer.zip: build them with `python -m smartstack_tooling.package_functions` or set function_packages_dir = null."
+  }
+}
+
+variable "api_timeout_seconds" {
+  description = "Timeout of the API function (also sizes the task queue visibility timeout); API Gateway ends requests at 29 s."
+  type        = number
+  default     = 29
+
+  validation {
+    condition     = var.api_timeout_seconds >= 3 && var.api_timeout_seconds <= 29
+    error_message = "api_timeout_seconds must be between 3 and 29 seconds (API Gateway's integration timeout), e.g. 29."
+  }
+}
+
+variable "lambda_reserved_concurrency" {
+  description = "Reserved concurrency per function (keys api, ai, authorizer); -1 = unreserved (small dev accounts)."
+  type        = map(number)
+
+  validation {
+    condition     = length(setsubtract(["api", "ai", "authorizer"], keys(var.lambda_reserved_concurrency))) == 0 && length(setsubtract(keys(var.lambda_reserved_concurrency), ["api", "ai", "authorizer"])) == 0
+    error_message = "lambda_reserved_concurrency must have exactly the keys api, ai and authorizer, e.g. { api = 50, ai = 20, authorizer = 20 }."
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c == -1 || c >= 1])
+    error_message = "lambda_reserved_concurrency values must be -1 (unreserved) or >= 1; 0 would throttle the function completely."
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c >= 1]) || local.environment == "dev"
+    error_message = "${local.environment} reserves concurrency for every function so one cannot starve another: set each of api, ai, authorizer to >= 1."
+  }
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second of the API stage."
+  type        = number
+
+  validation {
+    condition     = var.api_throttling_rate_limit >= 1 && var.api_throttling_rate_limit <= 10000
+    error_message = "api_throttling_rate_limit must be between 1 and 10000 requests per second, e.g. 100."
+  }
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst requests of the API stage."
+  type        = number
+
+  validation {
+    condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000
+    error_message = "api_throttling_burst_limit must be between 1 and 5000, e.g. 200."
+  }
+}
+
+variable "waf_managed_rules_enabled" {
+  description = "Enable the AWS managed WAF rule groups on CloudFront (the rate limit rule is always on)."
+  type        = bool
+
+  validation {
+    condition     = var.waf_managed_rules_enabled || local.environment != "prod"
+    error_message = "${local.environment} must run the WAF managed rule groups: set waf_managed_rules_enabled = true."
+  }
+}
+
+variable "bedrock_model_id" {
+  description = "Bedrock foundation model the AI function invokes: written to /smartstack/<env>/ai/model-id and granted in its IAM policy."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+\\.[a-z0-9.-]+(:[0-9]+)?$", var.bedrock_model_id))
+    error_message = "bedrock_model_id must be a Bedrock foundation-model id such as \"anthropic.claude-3-haiku-20240307-v1:0\" (not an ARN or an inference profile id)."
+  }
+
+  validation {
+    condition     = !can(regex("^(us|eu|apac|global)\\.", var.bedrock_model_id))
+    error_message = "bedrock_model_id must be a foundation-model id without a cross-region prefix (us./eu./apac./global.): the compute policy grants foundation-model ARNs only, e.g. \"anthropic.claude-3-haiku-20240307-v1:0\"."
+  }
+}
+
+variable "parameters" {
+  description = "Non-secret SSM parameters under /smartstack/<env>/ read by the functions (functions/README.md); ai/model-id is derived from bedrock_model_id."
+  type        = map(string)
+
+  validation {
+    condition     = length(setsubtract(["api/presigned-url-ttl-seconds", "api/max-page-size", "ai/max-output-tokens", "auth/token-issuer", "auth/token-audience"], keys(var.parameters))) == 0
+    error_message = "parameters must set every key the functions read: api/presigned-url-ttl-seconds, api/max-page-size, ai/max-output-tokens, auth/token-issuer and auth/token-audience."
+  }
+
+  validation {
+    condition     = !contains(keys(var.parameters), "ai/model-id")
+    error_message = "parameters must not set ai/model-id: set bedrock_model_id instead, which also grants the model in the AI function's IAM policy."
+  }
+
+  validation {
+    condition     = alltrue([for k in keys(var.parameters) : !can(regex("(password|secret|private|credential|signing-key|api-key)", k))])
+    error_message = "parameters hold non-secret configuration only: put secret values in Secrets Manager (smartstack-<env>/<name>, set with put-secret-value), not in parameters."
+  }
+
+  validation {
+    condition     = can(tonumber(var.parameters["api/presigned-url-ttl-seconds"])) && try(tonumber(var.parameters["api/presigned-url-ttl-seconds"]) >= 60 && tonumber(var.parameters["api/presigned-url-ttl-seconds"]) <= 43200, false)
+    error_message = "parameters[\"api/presigned-url-ttl-seconds\"] must be a number of seconds between 60 and 43200, e.g. \"900\"."
+  }
+
+  validation {
+    condition     = try(tonumber(var.parameters["api/max-page-size"]) >= 1 && tonumber(var.parameters["api/max-page-size"]) <= 1000, false)
+    error_message = "parameters[\"api/max-page-size\"] must be a number between 1 and 1000, e.g. \"100\"."
+  }
+
+  validation {
+    condition     = try(tonumber(var.parameters["ai/max-output-tokens"]) >= 1 && tonumber(var.parameters["ai/max-output-tokens"]) <= 8192, false)
+    error_message = "parameters[\"ai/max-output-tokens\"] must be a number between 1 and 8192, e.g. \"512\"."
+  }
+
+  validation {
+    condition     = try(startswith(var.parameters["auth/token-issuer"], "https://"), false)
+    error_message = "parameters[\"auth/token-issuer\"] must be the https:// URL of the token issuer, e.g. \"https://auth.smartstack.example.com\"."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted Secrets Manager secret can be restored."
+  type        = number
+
+  validation {
+    condition     = var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30
+    error_message = "secret_recovery_window_days must be between 7 and 30 days (immediate deletion is not allowed)."
+  }
+
+  validation {
+    condition     = var.secret_recovery_window_days == 30 || local.environment != "prod"
+    error_message = "${local.environment} keeps deleted secrets recoverable for 30 days: set secret_recovery_window_days = 30."
+  }
+}
+
+variable "db_ca_bundle_file" {
+  description = "RDS CA bundle file in functions/certs/ (e.g. \"global-bundle.pem\") that packaging puts into every zip at certs/<file>: the functions then connect with DB_SSL_MODE=verify-full. null = DB_SSL_MODE=require (TLS without server verification). How to add it: functions/README.md."
+  type        = string
+  default     = null
+
+  validation {
+    # Packaging mirrors the bundles it zipped to <packages dir>/certs/: only a packaged bundle passes.
+    condition     = var.db_ca_bundle_file == null || fileexists("${coalesce(var.function_packages_dir, "${path.module}/../../build/functions")}/certs/${coalesce(var.db_ca_bundle_file, "none")}")
+    error_message = "db_ca_bundle_file must name a bundle that is in the built zips: put it at functions/certs/<file> (e.g. global-bundle.pem, see functions/README.md) and run `make package`, or set db_ca_bundle_file = null."
+  }
+}
+
+variable "db_server_verification_waived" {
+  description = "prod only (other environments may run unverified): explicit, reviewed acknowledgement that prod runs with DB_SSL_MODE=require (encrypted, RDS server certificate not verified) because no RDS CA bundle is packaged yet. Remove it when db_ca_bundle_file is set."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.db_ca_bundle_file != null || var.db_server_verification_waived || local.environment != "prod"
+    error_message = "${local.environment} must verify the database server: add the RDS CA bundle (functions/certs/global-bundle.pem, see functions/README.md) and set db_ca_bundle_file = \"global-bundle.pem\", or acknowledge running without verification with db_server_verification_waived = true."
+  }
+
+  validation {
+    condition     = !(var.db_ca_bundle_file != null && var.db_server_verification_waived)
+    error_message = "db_server_verification_waived must be removed (false) once db_ca_bundle_file is set: the server is verified now."
+  }
+}

@@ -167,7 +167,6 @@ resource "aws_cloudwatch_log_group" "exports" {
 # The database
 # ---------------------------------------------------------------------------
 resource "aws_db_instance" "this" {
-  #checkov:skip=CKV_AWS_118:Performance Insights (KMS-encrypted) and exported PostgreSQL logs cover monitoring; enhanced monitoring needs an extra monitoring role and is a follow-up
   #checkov:skip=CKV_AWS_293:deletion_protection = var.deletion_protection: required true in prod (variable validation and policy rule isolation.prod-deletion-protection), off in dev/staging so they can be torn down
   identifier     = local.identifier
   engine         = "postgres"
@@ -215,17 +214,63 @@ resource "aws_db_instance" "this" {
 
   enabled_cloudwatch_logs_exports = var.cloudwatch_logs_exports
 
+  # Enhanced Monitoring: OS metrics (per-process CPU/memory, disk I/O, swap) every
+  # monitoring_interval_seconds, published by RDS through the monitoring role below.
+  monitoring_interval = var.monitoring_interval_seconds
+  monitoring_role_arn = var.monitoring_interval_seconds > 0 ? aws_iam_role.monitoring[0].arn : null
+
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = !var.final_snapshot_enabled
   final_snapshot_identifier = var.final_snapshot_enabled ? local.final_snapshot_identifier : null
 
   tags = merge(local.tags, { Name = local.identifier })
 
-  depends_on = [aws_cloudwatch_log_group.exports]
+  depends_on = [aws_cloudwatch_log_group.exports, aws_iam_role_policy_attachment.monitoring]
 
   lifecycle {
     # Always on (see README "Protection"): an RDS instance is never destroyed
     # by a plan. Escape hatch documented in the README.
     prevent_destroy = true
   }
+}
+
+# ---------------------------------------------------------------------------
+# Enhanced Monitoring role: assumed only by RDS monitoring, for this account's
+# <name_prefix>-postgres instance (confused-deputy conditions on the trust).
+# Permissions: the AWS managed AmazonRDSEnhancedMonitoringRole policy. It is
+# acceptable here because it grants nothing but log writes to the fixed
+# RDSOSMetrics log group (logs:CreateLogGroup/PutRetentionPolicy on
+# log-group:RDS*, CreateLogStream/PutLogEvents/DescribeLogStreams/GetLogEvents
+# on log-group:RDSOSMetrics:log-stream:*), no Resource "*"; RDS picks that
+# group name, so an inline copy could not be narrower, and AWS keeps the
+# managed policy in step with what the monitoring agent needs.
+# ---------------------------------------------------------------------------
+resource "aws_iam_role" "monitoring" {
+  count = var.monitoring_interval_seconds > 0 ? 1 : 0
+
+  name        = "${var.name_prefix}-rds-monitoring"
+  description = "RDS Enhanced Monitoring for ${local.identifier}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "RdsMonitoringOfThisInstance"
+        Effect    = "Allow"
+        Principal = { Service = "monitoring.rds.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:rds:${var.region}:${var.account_id}:db:${local.identifier}" }
+        }
+      },
+    ]
+  })
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "monitoring" {
+  count = var.monitoring_interval_seconds > 0 ? 1 : 0
+
+  role       = aws_iam_role.monitoring[0].name
+  policy_arn = "arn:${var.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 }

@@ -206,6 +206,17 @@ variable "performance_insights_retention_days" {
   }
 }
 
+variable "monitoring_interval_seconds" {
+  description = "Enhanced Monitoring interval in seconds (OS metrics published to CloudWatch Logs RDSOSMetrics through the module's monitoring role); 0 turns it off and creates no role."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = contains([0, 1, 5, 10, 15, 30, 60], var.monitoring_interval_seconds)
+    error_message = "monitoring_interval_seconds must be one of the values RDS accepts: 0 (off), 1, 5, 10, 15, 30 or 60."
+  }
+}
+
 variable "cloudwatch_logs_exports" {
   description = "PostgreSQL log types exported to CloudWatch Logs."
   type        = list(string)

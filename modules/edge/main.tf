@@ -11,6 +11,21 @@ locals {
   } : {}
 
   tags = merge(var.tags, { Tier = "edge" })
+
+  # WAF logs of the CLOUDFRONT-scope ACL: log group in us-east-1 (where the ACL lives), name required to
+  # start with aws-waf-logs-. ARNs are written out so the key and resource policies are known at plan.
+  waf_log_group_name = "aws-waf-logs-${var.name_prefix}"
+  waf_log_group_arn  = "arn:${var.partition}:logs:us-east-1:${var.account_id}:log-group:${local.waf_log_group_name}"
+  account_root_arn   = "arn:${var.partition}:iam::${var.account_id}:root"
+
+  kms_admin_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
+    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
 }
 
 # ===========================================================================
@@ -55,7 +70,6 @@ resource "aws_acm_certificate_validation" "cdn" {
 # ===========================================================================
 resource "aws_wafv2_web_acl" "cdn" {
   #checkov:skip=CKV_AWS_192:AWSManagedRulesKnownBadInputsRuleSet (with Log4JRCE) is a dynamic rule, on whenever waf_managed_rules_enabled (required true in prod); checkov cannot evaluate dynamic blocks
-  #checkov:skip=CKV2_AWS_31:sampled requests and CloudWatch metrics are on; full WAF logging to an aws-waf-logs- destination is a follow-up
   provider = aws.us_east_1
 
   name        = "${var.name_prefix}-cdn"
@@ -122,6 +136,106 @@ resource "aws_wafv2_web_acl" "cdn" {
   }
 
   tags = local.tags
+}
+
+# ===========================================================================
+# WAF logging: every request the CloudFront ACL evaluates (action, matched
+# rule, client IP, URI, headers) to CloudWatch Logs in us-east-1, encrypted
+# with a us-east-1 customer managed key (a log group's key must be in its own
+# region; the observability key lives in the home region). The Authorization
+# header (bearer JWTs) is redacted before logging.
+# ===========================================================================
+resource "aws_kms_key" "waf_logs" {
+  provider = aws.us_east_1
+
+  description             = "${var.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.kms_deletion_window_days
+  tags                    = local.tags
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "KeyAdministrationByAccount"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = local.kms_admin_actions
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsEncryptsTheWafLogGroup"
+        Effect    = "Allow"
+        Principal = { Service = "logs.us-east-1.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+        Resource  = "*"
+        Condition = {
+          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.waf_log_group_arn }
+        }
+      },
+    ]
+  })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_alias" "waf_logs" {
+  provider = aws.us_east_1
+
+  name          = "alias/${var.name_prefix}-waf-logs"
+  target_key_id = aws_kms_key.waf_logs.key_id
+}
+
+resource "aws_cloudwatch_log_group" "waf" {
+  provider = aws.us_east_1
+
+  name              = local.waf_log_group_name
+  retention_in_days = var.waf_log_retention_days
+  kms_key_id        = aws_kms_key.waf_logs.arn
+  tags              = local.tags
+}
+
+# The resource policy WAF's log delivery needs on the group. Managed here so
+# WAF does not write its own account-wide AWSWAF-LOGS policy at apply
+# (CloudWatch Logs allows 10 resource policies per region).
+resource "aws_cloudwatch_log_resource_policy" "waf" {
+  provider = aws.us_east_1
+
+  policy_name = "${var.name_prefix}-waf-logs"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "WafLogDeliveryOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource  = "${local.waf_log_group_arn}:log-stream:*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:logs:us-east-1:${var.account_id}:*" }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "cdn" {
+  provider = aws.us_east_1
+
+  resource_arn            = aws_wafv2_web_acl.cdn.arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+
+  redacted_fields {
+    single_header {
+      name = "authorization"
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_resource_policy.waf]
 }
 
 # ===========================================================================

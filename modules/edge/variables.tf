@@ -109,6 +109,28 @@ variable "waf_rate_limit_per_5_minutes" {
 # Context shared by every SmartStack module (same names, types and rules).
 # ---------------------------------------------------------------------------
 
+variable "waf_log_retention_days" {
+  description = "Retention in days of the WAF log group aws-waf-logs-<name_prefix> (us-east-1); a value CloudWatch accepts, at least 90."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.waf_log_retention_days >= 90 && contains([90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.waf_log_retention_days)
+    error_message = "waf_log_retention_days must be one of CloudWatch's allowed values from 90 up: 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  description = "Waiting period before the WAF log KMS key is deleted once scheduled (7-30 days)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
+}
+
 variable "environment" {
   description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
   type        = string

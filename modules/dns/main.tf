@@ -1,15 +1,206 @@
 # Public hosted zone of one environment's domain (e.g. smartstack.example.com
 # for prod, dev.smartstack.example.com for dev). Delegation from the parent
-# zone / registrar is done once, outside this module, with name_servers.
+# zone / registrar is done once, outside this module, with name_servers (and,
+# with DNSSEC, the DS record: see README "DNSSEC").
+locals {
+  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
+  tags             = merge(var.tags, { Tier = "dns" })
+
+  # Route 53 query logs must go to a log group in us-east-1, whatever the home region.
+  query_log_group_name = "/aws/route53/${var.domain_name}"
+  query_log_group_arn  = "arn:${var.partition}:logs:us-east-1:${var.account_id}:log-group:${local.query_log_group_name}"
+  # Hosted zone ARNs carry no account id and the zone id exists only after apply:
+  # aws:SourceAccount confines the service to this environment's own account.
+  hosted_zones_arn = "arn:${var.partition}:route53:::hostedzone/*"
+
+  kms_admin_actions = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
+    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
+    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
+    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
+}
+
 resource "aws_route53_zone" "this" {
-  #checkov:skip=CKV2_AWS_39:public zone of the app; query logging needs a us-east-1 log group with a Route 53 resource policy, a follow-up
-  #checkov:skip=CKV2_AWS_38:DNSSEC needs an asymmetric KMS key in us-east-1 and DS records at the registrar, a follow-up
   name          = var.domain_name
   comment       = "SmartStack ${var.environment} (${var.name_prefix})"
   force_destroy = false
-  tags          = merge(var.tags, { Tier = "dns" })
+  tags          = local.tags
 
   lifecycle {
     prevent_destroy = true
   }
+}
+
+# ===========================================================================
+# Query logging: every DNS query Route 53 answers for the zone, to a
+# KMS-encrypted us-east-1 log group with retention.
+# ===========================================================================
+resource "aws_kms_key" "query_logs" {
+  region = "us-east-1"
+
+  description             = "${var.name_prefix} Route 53 query logs (us-east-1)"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.kms_deletion_window_days
+  tags                    = local.tags
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "KeyAdministrationByAccount"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = local.kms_admin_actions
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsEncryptsTheQueryLogGroup"
+        Effect    = "Allow"
+        Principal = { Service = "logs.us-east-1.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+        Resource  = "*"
+        Condition = {
+          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.query_log_group_arn }
+        }
+      },
+    ]
+  })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_alias" "query_logs" {
+  region = "us-east-1"
+
+  name          = "alias/${var.name_prefix}-route53-query-logs"
+  target_key_id = aws_kms_key.query_logs.key_id
+}
+
+resource "aws_cloudwatch_log_group" "query_logs" {
+  region = "us-east-1"
+
+  name              = local.query_log_group_name
+  retention_in_days = var.query_log_retention_days
+  kms_key_id        = aws_kms_key.query_logs.arn
+  tags              = local.tags
+}
+
+# CloudWatch Logs resource policy: Route 53 of this account may write the zone's query log group only.
+resource "aws_cloudwatch_log_resource_policy" "query_logs" {
+  region = "us-east-1"
+
+  policy_name = "${var.name_prefix}-route53-query-logs"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Route53QueryLogsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "route53.amazonaws.com" }
+        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource  = "${local.query_log_group_arn}:*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_route53_query_log" "this" {
+  zone_id                  = aws_route53_zone.this.zone_id
+  cloudwatch_log_group_arn = aws_cloudwatch_log_group.query_logs.arn
+
+  depends_on = [aws_cloudwatch_log_resource_policy.query_logs]
+}
+
+# ===========================================================================
+# DNSSEC signing: a key-signing key backed by an asymmetric KMS key
+# (ECC_NIST_P256, SIGN_VERIFY, us-east-1 as Route 53 requires); Route 53
+# manages the zone-signing keys. The chain of trust is complete only once the
+# DS record is published at the parent (README "DNSSEC").
+# ===========================================================================
+resource "aws_kms_key" "dnssec" {
+  count  = var.dnssec_enabled ? 1 : 0
+  region = "us-east-1"
+
+  description              = "${var.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
+  customer_master_key_spec = "ECC_NIST_P256"
+  key_usage                = "SIGN_VERIFY"
+  # Asymmetric keys cannot rotate automatically; a KSK is rolled by adding a new
+  # aws_route53_key_signing_key and updating the DS record (README "DNSSEC").
+  deletion_window_in_days = var.kms_deletion_window_days
+  tags                    = local.tags
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "KeyAdministrationByAccount"
+        Effect    = "Allow"
+        Principal = { AWS = local.account_root_arn }
+        Action    = concat(local.kms_admin_actions, ["kms:GetPublicKey"])
+        Resource  = "*"
+      },
+      {
+        Sid       = "Route53DnssecSignsThisAccountsZones"
+        Effect    = "Allow"
+        Principal = { Service = "dnssec-route53.amazonaws.com" }
+        Action    = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
+        }
+      },
+      {
+        Sid       = "Route53DnssecCreatesGrantsForItsOwnUse"
+        Effect    = "Allow"
+        Principal = { Service = "dnssec-route53.amazonaws.com" }
+        Action    = "kms:CreateGrant"
+        Resource  = "*"
+        Condition = {
+          Bool         = { "kms:GrantIsForAWSResource" = "true" }
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
+        }
+      },
+    ]
+  })
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_alias" "dnssec" {
+  count  = var.dnssec_enabled ? 1 : 0
+  region = "us-east-1"
+
+  name          = "alias/${var.name_prefix}-dnssec-ksk"
+  target_key_id = aws_kms_key.dnssec[0].key_id
+}
+
+resource "aws_route53_key_signing_key" "this" {
+  count = var.dnssec_enabled ? 1 : 0
+
+  # KSK names allow only letters, digits and underscores (no "-").
+  name                       = replace("${var.name_prefix}_ksk", "-", "_")
+  hosted_zone_id             = aws_route53_zone.this.id
+  key_management_service_arn = aws_kms_key.dnssec[0].arn
+  status                     = "ACTIVE"
+}
+
+resource "aws_route53_hosted_zone_dnssec" "this" {
+  count = var.dnssec_enabled ? 1 : 0
+
+  hosted_zone_id = aws_route53_key_signing_key.this[0].hosted_zone_id
+  signing_status = "SIGNING"
 }

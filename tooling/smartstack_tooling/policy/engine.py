@@ -285,6 +285,7 @@ POLICY_ATTRIBUTES: dict[tuple[str, str], str] = {
     ("aws_vpc_endpoint_policy", "policy"): "resource",
     ("aws_api_gateway_rest_api", "policy"): "resource",
     ("aws_api_gateway_rest_api_policy", "policy"): "resource",
+    ("aws_cloudwatch_log_resource_policy", "policy_document"): "resource",
     ("aws_lambda_permission", "source_arn"): "permission",
 }
 

@@ -216,6 +216,12 @@ def at_rest(ctx: PolicyContext) -> list[str]:
         if not ctx.is_configured(topic, "kms_master_key_id"):
             problems.append(f"{topic.address}: SNS topic without a KMS key")
     for key in ctx.of_type("aws_kms_key"):
+        spec = str(key.get("customer_master_key_spec") or "SYMMETRIC_DEFAULT")
+        signing = key.get("key_usage") == "SIGN_VERIFY"
+        if signing and spec != "SYMMETRIC_DEFAULT" and not spec.startswith("HMAC"):
+            # AWS rotates only symmetric encryption keys; a signing key (the DNSSEC KSK's) encrypts no data
+            # and is rolled by replacing it (modules/dns/README.md "DNSSEC").
+            continue
         if key.get("enable_key_rotation") is not True:
             problems.append(f"{key.address}: enable_key_rotation is not true")
     return problems
@@ -311,6 +317,7 @@ NAME_EXEMPT_TYPES = {
     "aws_route53_record": "DNS names follow the environment's domain",
     "aws_route53_zone": "the zone is the environment's domain",
     "aws_api_gateway_stage": "stage names live inside the prefixed API",
+    "aws_route53_key_signing_key": "KSK names allow only [A-Za-z0-9_]; unique within the env's own zone",
 }
 
 
@@ -325,11 +332,17 @@ def _env_prefix_ok(value: str, env: str) -> bool:
 )
 def names_prefixed(ctx: PolicyContext) -> list[str]:
     problems = []
+    # Route 53 query log groups are named after the zone they log (/aws/route53/<zone>), and the zone is the
+    # environment's own domain (see NAME_EXEMPT_TYPES).
+    zones = [z.get("name") for z in ctx.of_type("aws_route53_zone") if z.get("name")]
+    zone_log_groups = {f"/aws/route53/{zone}" for zone in zones}
     for inst in ctx.instances:
         if inst.type in NAME_EXEMPT_TYPES:
             continue
         for key in NAME_KEYS:
             value = inst.get(key)
+            if inst.type == "aws_cloudwatch_log_group" and key == "name" and value in zone_log_groups:
+                continue
             if isinstance(value, str) and value and not _env_prefix_ok(value, ctx.env):
                 problems.append(f"{inst.address}: {key} {value!r} lacks smartstack-{ctx.env}")
         tags = inst.values.get("tags_all")

@@ -4,6 +4,11 @@ locals {
   access_log_name = "/aws/apigateway/${var.name_prefix}-api/access"
 
   tags = merge(var.tags, { Tier = "api" })
+
+  # Regional WAF logs: same region as the ACL, name required to start with aws-waf-logs-; the observability
+  # key's policy already admits aws-waf-logs-<name_prefix>* log groups of this region.
+  waf_log_group_name = "aws-waf-logs-${var.name_prefix}-api"
+  waf_log_group_arn  = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:${local.waf_log_group_name}"
 }
 
 # ===========================================================================
@@ -115,7 +120,6 @@ resource "aws_cloudwatch_log_group" "execution" {
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_120:responses are per-user authenticated data; caching is off on purpose so one caller never gets another's response
   #checkov:skip=CKV2_AWS_51:browser clients authenticate with JWTs through the TOKEN authorizer; mutual-TLS client certificates cannot apply to them
-  #checkov:skip=CKV2_AWS_29:browsers reach the API through CloudFront, whose WAF web ACL applies; a regional WAF on api.<domain> is tracked as a follow-up
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.stage_name
@@ -322,4 +326,188 @@ resource "aws_route53_record" "api_alias" {
     zone_id                = aws_api_gateway_domain_name.api.regional_zone_id
     evaluate_target_health = false
   }
+}
+
+# ===========================================================================
+# Regional WAF on the stage. api.<domain> is publicly resolvable, so callers
+# can bypass CloudFront and its ACL; this ACL inspects every request that
+# reaches the stage, whichever way it came.
+# ===========================================================================
+resource "aws_wafv2_web_acl" "api" {
+  count = var.waf_enabled ? 1 : 0
+
+  name        = "${var.name_prefix}-api"
+  description = "SmartStack ${var.environment} API Gateway stage protection"
+  scope       = "REGIONAL"
+
+  default_action {
+    allow {}
+  }
+
+  # Per source IP. Requests forwarded by CloudFront arrive from CloudFront's edge addresses (many viewers per
+  # address; each viewer is already rate limited by the CDN ACL), hence a limit well above the CDN's.
+  rule {
+    name     = "rate-limit-per-ip"
+    priority = 1
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.waf_rate_limit_per_5_minutes
+        evaluation_window_sec = 300
+        aggregate_key_type    = "IP"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesCommonRuleSet"
+    priority = 10
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # Includes Log4JRCE (Log4j CVE-2021-44228 probes in headers, URI and body).
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # Anonymizers (VPN, Tor, proxies) calling the API directly are blocked. HostingProviderIPList only counts:
+  # CloudFront forwards from AWS addresses, which a hosting-provider block could match.
+  rule {
+    name     = "AWSManagedRulesAnonymousIpList"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name_prefix}-api"
+    sampled_requests_enabled   = true
+  }
+
+  tags = local.tags
+}
+
+resource "aws_wafv2_web_acl_association" "api" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn = aws_api_gateway_stage.this.arn
+  web_acl_arn  = aws_wafv2_web_acl.api[0].arn
+}
+
+resource "aws_cloudwatch_log_group" "api_waf" {
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
+  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  count = var.waf_enabled ? 1 : 0
+
+  name              = local.waf_log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.logs_kms_key_arn
+  tags              = local.tags
+}
+
+# The resource policy WAF's log delivery needs (managed here so WAF does not write an account-wide
+# AWSWAF-LOGS policy at apply).
+resource "aws_cloudwatch_log_resource_policy" "api_waf" {
+  count = var.waf_enabled ? 1 : 0
+
+  policy_name = "${var.name_prefix}-api-waf-logs"
+  policy_document = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "WafLogDeliveryOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource  = "${local.waf_log_group_arn}:log-stream:*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:logs:${var.region}:${var.account_id}:*" }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "api" {
+  count = var.waf_enabled ? 1 : 0
+
+  resource_arn            = aws_wafv2_web_acl.api[0].arn
+  log_destination_configs = [aws_cloudwatch_log_group.api_waf[0].arn]
+
+  redacted_fields {
+    single_header {
+      name = "authorization"
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_resource_policy.api_waf]
 }

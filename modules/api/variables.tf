@@ -161,6 +161,28 @@ variable "log_retention_days" {
 # Context shared by every SmartStack module (same names, types and rules).
 # ---------------------------------------------------------------------------
 
+variable "waf_enabled" {
+  description = "Associate a REGIONAL WAF web ACL (AWS managed Common, KnownBadInputs and AnonymousIpList rule groups, per-IP rate limit; logged to aws-waf-logs-<name_prefix>-api) with the stage. Must be true in prod."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.waf_enabled || var.environment != "prod"
+    error_message = "waf_enabled must be true when environment is \"prod\": api.<domain> is reachable without CloudFront, so the stage needs its own web ACL."
+  }
+}
+
+variable "waf_rate_limit_per_5_minutes" {
+  description = "Requests per source IP per 5 minutes above which the API web ACL blocks; high because CloudFront forwards many viewers from each edge address."
+  type        = number
+  default     = 10000
+
+  validation {
+    condition     = var.waf_rate_limit_per_5_minutes >= 100 && var.waf_rate_limit_per_5_minutes <= 2000000000 && floor(var.waf_rate_limit_per_5_minutes) == var.waf_rate_limit_per_5_minutes
+    error_message = "waf_rate_limit_per_5_minutes must be a whole number between 100 (the WAF minimum) and 2000000000."
+  }
+}
+
 variable "environment" {
   description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
   type        = string

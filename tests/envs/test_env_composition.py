@@ -209,8 +209,14 @@ def test_dev_small_but_same_architecture(plans):
     assert {c["type"] for c in creates(dev)} == {c["type"] for c in creates(prod)}
 
 
+def cdn_acl(plan: dict[str, Any]) -> dict[str, Any]:
+    acls = [a for a in of_type(plan, "aws_wafv2_web_acl") if a["scope"] == "CLOUDFRONT"]
+    assert len(acls) == 1, f"expected one CLOUDFRONT web ACL, found {len(acls)}"
+    return acls[0]
+
+
 def waf_rule_names(plan: dict[str, Any]) -> set[str]:
-    return {rule["name"] for rule in one(plan, "aws_wafv2_web_acl")["rule"]}
+    return {rule["name"] for rule in cdn_acl(plan)["rule"]}
 
 
 def test_waf_managed_rules_on_in_prod_and_staging_off_in_dev(plans):
@@ -218,8 +224,11 @@ def test_waf_managed_rules_on_in_prod_and_staging_off_in_dev(plans):
         assert any("AWSManagedRulesCommonRuleSet" in n for n in waf_rule_names(plans[env])), env
     assert not any("AWSManagedRules" in n for n in waf_rule_names(plans["dev"]))
     for env in ENVIRONMENTS:  # the rate limit is part of the architecture everywhere
-        assert one(plans[env], "aws_wafv2_web_acl")["scope"] == "CLOUDFRONT"
+        assert cdn_acl(plans[env])["scope"] == "CLOUDFRONT"
         assert len(waf_rule_names(plans[env])) >= 1
+        # api.<domain> is reachable without CloudFront: the stage has its own REGIONAL ACL everywhere.
+        regional = [a for a in of_type(plans[env], "aws_wafv2_web_acl") if a["scope"] == "REGIONAL"]
+        assert len(regional) == 1 and len(of_type(plans[env], "aws_wafv2_web_acl_association")) == 1, env
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -135,10 +135,15 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     dists = of("aws_cloudfront_distribution")
     if dists:
         g.add(Node("cloudfront", "CloudFront\\nCDN, OAC, security headers", "edge", "network"))
-    acls = of("aws_wafv2_web_acl")
+    all_acls = of("aws_wafv2_web_acl")
+    acls = [a for a in all_acls if _after(a).get("scope") != "REGIONAL"]
+    regional_acls = [a for a in all_acls if _after(a).get("scope") == "REGIONAL"]
     if acls:
         rules = sum(len(_after(a).get("rule") or []) for a in acls)
         g.add(Node("waf", f"WAF web ACL\\n{rules} rule(s)", "edge", "network"))
+    if regional_acls and of("aws_wafv2_web_acl_association"):
+        rules = sum(len(_after(a).get("rule") or []) for a in regional_acls)
+        g.add(Node("waf_api", f"WAF web ACL (regional)\\n{rules} rule(s)", "edge", "network"))
     apis = of("aws_api_gateway_rest_api")
     api_domains = [_after(d).get("domain_name") for d in of("aws_api_gateway_domain_name")]
     if apis:
@@ -268,6 +273,8 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
             g.connect(
                 "cloudfront", buckets.get(next((n for n in buckets if "-logs-" in n), ""), ""), "access logs"
             )
+    if regional_acls and of("aws_wafv2_web_acl_association"):
+        g.connect("waf_api", "apigw", "protects (stage)")
     for permission in of("aws_lambda_permission"):
         after = _after(permission)
         if after.get("principal") == "apigateway.amazonaws.com" and after.get("function_name") in functions:

@@ -384,7 +384,7 @@ locals {
 
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_116:asynchronous failures go to an on-failure destination (aws_lambda_function_event_invoke_config -> SQS), the successor of DLQs; the authorizer is only invoked synchronously
-  #checkov:skip=CKV_AWS_272:zips are built byte-reproducibly from pinned wheels by the same pipeline that deploys them; an AWS Signer profile is not part of this design yet
+  #checkov:skip=CKV_AWS_272:not signed yet, because an Enforce code signing config rejects these deploys: functions upload local zips (filename), while Lambda verifies only Signer-signed objects from S3. Missing: a versioned artifact bucket, an aws_signer_signing_profile, a deploy step that uploads each zip and runs signer start-signing-job (apply tooling, outside this module), and s3_bucket/s3_key of the signed object here
   #checkov:skip=CKV_AWS_173:the environment holds only names, ARNs and endpoints (policy rule iam-only.no-secret-values); Lambda encrypts it at rest with the AWS managed key
   for_each = local.functions
 

@@ -83,7 +83,7 @@ resource "aws_kms_alias" "secrets" {
 # Secret containers only: values are set outside Terraform (no
 # aws_secretsmanager_secret_version here), so they never reach state.
 resource "aws_secretsmanager_secret" "this" {
-  #checkov:skip=CKV2_AWS_57:values (e.g. the JWT signing key) are set by operators with put-secret-value; there is no rotation Lambda for them yet
+  #checkov:skip=CKV2_AWS_57:not rotated, because a generate-random rotation Lambda would break each reader: api-signing-key is shared with the external token issuer (rotation must be coordinated with it); link-signing-key verification reads AWSCURRENT only, so links (valid 7 days) would fail until the API also accepts AWSPREVIOUS; ai-log-hmac-key pseudonyms must stay recomputable for past logs. Rotate by hand with put-secret-value (README "Rotation")
   for_each = var.secrets
 
   name                    = "${var.name_prefix}/${each.key}"

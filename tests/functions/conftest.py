@@ -90,7 +90,11 @@ def postgres() -> Iterator[PostgresServer]:
             database="postgres", ssl_context=ssl_context_for(admin_settings),
         )  # fmt: skip
         # Hex passwords only, so interpolating into DDL (which takes no bind parameters) is safe.
-        admin.run(f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{server.app_password}'")
+        # APP_USER stands in for the RDS master user: owns the database, runs the migrations and creates
+        # the functions' roles (CREATEROLE, like rds_superuser); rds_iam is RDS's IAM-login role.
+        admin.run(f"CREATE ROLE {APP_USER} LOGIN CREATEROLE PASSWORD '{server.app_password}'")
+        admin.run("CREATE ROLE rds_iam NOLOGIN")
+        admin.run(f"GRANT rds_iam TO {APP_USER} WITH ADMIN OPTION")
         admin.run(f"CREATE DATABASE {DATABASE} OWNER {APP_USER}")
         admin.close()
         yield server

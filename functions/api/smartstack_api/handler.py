@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from smartstack_shared.migrate import apply_migrations
+from smartstack_shared.migrate import pending_migrations
 
 from smartstack_api.processing import process_job_message
 from smartstack_api.routes import app
@@ -45,8 +45,15 @@ def is_sqs_batch(event: Any) -> bool:
 
 
 def run_admin_action(action: Any) -> dict[str, Any]:
+    if action == "migration-status":
+        return {"pending": pending_migrations(get_runtime().db)}
     if action == "migrate":
-        return {"applied": apply_migrations(get_runtime().db)}
+        # The API's database user owns no schema and cannot create roles: migrations run as the owner.
+        return {
+            "error": "migrations run as the schema owner (RDS master user), not as the API's database user; "
+            "see functions/README.md 'Migrations and database roles'",
+            "pending": pending_migrations(get_runtime().db),
+        }
     return {"error": f"unknown admin action {action!r:.100}"}
 
 

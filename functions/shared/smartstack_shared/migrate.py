@@ -1,7 +1,11 @@
 """Applies the SQL files in ``migrations/`` in name order, each once, each in its own transaction.
 
-Run with ``python -m smartstack_shared.migrate`` (reads the DB_* environment like the functions),
-or invoke the API function with ``{"smartstack_admin_action": "migrate"}`` from inside the VPC.
+Migrations create tables and the functions' roles (``0002``), so they run as the schema owner: on RDS
+the master user, whose password only the RDS-managed secret holds (``DB_USER=<master user>``,
+``DB_AUTH_MODE=secret``, ``DB_SECRET_ARN=<master secret ARN>``). Run with
+``python -m smartstack_shared.migrate`` (reads the DB_* environment like the functions) from a host
+that can reach the database. The functions' own users cannot migrate; the API's
+``{"smartstack_admin_action": "migration-status"}`` lists what is pending.
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ def migration_files() -> list[tuple[str, str]]:
 
 
 def split_statements(script: str) -> list[str]:
-    """Our migrations are plain DDL: statements end with ';' at a line end, comments use '--'."""
+    """Statements end with ';' at a line end, comments are whole '--' lines, and a ';' inside a
+    $$-quoted body (a DO block) does not end the statement."""
     lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
     statements, current = [], []
     for line in lines:
         current.append(line)
-        if line.rstrip().endswith(";"):
+        inside_dollar_quotes = "\n".join(current).count("$$") % 2 == 1
+        if line.rstrip().endswith(";") and not inside_dollar_quotes:
             statements.append("\n".join(current).strip().removesuffix(";"))
             current = []
     leftover = "\n".join(current).strip()
@@ -60,6 +66,17 @@ def apply_migrations(db: Database) -> list[str]:
     finally:
         db.query("SELECT pg_advisory_unlock(:lock_id)", lock_id=_MIGRATION_LOCK_ID)
     return applied_now
+
+
+def pending_migrations(db: Database) -> list[str]:
+    """Versions not yet applied (read-only: works for any role with SELECT on schema_migrations)."""
+    exists = db.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+    done = (
+        {row["version"] for row in db.query("SELECT version FROM schema_migrations")}
+        if exists and exists["present"]
+        else set()
+    )
+    return [version for version, _ in migration_files() if version not in done]
 
 
 def _password_provider(settings: DatabaseSettings, password_env: str | None) -> PasswordProvider:

@@ -27,6 +27,7 @@ lambda_reserved_concurrency = { api = -1, ai = -1, authorizer = -1 }
 api_throttling_rate_limit   = 20
 api_throttling_burst_limit  = 40
 waf_managed_rules_enabled   = false
+api_waf_enabled             = true
 
 # Configuration read by the functions (functions/README.md "Configuration contract").
 # /smartstack/dev/ai/model-id is written from bedrock_model_id.

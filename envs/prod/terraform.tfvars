@@ -33,6 +33,7 @@ lambda_reserved_concurrency = { api = 50, ai = 20, authorizer = 20 }
 api_throttling_rate_limit   = 100
 api_throttling_burst_limit  = 200
 waf_managed_rules_enabled   = true
+api_waf_enabled             = true
 
 # Configuration read by the functions (functions/README.md "Configuration contract").
 # /smartstack/prod/ai/model-id is written from bedrock_model_id.

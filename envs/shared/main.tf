@@ -39,6 +39,8 @@ module "dns" {
   account_id  = var.account_id
   region      = var.region
   domain_name = var.domain_name
+
+  kms_deletion_window_days = var.kms_deletion_window_days
 }
 
 module "observability" {
@@ -177,6 +179,7 @@ module "api" {
   throttling_burst_limit         = var.api_throttling_burst_limit
   logs_kms_key_arn               = module.observability.logs_kms_key_arn
   log_retention_days             = var.log_retention_days
+  waf_enabled                    = var.api_waf_enabled
 }
 
 module "edge" {
@@ -197,4 +200,5 @@ module "edge" {
   log_bucket_arn                  = module.storage.logs_bucket_arn
   log_prefix                      = module.storage.cloudfront_log_prefix
   waf_managed_rules_enabled       = var.waf_managed_rules_enabled
+  kms_deletion_window_days        = var.kms_deletion_window_days
 }

@@ -299,6 +299,16 @@ variable "waf_managed_rules_enabled" {
   }
 }
 
+variable "api_waf_enabled" {
+  description = "Associate the regional WAF web ACL with the API stage (api.<domain> is reachable without CloudFront)."
+  type        = bool
+
+  validation {
+    condition     = var.api_waf_enabled || local.environment != "prod"
+    error_message = "${local.environment} must protect the API stage with its regional web ACL: set api_waf_enabled = true."
+  }
+}
+
 variable "bedrock_model_id" {
   description = "Bedrock foundation model the AI function invokes: written to /smartstack/<env>/ai/model-id and granted in its IAM policy."
   type        = string

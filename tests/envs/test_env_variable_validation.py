@@ -65,6 +65,7 @@ CASES = [
     Case("ha", "staging", "rds_instance_class", "db.t4g.medium", "non-burstable instance class"),
     Case("protection", "prod", "deletion_protection", "false", "set deletion_protection = true"),
     Case("protection", "prod", "waf_managed_rules_enabled", "false", "set waf_managed_rules_enabled = true"),
+    Case("protection", "prod", "api_waf_enabled", "false", "set api_waf_enabled = true"),
     Case(
         "protection", "prod", "rds_final_snapshot_enabled", "false", "set rds_final_snapshot_enabled = true"
     ),
@@ -287,6 +288,7 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
         "nat_gateway_mode=single",
         "deletion_protection=false",
         "waf_managed_rules_enabled=false",
+        "api_waf_enabled=false",
         "rds_final_snapshot_enabled=false",
         "rds_instance_class=db.t4g.small",
     ]

@@ -61,30 +61,17 @@ def warm_throughput(requests: int = 2000) -> None:
     os.environ.update({"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
                        "POWERTOOLS_METRICS_DISABLED": "true", "AWS_ACCESS_KEY_ID": "bench",
                        "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"})  # fmt: skip
-    import pg8000.native
     from fn_helpers import LambdaContext, api_event
-    from fn_postgres import APP_USER, DATABASE, SUPERUSER, PostgresServer
+    from fn_postgres import APP_USER, DATABASE, PostgresServer
     from smartstack_api import handler, runtime
     from smartstack_api.ai_invoker import LambdaAiInvoker
-    from smartstack_shared.db import Database, ssl_context_for
+    from smartstack_shared.db import Database
     from smartstack_shared.migrate import apply_migrations
     from smartstack_shared.settings import DatabaseSettings
 
     server = PostgresServer.start()
     try:
-        settings = DatabaseSettings(host="127.0.0.1", port=server.port, name="postgres", user=SUPERUSER,
-                                    region="us-east-1", ca_bundle=str(server.ca_file))  # fmt: skip
-        admin = pg8000.native.Connection(
-            user=SUPERUSER,
-            password=server.superuser_password,
-            host="127.0.0.1",
-            port=server.port,
-            database="postgres",
-            ssl_context=ssl_context_for(settings),
-        )
-        admin.run(f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{server.app_password}'")
-        admin.run(f"CREATE DATABASE {DATABASE} OWNER {APP_USER}")
-        admin.close()
+        server.provision_like_rds()
         db = Database(DatabaseSettings(host="127.0.0.1", port=server.port, name=DATABASE, user=APP_USER,
                                        region="us-east-1", ca_bundle=str(server.ca_file)),
                       lambda: server.app_password)  # fmt: skip

@@ -51,7 +51,7 @@ settings.register_profile(
     database=None,
 )
 
-from fn_postgres import APP_USER, DATABASE, SUPERUSER, PostgresServer  # noqa: E402
+from fn_postgres import APP_USER, DATABASE, PostgresServer  # noqa: E402
 
 FILES_BUCKET = "smartstack-test-files"
 SES_SENDER = "noreply@smartstack.test"
@@ -71,32 +71,9 @@ MAX_RECEIVE_COUNT = 3
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    import pg8000.native
-    from smartstack_shared.db import ssl_context_for
-    from smartstack_shared.settings import DatabaseSettings
-
     server = PostgresServer.start()
     try:
-        admin_settings = DatabaseSettings(
-            host="127.0.0.1",
-            port=server.port,
-            name="postgres",
-            user=SUPERUSER,
-            region="us-east-1",
-            ca_bundle=str(server.ca_file),
-        )
-        admin = pg8000.native.Connection(
-            user=SUPERUSER, password=server.superuser_password, host="127.0.0.1", port=server.port,
-            database="postgres", ssl_context=ssl_context_for(admin_settings),
-        )  # fmt: skip
-        # Hex passwords only, so interpolating into DDL (which takes no bind parameters) is safe.
-        # APP_USER stands in for the RDS master user: owns the database, runs the migrations and creates
-        # the functions' roles (CREATEROLE, like rds_superuser); rds_iam is RDS's IAM-login role.
-        admin.run(f"CREATE ROLE {APP_USER} LOGIN CREATEROLE PASSWORD '{server.app_password}'")
-        admin.run("CREATE ROLE rds_iam NOLOGIN")
-        admin.run(f"GRANT rds_iam TO {APP_USER} WITH ADMIN OPTION")
-        admin.run(f"CREATE DATABASE {DATABASE} OWNER {APP_USER}")
-        admin.close()
+        server.provision_like_rds()
         yield server
     except Exception:
         print(server.log_tail(), file=sys.stderr)

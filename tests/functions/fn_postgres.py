@@ -129,6 +129,31 @@ class PostgresServer:
             "hostnossl all all 127.0.0.1/32 reject\n"
         )
 
+    def provision_like_rds(self) -> None:
+        """Set the cluster up as RDS hands it over: a master user owning the app database.
+
+        APP_USER stands in for the RDS master user: it owns the database, runs the migrations and creates
+        the functions' roles (CREATEROLE, like rds_superuser); rds_iam is RDS's IAM-login role.
+        """
+        import pg8000.native
+        from smartstack_shared.db import ssl_context_for
+        from smartstack_shared.settings import DatabaseSettings
+
+        settings = DatabaseSettings(host="127.0.0.1", port=self.port, name="postgres", user=SUPERUSER,
+                                    region="us-east-1", ca_bundle=str(self.ca_file))  # fmt: skip
+        admin = pg8000.native.Connection(
+            user=SUPERUSER, password=self.superuser_password, host="127.0.0.1", port=self.port,
+            database="postgres", ssl_context=ssl_context_for(settings),
+        )  # fmt: skip
+        try:
+            # Hex passwords only, so interpolating into DDL (which takes no bind parameters) is safe.
+            admin.run(f"CREATE ROLE {APP_USER} LOGIN CREATEROLE PASSWORD '{self.app_password}'")
+            admin.run("CREATE ROLE rds_iam NOLOGIN")
+            admin.run(f"GRANT rds_iam TO {APP_USER} WITH ADMIN OPTION")
+            admin.run(f"CREATE DATABASE {DATABASE} OWNER {APP_USER}")
+        finally:
+            admin.close()
+
     def stop(self) -> None:
         try:
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")

@@ -62,6 +62,19 @@ def markdown(results: dict[str, list[Result]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cost_section(plans: dict[str, dict]) -> str:
+    """The monthly cost estimate of the same plans, as a section of the policy report."""
+    from .. import cost
+
+    try:
+        estimates = [cost.estimate(plan, env) for env, plan in plans.items()]
+        text = cost.report(estimates, cost.load_prices(estimates[0].region))
+    except (OSError, KeyError, ValueError, IndexError) as err:  # prices must not hide the verdict
+        return f"## Monthly cost estimate\n\nUnavailable: {type(err).__name__}: {err}\n"
+    # One level down: the estimate is a section of this report.
+    return "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines()) + "\n"
+
+
 def junit(results: dict[str, list[Result]], seconds: float = 0.0) -> bytes:
     suites = ET.Element("testsuites", name="smartstack-policy")
     for env, rs in results.items():
@@ -102,7 +115,8 @@ def check(plans_dir: Path, reports_dir: Path, envs: list[str]) -> int:
         results[env] = evaluate(context_for_env(env, json.loads(path.read_text())))
         print(f"== {env}: {verdict(results[env])}")
     reports_dir.mkdir(parents=True, exist_ok=True)
-    (reports_dir / "policy.md").write_text(markdown(results))
+    plans = {env: json.loads((plans_dir / f"{env}.json").read_text()) for env in envs}
+    (reports_dir / "policy.md").write_text(markdown(results) + "\n" + cost_section(plans))
     (reports_dir / "policy-junit.xml").write_bytes(junit(results, time.perf_counter() - started))
     print(f"wrote {reports_dir / 'policy.md'} and {reports_dir / 'policy-junit.xml'}")
     return 1 if any(not r.passed for rs in results.values() for r in rs) else 0

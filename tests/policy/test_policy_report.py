@@ -1,0 +1,44 @@
+"""`make check` writes every rule per environment, and the cost estimate, into the reports."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from smartstack_tooling.policy import report
+from smartstack_tooling.policy.engine import RULES
+
+from ..conftest import ENVIRONMENTS
+
+
+def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):
+    plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
+    plans_dir.mkdir()
+    for env, plan in env_plans.items():
+        (plans_dir / f"{env}.json").write_text(json.dumps(plan._raw))
+    assert report.check(plans_dir, reports_dir, list(ENVIRONMENTS)) == 0
+
+    policy = (reports_dir / "policy.md").read_text()
+    for rule_id in RULES:
+        assert f"`{rule_id}`" in policy
+    assert f"**{len(RULES) * len(ENVIRONMENTS)}/{len(RULES) * len(ENVIRONMENTS)} passed.**" in policy
+    assert "## Monthly cost estimate per environment" in policy
+    for env in ENVIRONMENTS:
+        assert f"### {env}: ~$" in policy
+
+    suites = ET.fromstring((reports_dir / "policy-junit.xml").read_bytes())
+    assert {s.get("name") for s in suites} == {f"policy.{env}" for env in ENVIRONMENTS}
+    assert all(int(s.get("tests")) == len(RULES) and s.get("failures") == "0" for s in suites)
+
+
+def test_a_failing_rule_is_reported_as_such(env_plans, tmp_path):
+    plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
+    plans_dir.mkdir()
+    plan = json.loads(json.dumps(env_plans["prod"]._raw))
+    for change in plan["resource_changes"]:
+        if change["type"] == "aws_db_instance":
+            change["change"]["after"]["multi_az"] = False
+    (plans_dir / "prod.json").write_text(json.dumps(plan))
+    assert report.check(plans_dir, reports_dir, ["prod"]) == 1
+    policy = (reports_dir / "policy.md").read_text()
+    assert "**FAIL**" in policy and "multi-az.rds-multi-az" in policy.split("## Failures")[1]

@@ -138,156 +138,131 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 # ===========================================================================
-# Lambda: errors and throttles per function
+# Alarms, as data: one spec per alarm, keyed by the alarm name without the
+# prefix. A spec states only what differs from alarm_defaults. The list keeps
+# the order of the alarm_names output; the map feeds for_each.
 # ===========================================================================
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = var.lambda_function_names
+locals {
+  alarm_defaults = {
+    statistic           = "Sum"
+    extended_statistic  = null
+    period              = 300
+    evaluation_periods  = 1
+    comparison_operator = "GreaterThanThreshold"
+    treat_missing_data  = "notBreaching"
+  }
 
-  alarm_name          = "${var.name_prefix}-lambda-${each.key}-errors"
-  alarm_description   = "Lambda ${each.value} reported errors (sum over 5 minutes > ${var.lambda_error_threshold})."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.lambda_error_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
+  # Lambda: errors and throttles per function.
+  lambda_error_alarms = [for key, function_name in var.lambda_function_names : {
+    key         = "lambda-${key}-errors"
+    description = "Lambda ${function_name} reported errors (sum over 5 minutes > ${var.lambda_error_threshold})."
+    namespace   = "AWS/Lambda"
+    metric_name = "Errors"
+    dimensions  = { FunctionName = function_name }
+    threshold   = var.lambda_error_threshold
+  }]
+  lambda_throttle_alarms = [for key, function_name in var.lambda_function_names : {
+    key         = "lambda-${key}-throttles"
+    description = "Lambda ${function_name} was throttled (reserved concurrency exhausted)."
+    namespace   = "AWS/Lambda"
+    metric_name = "Throttles"
+    dimensions  = { FunctionName = function_name }
+    threshold   = 0
+  }]
+
+  # Dead-letter queues: any message is an incident.
+  dlq_alarms = [for key, queue_name in var.dlq_names : {
+    key         = "sqs-${key}-not-empty"
+    description = "Dead-letter queue ${queue_name} holds messages: inspect and redrive."
+    namespace   = "AWS/SQS"
+    metric_name = "ApproximateNumberOfMessagesVisible"
+    dimensions  = { QueueName = queue_name }
+    statistic   = "Maximum"
+    period      = 60
+    threshold   = 0
+  }]
+
+  # API Gateway (REST): latency percentiles.
+  api_dimensions = { ApiName = var.api_name, Stage = var.api_stage_name }
+  api_latency_alarms = [for percentile, threshold_ms in var.api_latency_thresholds_ms : {
+    key                = "api-latency-${percentile}"
+    description        = "API ${var.api_name}/${var.api_stage_name} ${percentile} latency above ${threshold_ms} ms for 15 minutes."
+    namespace          = "AWS/ApiGateway"
+    metric_name        = "Latency"
+    dimensions         = local.api_dimensions
+    statistic          = null
+    extended_statistic = percentile
+    evaluation_periods = 3
+    threshold          = threshold_ms
+  }]
+
+  # RDS, and the API's 5xx responses.
+  rds_dimensions = { DBInstanceIdentifier = var.db_instance_identifier }
+  single_alarms = [
+    {
+      key                = "rds-cpu-high"
+      description        = "RDS ${var.db_instance_identifier} CPU above ${var.rds_cpu_threshold_percent}% for 15 minutes."
+      namespace          = "AWS/RDS"
+      metric_name        = "CPUUtilization"
+      dimensions         = local.rds_dimensions
+      statistic          = "Average"
+      evaluation_periods = 3
+      threshold          = var.rds_cpu_threshold_percent
+      treat_missing_data = "breaching"
+    },
+    {
+      key                 = "rds-free-storage-low"
+      description         = "RDS ${var.db_instance_identifier} free storage below ${var.rds_free_storage_threshold_gb} GiB."
+      namespace           = "AWS/RDS"
+      metric_name         = "FreeStorageSpace"
+      dimensions          = local.rds_dimensions
+      statistic           = "Minimum"
+      threshold           = var.rds_free_storage_threshold_gb * 1073741824
+      comparison_operator = "LessThanThreshold"
+      treat_missing_data  = "breaching"
+    },
+    {
+      key                = "rds-connections-high"
+      description        = "RDS ${var.db_instance_identifier} has more than ${var.rds_connections_threshold} connections (Lambda fan-out?)."
+      namespace          = "AWS/RDS"
+      metric_name        = "DatabaseConnections"
+      dimensions         = local.rds_dimensions
+      statistic          = "Maximum"
+      evaluation_periods = 2
+      threshold          = var.rds_connections_threshold
+    },
+    {
+      key         = "api-5xx"
+      description = "API ${var.api_name}/${var.api_stage_name} returned more than ${var.api_5xx_threshold} 5xx responses in 5 minutes."
+      namespace   = "AWS/ApiGateway"
+      metric_name = "5XXError"
+      dimensions  = local.api_dimensions
+      threshold   = var.api_5xx_threshold
+    },
+  ]
+
+  alarm_list = [
+    for spec in concat(local.lambda_error_alarms, local.lambda_throttle_alarms, local.dlq_alarms, local.api_latency_alarms, local.single_alarms) :
+    merge(local.alarm_defaults, spec, { dimensions = tomap(spec.dimensions) })
+  ]
+  alarms = { for spec in local.alarm_list : spec.key => spec }
 }
 
-resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
-  for_each = var.lambda_function_names
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name          = "${var.name_prefix}-lambda-${each.key}-throttles"
-  alarm_description   = "Lambda ${each.value} was throttled (reserved concurrency exhausted)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-# ===========================================================================
-# Dead-letter queues: any message is an incident
-# ===========================================================================
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = var.dlq_names
-
-  alarm_name          = "${var.name_prefix}-sqs-${each.key}-not-empty"
-  alarm_description   = "Dead-letter queue ${each.value} holds messages: inspect and redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-# ===========================================================================
-# RDS
-# ===========================================================================
-resource "aws_cloudwatch_metric_alarm" "rds_cpu" {
-  alarm_name          = "${var.name_prefix}-rds-cpu-high"
-  alarm_description   = "RDS ${var.db_instance_identifier} CPU above ${var.rds_cpu_threshold_percent}% for 15 minutes."
-  namespace           = "AWS/RDS"
-  metric_name         = "CPUUtilization"
-  dimensions          = { DBInstanceIdentifier = var.db_instance_identifier }
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 3
-  threshold           = var.rds_cpu_threshold_percent
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "rds_free_storage" {
-  alarm_name          = "${var.name_prefix}-rds-free-storage-low"
-  alarm_description   = "RDS ${var.db_instance_identifier} free storage below ${var.rds_free_storage_threshold_gb} GiB."
-  namespace           = "AWS/RDS"
-  metric_name         = "FreeStorageSpace"
-  dimensions          = { DBInstanceIdentifier = var.db_instance_identifier }
-  statistic           = "Minimum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.rds_free_storage_threshold_gb * 1073741824
-  comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "rds_connections" {
-  alarm_name          = "${var.name_prefix}-rds-connections-high"
-  alarm_description   = "RDS ${var.db_instance_identifier} has more than ${var.rds_connections_threshold} connections (Lambda fan-out?)."
-  namespace           = "AWS/RDS"
-  metric_name         = "DatabaseConnections"
-  dimensions          = { DBInstanceIdentifier = var.db_instance_identifier }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 2
-  threshold           = var.rds_connections_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-# ===========================================================================
-# API Gateway (REST): 5xx and latency percentiles
-# ===========================================================================
-resource "aws_cloudwatch_metric_alarm" "api_5xx" {
-  alarm_name          = "${var.name_prefix}-api-5xx"
-  alarm_description   = "API ${var.api_name}/${var.api_stage_name} returned more than ${var.api_5xx_threshold} 5xx responses in 5 minutes."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5XXError"
-  dimensions          = { ApiName = var.api_name, Stage = var.api_stage_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.api_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "api_latency" {
-  for_each = var.api_latency_thresholds_ms
-
-  alarm_name          = "${var.name_prefix}-api-latency-${each.key}"
-  alarm_description   = "API ${var.api_name}/${var.api_stage_name} ${each.key} latency above ${each.value} ms for 15 minutes."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "Latency"
-  dimensions          = { ApiName = var.api_name, Stage = var.api_stage_name }
-  extended_statistic  = each.key
-  period              = 300
-  evaluation_periods  = 3
-  threshold           = each.value
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  extended_statistic  = each.value.extended_statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison_operator
+  treat_missing_data  = each.value.treat_missing_data
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
   tags                = local.tags

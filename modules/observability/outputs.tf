@@ -10,16 +10,5 @@ output "alarm_topic_arn" {
 
 output "alarm_names" {
   description = "Names of all alarms created."
-  value = concat(
-    [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.dlq_depth : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.api_latency : a.alarm_name],
-    [
-      aws_cloudwatch_metric_alarm.rds_cpu.alarm_name,
-      aws_cloudwatch_metric_alarm.rds_free_storage.alarm_name,
-      aws_cloudwatch_metric_alarm.rds_connections.alarm_name,
-      aws_cloudwatch_metric_alarm.api_5xx.alarm_name,
-    ],
-  )
+  value       = [for spec in local.alarm_list : aws_cloudwatch_metric_alarm.this[spec.key].alarm_name]
 }

@@ -42,6 +42,49 @@ locals {
 }
 
 # ===========================================================================
+# Settings every bucket shares: owner-enforced objects (no ACLs) and server
+# access logs to the logs bucket (except for the logs bucket itself). What
+# differs per bucket (encryption, lifecycle, policy) stays with each bucket
+# below. The public access blocks and versioning also stay one block per
+# bucket: the policy engine (public access) and checkov (CKV_AWS_21,
+# versioning) prove them per bucket from a direct reference to that bucket,
+# which a for_each over a map would hide.
+# ===========================================================================
+locals {
+  buckets = {
+    web   = aws_s3_bucket.web
+    files = aws_s3_bucket.files
+    logs  = aws_s3_bucket.logs
+  }
+  logged_buckets = { for name, bucket in local.buckets : name => bucket if name != "logs" }
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = local.buckets
+
+  bucket = each.value.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  for_each = local.logged_buckets
+
+  bucket        = each.value.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "s3/${each.value.bucket}/"
+
+  target_object_key_format {
+    partitioned_prefix {
+      partition_date_source = "EventTime"
+    }
+  }
+
+  depends_on = [aws_s3_bucket_policy.logs]
+}
+
+# ===========================================================================
 # KMS key for the files bucket (attachments + AI logs)
 # ===========================================================================
 resource "aws_kms_key" "files" {
@@ -112,13 +155,6 @@ resource "aws_s3_bucket" "logs" {
 
   lifecycle {
     prevent_destroy = true
-  }
-}
-
-resource "aws_s3_bucket_ownership_controls" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
   }
 }
 
@@ -222,13 +258,6 @@ resource "aws_s3_bucket" "files" {
   }
 }
 
-resource "aws_s3_bucket_ownership_controls" "files" {
-  bucket = aws_s3_bucket.files.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
 resource "aws_s3_bucket_public_access_block" "files" {
   bucket                  = aws_s3_bucket.files.id
   block_public_acls       = true
@@ -253,20 +282,6 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "files" {
     }
     bucket_key_enabled = true
   }
-}
-
-resource "aws_s3_bucket_logging" "files" {
-  bucket        = aws_s3_bucket.files.id
-  target_bucket = aws_s3_bucket.logs.id
-  target_prefix = "s3/${local.files_bucket_name}/"
-
-  target_object_key_format {
-    partitioned_prefix {
-      partition_date_source = "EventTime"
-    }
-  }
-
-  depends_on = [aws_s3_bucket_policy.logs]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "files" {
@@ -343,13 +358,6 @@ resource "aws_s3_bucket" "web" {
   tags          = merge(local.tags, { Name = local.web_bucket_name, DataClass = "public-static" })
 }
 
-resource "aws_s3_bucket_ownership_controls" "web" {
-  bucket = aws_s3_bucket.web.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
 resource "aws_s3_bucket_public_access_block" "web" {
   bucket                  = aws_s3_bucket.web.id
   block_public_acls       = true
@@ -372,20 +380,6 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "web" {
       sse_algorithm = "AES256"
     }
   }
-}
-
-resource "aws_s3_bucket_logging" "web" {
-  bucket        = aws_s3_bucket.web.id
-  target_bucket = aws_s3_bucket.logs.id
-  target_prefix = "s3/${local.web_bucket_name}/"
-
-  target_object_key_format {
-    partitioned_prefix {
-      partition_date_source = "EventTime"
-    }
-  }
-
-  depends_on = [aws_s3_bucket_policy.logs]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "web" {

@@ -8,7 +8,6 @@ Data sources answer with type-correct values, realistic for the identity/region/
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +194,3 @@ def read_data_source(
     if "tags" in block.get("attributes", {}) and state.get("tags") is None:
         state["tags"] = {}
     return state
-
-
-def cty_type_json(cty_type: Any) -> bytes:
-    return json.dumps(cty_type, separators=(",", ":")).encode()

@@ -33,6 +33,10 @@ module "network" {
 
 module "dns" {
   source = "../../modules/dns"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
 
   environment = local.environment
   name_prefix = local.name_prefix

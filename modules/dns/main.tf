@@ -39,8 +39,7 @@ resource "aws_route53_zone" "this" {
 # KMS-encrypted us-east-1 log group with retention.
 # ===========================================================================
 resource "aws_kms_key" "query_logs" {
-  region = "us-east-1"
-
+  provider                = aws.us_east_1
   description             = "${var.name_prefix} Route 53 query logs (us-east-1)"
   enable_key_rotation     = true
   rotation_period_in_days = 365
@@ -76,15 +75,13 @@ resource "aws_kms_key" "query_logs" {
 }
 
 resource "aws_kms_alias" "query_logs" {
-  region = "us-east-1"
-
+  provider      = aws.us_east_1
   name          = "alias/${var.name_prefix}-route53-query-logs"
   target_key_id = aws_kms_key.query_logs.key_id
 }
 
 resource "aws_cloudwatch_log_group" "query_logs" {
-  region = "us-east-1"
-
+  provider          = aws.us_east_1
   name              = local.query_log_group_name
   retention_in_days = var.query_log_retention_days
   kms_key_id        = aws_kms_key.query_logs.arn
@@ -93,8 +90,7 @@ resource "aws_cloudwatch_log_group" "query_logs" {
 
 # CloudWatch Logs resource policy: Route 53 of this account may write the zone's query log group only.
 resource "aws_cloudwatch_log_resource_policy" "query_logs" {
-  region = "us-east-1"
-
+  provider    = aws.us_east_1
   policy_name = "${var.name_prefix}-route53-query-logs"
   policy_document = jsonencode({
     Version = "2012-10-17"
@@ -128,9 +124,8 @@ resource "aws_route53_query_log" "this" {
 # DS record is published at the parent (README "DNSSEC").
 # ===========================================================================
 resource "aws_kms_key" "dnssec" {
-  count  = var.dnssec_enabled ? 1 : 0
-  region = "us-east-1"
-
+  count                    = var.dnssec_enabled ? 1 : 0
+  provider                 = aws.us_east_1
   description              = "${var.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
   customer_master_key_spec = "ECC_NIST_P256"
   key_usage                = "SIGN_VERIFY"
@@ -181,9 +176,8 @@ resource "aws_kms_key" "dnssec" {
 }
 
 resource "aws_kms_alias" "dnssec" {
-  count  = var.dnssec_enabled ? 1 : 0
-  region = "us-east-1"
-
+  count         = var.dnssec_enabled ? 1 : 0
+  provider      = aws.us_east_1
   name          = "alias/${var.name_prefix}-dnssec-ksk"
   target_key_id = aws_kms_key.dnssec[0].key_id
 }

@@ -27,6 +27,9 @@ BUILD = REPO / "build"
 OFFLINE = BUILD / "offline"
 STANDIN_VERSION = "6.69.1"
 MIN_TERRAFORM = (1, 10)
+# The hashicorp/aws versions every module and root accepts: 5.100+ (the real provider this machine
+# ships) and 6.x (the stand-in's schema). tests/tooling/test_provider_constraint.py keeps them equal.
+AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7.0"
 PROVIDER_MODE_ENV = "SMARTSTACK_PROVIDER"  # "offline" (default) or "real"
 
 

@@ -7,14 +7,17 @@ every test reads the parsed plan JSON, never Terraform's human output.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tftest
+from smartstack_tooling import apply, emulator, roots, toolchain
 from smartstack_tooling import plan as planning
-from smartstack_tooling import toolchain
 
 REPO = toolchain.REPO
 ENVIRONMENTS = planning.ENVIRONMENTS
@@ -35,31 +38,51 @@ def available_clis() -> list[toolchain.TerraformCli]:
     return clis
 
 
-@pytest.fixture(scope="session")
-def offline_config() -> Path | None:
-    return toolchain.install_standin() if toolchain.provider_mode() == "offline" else None
-
-
 PlanFn = Callable[..., tftest.TerraformPlanOutput]
 
 
+def plan_staged(
+    root: roots.TerraformRoot, tf_vars: dict[str, Any] | None, plan_dir: Path
+) -> tftest.TerraformPlanOutput:
+    """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed."""
+    root.init()
+    var_args = [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in (tf_vars or {}).items()]
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    plan_file = plan_dir / "plan.tfplan"
+    root.plan(plan_file, var_args)
+    output = tftest.TerraformPlanOutput(json.loads(root.show_json(plan_file)))
+    output.warnings, output.expected_warnings = roots.classify_warnings(root.warnings)
+    return output
+
+
 @pytest.fixture(scope="session")
-def plan_root(terraform_cli: toolchain.TerraformCli, offline_config: Path | None) -> PlanFn:
-    """Plan a root module under the repository once per (root, variables) and share the result."""
-    cache: dict[tuple[str, str, str], tftest.TerraformPlanOutput] = {}
+def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.TempPathFactory) -> PlanFn:
+    """Plan a root module under the repository once per (root, variables, CLI, mode) and share it.
+
+    ``mode`` is a provider mode of smartstack_tooling.roots: "offline" (the stand-in, default) or
+    "local" (the real provider against the emulator at ``endpoint``). Plans run with -lock=false:
+    staged state is empty and per-workspace, and concurrent sessions must not block on it.
+    """
+    cache: dict[tuple[str, ...], tftest.TerraformPlanOutput] = {}
+    lock = threading.Lock()
 
     def plan(
-        root: Path, tf_vars: dict[str, Any] | None = None, cli: toolchain.TerraformCli | None = None
+        root: Path,
+        tf_vars: dict[str, Any] | None = None,
+        cli: toolchain.TerraformCli | None = None,
+        mode: str = "offline",
+        endpoint: str | None = None,
     ) -> tftest.TerraformPlanOutput:
         cli = cli or terraform_cli
-        key = (str(root), json.dumps(tf_vars or {}, sort_keys=True), cli.path)
-        if key not in cache:
-            workdir, env = planning.prepare(root)
-            tf = tftest.TerraformTest(str(workdir), binary=cli.path, env=env)
-            tf.setup(cleanup_on_exit=False)
-            # -lock=false: offline state is empty and per-workspace; concurrent sessions must not block.
-            cache[key] = tf.plan(output=True, tf_vars=tf_vars, lock=False)
-        return cache[key]
+        key = (str(root), json.dumps(tf_vars or {}, sort_keys=True), cli.path, mode)
+        with lock:
+            if key in cache:
+                return cache[key]
+        staged = roots.prepare(root, mode, endpoint=endpoint, cli=cli, label=f"test-{root.name}")
+        output = plan_staged(staged, tf_vars, tmp_path_factory.mktemp("plan"))
+        with lock:
+            cache[key] = output
+        return output
 
     return plan
 
@@ -68,3 +91,45 @@ def plan_root(terraform_cli: toolchain.TerraformCli, offline_config: Path | None
 def env_plans(plan_root: PlanFn) -> dict[str, tftest.TerraformPlanOutput]:
     """The plan of every environment, made once for the whole session."""
     return {env: plan_root(REPO / "envs" / env) for env in ENVIRONMENTS}
+
+
+# ---------------------------------------------------------------------- the real-provider tier
+REQUIRE_REAL_PROVIDER_ENV = "SMARTSTACK_REQUIRE_REAL_PROVIDER"  # .ci/run sets it where a mirror exists
+
+
+@pytest.fixture(scope="session")
+def real_provider_mirror() -> Path:
+    """The filesystem mirror with the real hashicorp/aws; skips the tier (with how to get one) without."""
+    mirror = roots.real_provider_mirror()
+    if mirror is None:
+        reason = "real-provider tier: " + roots.MIRROR_MISSING.format(
+            mirror=os.environ.get(roots.MIRROR_ENV) or roots.DEFAULT_MIRROR
+        )
+        if os.environ.get(REQUIRE_REAL_PROVIDER_ENV) == "1":
+            pytest.fail(f"{REQUIRE_REAL_PROVIDER_ENV}=1 but {reason}")
+        pytest.skip(reason)
+    return mirror
+
+
+@pytest.fixture(scope="session")
+def local_emulators(real_provider_mirror: Path) -> Iterator[dict[str, emulator.Emulator]]:
+    """One emulator per environment, each answering as that environment's account."""
+    started: dict[str, emulator.Emulator] = {}
+    try:
+        for env in ENVIRONMENTS:
+            started[env] = emulator.start(apply.tfvars_account_id(env))
+        yield started
+    finally:
+        for running in started.values():
+            running.stop()
+
+
+@pytest.fixture(scope="session")
+def local_env_plans(plan_root: PlanFn, local_emulators) -> dict[str, tftest.TerraformPlanOutput]:
+    """Every environment planned by the real provider against its emulator (two at a time: 2 cores)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            env: pool.submit(plan_root, REPO / "envs" / env, mode="local", endpoint=local_emulators[env].url)
+            for env in ENVIRONMENTS
+        }
+    return {env: future.result() for env, future in futures.items()}

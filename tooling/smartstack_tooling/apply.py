@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import plan as planning
-from . import toolchain
+from . import roots, toolchain
 
 APPLY_DIR = toolchain.BUILD / "apply"
 PROTECTED = frozenset({"prod"})  # environments that need an explicit confirmation
@@ -101,6 +101,40 @@ def offline_caller_account(env: str) -> CallerIdentity:
     from .offline_provider.server import OFFLINE_ACCOUNT_ENV
 
     return lambda: os.environ.get(OFFLINE_ACCOUNT_ENV) or tfvars_account_id(env)
+
+
+def local_caller_account(environ: Mapping[str, str]) -> CallerIdentity:
+    """The emulator's caller (STS GetCallerIdentity at SMARTSTACK_LOCAL_ENDPOINT, fake credentials)."""
+
+    def caller() -> str:
+        import boto3
+
+        endpoint = environ.get(roots.ENDPOINT_ENV)
+        if not endpoint:
+            raise Refused(f"local mode needs {roots.ENDPOINT_ENV} (make up starts the emulator and sets it)")
+        sts = boto3.client(
+            "sts",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=roots.LOCAL_ACCESS_KEY,
+            aws_secret_access_key=roots.LOCAL_SECRET_KEY,
+        )
+        return sts.get_caller_identity()["Account"]
+
+    return caller
+
+
+def caller_for(mode: str, env: str, environ: Mapping[str, str]) -> CallerIdentity:
+    if mode == "real":
+        return boto3_caller_account
+    if mode == "local":
+        return local_caller_account(environ)
+    return offline_caller_account(env)
+
+
+def local_label(env: str) -> str:
+    """The local workspace of `make up ENV=<env>` (build/local/up-<env>), apart from the test plans'."""
+    return f"up-{env}"
 
 
 def check_account(env: str, caller: CallerIdentity, repo: Path = toolchain.REPO) -> str:
@@ -203,34 +237,28 @@ def run(
     if env not in planning.ENVIRONMENTS:
         out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
         return EXIT_REFUSED
-    mode = environ.get(toolchain.PROVIDER_MODE_ENV, "offline")
-    if mode not in ("offline", "real"):
-        out(f"{toolchain.PROVIDER_MODE_ENV} must be 'offline' or 'real', not {mode!r}")
+    try:
+        mode = roots.provider_mode(environ)
+    except roots.ModeUnavailable as err:
+        out(str(err))
         return EXIT_REFUSED
     terraform = terraform or planning.run_terraform
     interactive = sys.stdin.isatty() if interactive is None else interactive
     try:
         (package or _package)()
-        account = check_account(
-            env, caller or (boto3_caller_account if mode == "real" else offline_caller_account(env))
-        )
+        account = check_account(env, caller or caller_for(mode, env, environ))
         out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
 
-        root = toolchain.REPO / "envs" / env
-        if mode == "real":
-            workdir, tf_env = root, toolchain.terraform_env()
-            init = ["init", "-input=false", "-no-color", f"-backend-config={root / 'backend.hcl'}"]
-        else:
-            workdir, tf_env = toolchain.stage(root), toolchain.terraform_env(toolchain.install_standin())
-            init = ["init", "-input=false", "-no-color"]
+        root = roots.prepare(toolchain.REPO / "envs" / env, mode, label=local_label(env), environ=environ)
+        workdir, tf_env, init = root.workdir, dict(root.env), root.init_args()
         APPLY_DIR.mkdir(parents=True, exist_ok=True)
-        plan_file = APPLY_DIR / f"{env}.tfplan"
+        plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
         started = time.perf_counter()
         terraform(init, workdir, tf_env, True)
         terraform(["plan", "-input=false", "-no-color", f"-out={plan_file}"], workdir, tf_env, False)
         shown = terraform(["show", "-json", str(plan_file)], workdir, tf_env, True)
         plan = json.loads(shown)
-        plan_json = APPLY_DIR / f"{env}.json"
+        plan_json = plan_file.with_suffix(".json")
         plan_json.write_text(shown)
         try:
             shown_summary = planning.summary(
@@ -250,14 +278,14 @@ def run(
         allowed = check_destroys(plan, environ)
         if allowed:
             out(f"   ALLOW_DESTROY=1: proceeding although the plan will {', '.join(allowed)}")
-        if mode != "real":
+        if mode == "offline":
             out(
                 OFFLINE_STOP.format(plan_file=plan_file.relative_to(toolchain.REPO), account=account, env=env)
             )
             return EXIT_OFFLINE
         confirm(env, environ, ask, interactive)
         terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
-    except Refused as err:
+    except (Refused, roots.ModeUnavailable) as err:
         out(str(err))
         return EXIT_REFUSED
     except planning.TerraformFailed as err:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import apply as guarded
 from . import plan as planning
-from . import toolchain
+from . import roots, toolchain
 
 ROOT = toolchain.REPO / "bootstrap"
 
@@ -54,20 +54,18 @@ def run(
     if env not in planning.ENVIRONMENTS:
         out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
         return guarded.EXIT_REFUSED
-    mode = environ.get(toolchain.PROVIDER_MODE_ENV, "offline")
+    try:
+        mode = roots.provider_mode(environ)
+    except roots.ModeUnavailable as err:
+        out(str(err))
+        return guarded.EXIT_REFUSED
     terraform = terraform or planning.run_terraform
     interactive = sys.stdin.isatty() if interactive is None else interactive
     try:
         tf_vars = bootstrap_vars(env)
-        account = guarded.check_account(
-            env,
-            caller
-            or (guarded.boto3_caller_account if mode == "real" else guarded.offline_caller_account(env)),
-        )
-        if mode == "real":
-            workdir, tf_env = ROOT, toolchain.terraform_env()
-        else:
-            workdir, tf_env = toolchain.stage(ROOT), toolchain.terraform_env(toolchain.install_standin())
+        account = guarded.check_account(env, caller or guarded.caller_for(mode, env, environ))
+        root = roots.prepare(ROOT, mode, label=f"bootstrap-{env}", environ=environ)
+        workdir, tf_env = root.workdir, dict(root.env)
         var_args = [f"-var={k}={v}" for k, v in tf_vars.items()]
         plan_file = guarded.APPLY_DIR / f"bootstrap-{env}.tfplan"
         plan_file.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +75,7 @@ def run(
             ["plan", "-input=false", "-no-color", *var_args, f"-out={plan_file}"], workdir, tf_env, False
         )
         out(f"== bootstrap {env}: state bucket {backend_bucket(env)} in account {account}")
-        if mode != "real":
+        if mode == "offline":
             out(
                 guarded.OFFLINE_STOP.format(
                     plan_file=plan_file.relative_to(toolchain.REPO), account=account, env=env
@@ -86,7 +84,7 @@ def run(
             return guarded.EXIT_OFFLINE
         guarded.confirm(env, environ, ask, interactive)
         terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
-    except guarded.Refused as err:
+    except (guarded.Refused, roots.ModeUnavailable) as err:
         out(str(err))
         return guarded.EXIT_REFUSED
     except planning.TerraformFailed as err:

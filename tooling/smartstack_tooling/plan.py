@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import toolchain
+from . import roots, toolchain
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 PLANS = toolchain.BUILD / "plans"
@@ -24,7 +23,9 @@ class EnvPlan:
     plan_json: Path
     seconds: float
     plan: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # meaningful ones: shown, and the suite fails on them
+    expected_warnings: list[str] = field(default_factory=list)  # roots.EXPECTED_WARNINGS, not shown
+    mode: str = "offline"
 
 
 _WARNING = re.compile(r"^(?:│ )?Warning: (.+)$", re.M)
@@ -35,57 +36,40 @@ def warnings_in(output: str) -> list[str]:
     return [w.strip() for w in _WARNING.findall(output)]
 
 
-class TerraformFailed(RuntimeError):
-    pass
+TerraformFailed = roots.TerraformFailed
+run_terraform = roots.run_terraform
 
 
-def run_terraform(args: list[str], cwd: Path, env: dict[str, str], capture: bool = False) -> str:
-    cli = toolchain.terraform_cli()
-    proc = subprocess.run(
-        [cli.path, f"-chdir={cwd}", *args],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-        stderr=subprocess.PIPE if capture else None,
-    )
-    if proc.returncode != 0:
-        detail = (proc.stderr or "") if capture else ""
-        raise TerraformFailed(f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}")
-    return proc.stdout or ""
+def prepare(root: Path, mode: str | None = None, **options: Any) -> tuple[Path, dict[str, str]]:
+    """Working directory and environment for running Terraform in the root module at ``root``."""
+    staged = roots.prepare(root, mode, **options)
+    return staged.workdir, dict(staged.env)
 
 
-def prepare(root: Path) -> tuple[Path, dict[str, str]]:
-    """Working directory and environment for planning the root module at ``root``."""
-    if toolchain.provider_mode() == "real":
-        return root, toolchain.terraform_env()
-    config = toolchain.install_standin()
-    return toolchain.stage(root), toolchain.terraform_env(config)
-
-
-def plan_env(env: str, quiet: bool = False) -> EnvPlan:
-    root = toolchain.REPO / "envs" / env
-    workdir, tf_env = prepare(root)
+def plan_root(
+    root: roots.TerraformRoot, name: str, quiet: bool = True, extra: list[str] | None = None
+) -> EnvPlan:
+    """init + plan + show -json of a prepared root into build/plans/<name>.json."""
     PLANS.mkdir(parents=True, exist_ok=True)
-    plan_file = PLANS / f"{env}.tfplan"
+    plan_file = PLANS / f"{name}.tfplan"
     started = time.perf_counter()
-    init_args = ["init", "-input=false", "-no-color"]
-    if toolchain.provider_mode() == "real" and (root / "backend.hcl").exists():
-        init_args.append(f"-backend-config={root / 'backend.hcl'}")
-    init_output = run_terraform(init_args, workdir, tf_env, capture=True)
-    plan_output = run_terraform(
-        ["plan", "-input=false", "-no-color", "-lock=false", f"-out={plan_file}"],
-        workdir,
-        tf_env,
-        capture=True,
-    )
+    root.init()
+    plan_output = root.plan(plan_file, extra or [])
     if not quiet:
         print(plan_output)
-    shown = run_terraform(["show", "-json", str(plan_file)], workdir, tf_env, capture=True)
+    shown = root.show_json(plan_file)
     seconds = time.perf_counter() - started
-    plan_json = PLANS / f"{env}.json"
+    plan_json = PLANS / f"{name}.json"
     plan_json.write_text(shown)
-    warnings = warnings_in(init_output) + warnings_in(plan_output)
-    return EnvPlan(env, plan_json, seconds, json.loads(shown), warnings)
+    meaningful, expected = roots.classify_warnings(root.warnings)
+    return EnvPlan(name, plan_json, seconds, json.loads(shown), meaningful, expected, root.mode)
+
+
+def plan_env(env: str, quiet: bool = False, mode: str | None = None, **options: Any) -> EnvPlan:
+    root = roots.prepare(toolchain.REPO / "envs" / env, mode, **options)
+    result = plan_root(root, env if root.mode != "local" else f"{env}-local", quiet)
+    result.env = env
+    return result
 
 
 def resource_counts(plan: dict[str, Any]) -> Counter[str]:
@@ -148,13 +132,18 @@ def main(argv: list[str]) -> int:
         print(f"unknown environment(s) {unknown}; choose from {', '.join(ENVIRONMENTS)}", file=sys.stderr)
         return 2
     cli = toolchain.terraform_cli()
-    print(f"Terraform {cli.version} ({cli.source}: {cli.path}); provider: {toolchain.provider_mode()}")
+    try:
+        mode = roots.provider_mode()
+    except roots.ModeUnavailable as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(f"Terraform {cli.version} ({cli.source}: {cli.path}); provider: {mode}")
     failed, planned = [], []
     for env in envs:
         try:
             planned.append(plan_env(env, quiet=True))
             print(summary(planned[-1]))
-        except TerraformFailed as err:
+        except (TerraformFailed, roots.ModeUnavailable) as err:
             print(f"== {env}: FAILED\n{err}", file=sys.stderr)
             failed.append(env)
     write_cost_report(planned)

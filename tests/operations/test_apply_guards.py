@@ -36,13 +36,15 @@ CREATE_ONLY = crafted_plan(("module.data.aws_db_instance.this", "aws_db_instance
 
 
 class RecordingTerraform:
-    """Answers init/plan/apply like Terraform and `show -json` with a given plan."""
+    """Answers init/plan/apply like Terraform, `show -json` with a given plan, `output -json` with outputs."""
 
-    def __init__(self, plan: dict) -> None:
-        self.plan, self.calls = plan, []
+    def __init__(self, plan: dict, outputs: dict | None = None) -> None:
+        self.plan, self.outputs, self.calls = plan, outputs or {}, []
 
     def __call__(self, args: list[str], cwd: Path, env: dict[str, str], capture: bool) -> str:
         self.calls.append(args)
+        if args[0] == "output":
+            return json.dumps({name: {"value": value} for name, value in self.outputs.items()})
         return json.dumps(self.plan) if args[0] == "show" else ""
 
     @property
@@ -67,6 +69,7 @@ def run_real(
         ask=(lambda _prompt: typed) if typed is not None else None,
         interactive=typed is not None,
         out=lines.append,
+        find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
     )
     return code, terraform, "\n".join(lines)
 

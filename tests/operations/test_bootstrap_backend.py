@@ -86,6 +86,21 @@ def test_bootstrap_checks_the_account_before_terraform():
         caller=lambda: "111111111111",
         terraform=lambda args, *_: calls.append(args) or "",
         out=lines.append,
+        find_placeholders=lambda _env: [],
     )
     assert code == apply.EXIT_REFUSED and calls == []
     assert "ACCOUNT MISMATCH" in "\n".join(lines)
+
+
+def test_bootstrap_refuses_placeholders_in_real_mode():
+    calls: list[list[str]] = []
+    lines: list[str] = []
+    code = bootstrap_backend.run(
+        "dev",
+        environ={"SMARTSTACK_PROVIDER": "real"},
+        caller=lambda: "111111111111",
+        terraform=lambda args, *_: calls.append(args) or "",
+        out=lines.append,
+    )
+    assert code == apply.EXIT_REFUSED and calls == []
+    assert "PLACEHOLDERS" in "\n".join(lines) and "envs/dev/backend.hcl:2" in "\n".join(lines)

@@ -2,6 +2,7 @@
 
 Steps, in order; any guard that refuses stops the run before anything is changed:
 
+0. real mode: no placeholder left in envs/<env>/terraform.tfvars or backend.hcl (placeholders.py);
 1. package the Lambda zips (byte-identical for identical sources);
 2. account guard, BEFORE planning: the caller's account (real mode: STS GetCallerIdentity through
    boto3; offline: ``SMARTSTACK_OFFLINE_ACCOUNT_ID`` or the environment's own account, as the stand-in
@@ -16,7 +17,12 @@ Steps, in order; any guard that refuses stops the run before anything is changed
    the prompt;
 8. ``terraform apply <saved plan>``: exactly the plan shown, nothing re-planned.
 
-Exit codes: 0 applied, 1 Terraform failed, 2 refused by a guard, 3 stopped before apply (offline).
+After the confirmation, a plan that creates the hosted zone (a fresh account) applies the dns tier only
+(``-target=module.dns``) and stops with the records to delegate (exit 4); once delegated,
+``DELEGATED=1`` lets a plan that still validates ACM certificates through (the delegation guard).
+
+Exit codes: 0 applied, 1 Terraform failed, 2 refused by a guard, 3 stopped before apply (offline),
+4 stopped for delegation (first apply).
 """
 
 from __future__ import annotations
@@ -29,8 +35,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import placeholders, roots, toolchain
 from . import plan as planning
-from . import roots, toolchain
 
 APPLY_DIR = toolchain.BUILD / "apply"
 PROTECTED = frozenset({"prod"})  # environments that need an explicit confirmation
@@ -59,7 +65,22 @@ OFFLINE_STOP = (
     "{plan_file}. To apply for real, use credentials for account {account} and run: "
     "SMARTSTACK_PROVIDER=real make apply ENV={env}"
 )
-EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE = 0, 1, 2, 3
+EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE, EXIT_DELEGATE = 0, 1, 2, 3, 4
+DELEGATED_ENV = "DELEGATED"
+ZONE_ADDRESS = "module.dns.aws_route53_zone.this"
+DELEGATION_STOP = (
+    "STOPPED FOR DELEGATION: first apply of {env} in this account. The dns tier is applied: the hosted "
+    "zone {domain} exists, but ACM can validate the certificates (and everything behind them: the "
+    "distribution, the API domain, the alias records) only once the zone is delegated to it.\n"
+    "{records}\n"
+    "When `dig +short NS {domain}` answers with these servers, run the rest: "
+    "DELEGATED=1 make apply ENV={env}"
+)
+DELEGATION_NEEDED = (
+    "DELEGATION GUARD: this plan validates ACM certificates by DNS in the zone {domain}, which waits up "
+    "to 75 minutes and fails unless the zone is delegated. Delegate it (the records: make apply's "
+    "earlier stop, or `terraform output name_servers`), then re-run with DELEGATED=1."
+)
 
 CallerIdentity = Callable[[], str]
 Terraform = Callable[[list[str], Path, dict[str, str], bool], str]
@@ -150,6 +171,33 @@ def check_account(env: str, caller: CallerIdentity, repo: Path = toolchain.REPO)
     return actual
 
 
+def planned_domain(plan: Mapping[str, Any]) -> str:
+    return str(plan.get("variables", {}).get("domain_name", {}).get("value", "<domain_name>"))
+
+
+def creates(plan: Mapping[str, Any], address: str | None = None, rtype: str | None = None) -> bool:
+    """Whether the plan creates the resource at ``address`` (or any resource of type ``rtype``)."""
+    return any(
+        "create" in c.get("change", {}).get("actions", [])
+        and (c.get("address") == address or c.get("type") == rtype)
+        for c in plan.get("resource_changes", [])
+    )
+
+
+def delegation_records(env: str, domain: str, outputs: Mapping[str, Any]) -> str:
+    """What to publish where, so that the environment's zone answers for its domain."""
+    servers = [f"{ns}." for ns in outputs.get("name_servers") or []]
+    if env == "prod":
+        lines = [f"At the registrar of {domain}, set its name servers to:", *(f"  {ns}" for ns in servers)]
+    else:
+        parent = domain.split(".", 1)[1]
+        lines = [f"In the parent zone {parent}, add:", *(f"  {domain}. 300 IN NS {ns}" for ns in servers)]
+    ds = outputs.get("dnssec_ds_record")
+    if ds:
+        lines.append(f"and, for DNSSEC, the DS record at the same place: {domain}. 300 IN DS {ds}")
+    return "\n".join(lines)
+
+
 def stateful_destroys(plan: Mapping[str, Any]) -> list[str]:
     """Addresses of stateful resources the plan deletes or replaces, with the action."""
     found = []
@@ -231,6 +279,7 @@ def run(
     ask: Callable[[str], str] | None = input,
     interactive: bool | None = None,
     out: Callable[[str], None] = print,
+    find_placeholders: Callable[[str], list[str]] = placeholders.find,
 ) -> int:
     """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
     environ = os.environ if environ is None else environ
@@ -245,6 +294,8 @@ def run(
     terraform = terraform or planning.run_terraform
     interactive = sys.stdin.isatty() if interactive is None else interactive
     try:
+        if mode == "real" and (found := find_placeholders(env)):
+            raise Refused(placeholders.refusal(env, found))
         (package or _package)()
         account = check_account(env, caller or caller_for(mode, env, environ))
         out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
@@ -284,6 +335,24 @@ def run(
             )
             return EXIT_OFFLINE
         confirm(env, environ, ask, interactive)
+        domain = planned_domain(plan)
+        if creates(plan, ZONE_ADDRESS):  # a fresh account: the zone first, then delegation, then the rest
+            dns_plan = plan_file.with_name(f"{plan_file.stem}-dns.tfplan")
+            terraform(["plan", "-input=false", "-no-color", "-target=module.dns", f"-out={dns_plan}"],
+                      workdir, tf_env, False)  # fmt: skip
+            terraform(["apply", "-input=false", "-no-color", str(dns_plan)], workdir, tf_env, False)
+            outputs = {
+                k: v["value"]
+                for k, v in json.loads(terraform(["output", "-json"], workdir, tf_env, True)).items()
+            }
+            out(
+                DELEGATION_STOP.format(
+                    env=env, domain=domain, records=delegation_records(env, domain, outputs)
+                )
+            )
+            return EXIT_DELEGATE
+        if creates(plan, rtype="aws_acm_certificate_validation") and environ.get(DELEGATED_ENV) != "1":
+            raise Refused(DELEGATION_NEEDED.format(domain=domain))
         terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
     except (Refused, roots.ModeUnavailable) as err:
         out(str(err))

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import apply as guarded
+from . import placeholders, roots, toolchain
 from . import plan as planning
-from . import roots, toolchain
 
 ROOT = toolchain.REPO / "bootstrap"
 
@@ -49,6 +49,7 @@ def run(
     ask: Callable[[str], str] | None = input,
     interactive: bool | None = None,
     out: Callable[[str], None] = print,
+    find_placeholders: Callable[[str], list[str]] = placeholders.find,
 ) -> int:
     environ = os.environ if environ is None else environ
     if env not in planning.ENVIRONMENTS:
@@ -62,6 +63,8 @@ def run(
     terraform = terraform or planning.run_terraform
     interactive = sys.stdin.isatty() if interactive is None else interactive
     try:
+        if mode == "real" and (found := find_placeholders(env)):
+            raise guarded.Refused(placeholders.refusal(env, found))
         tf_vars = bootstrap_vars(env)
         account = guarded.check_account(env, caller or guarded.caller_for(mode, env, environ))
         root = roots.prepare(ROOT, mode, label=f"bootstrap-{env}", environ=environ)

@@ -1,0 +1,84 @@
+"""A first apply on a fresh account: the dns tier, a stop that says what to delegate, then the rest."""
+
+from __future__ import annotations
+
+import pytest
+from smartstack_tooling import apply
+
+from .test_apply_guards import REAL, RecordingTerraform, crafted_plan
+
+NAME_SERVERS = ["ns-1.awsdns-01.org", "ns-2.awsdns-02.com"]
+OUTPUTS = {"name_servers": NAME_SERVERS, "dnssec_ds_record": "12345 13 2 ABCDEF"}
+
+
+def fresh_account_plan(domain: str) -> dict:
+    plan = crafted_plan(
+        (apply.ZONE_ADDRESS, "aws_route53_zone", ["create"]),
+        ("module.edge.aws_acm_certificate_validation.cdn", "aws_acm_certificate_validation", ["create"]),
+        ("module.edge.aws_cloudfront_distribution.this", "aws_cloudfront_distribution", ["create"]),
+    )
+    plan["variables"] = {"domain_name": {"value": domain}}
+    return plan
+
+
+def zone_exists_plan(domain: str) -> dict:
+    plan = fresh_account_plan(domain)
+    plan["resource_changes"] = plan["resource_changes"][1:]
+    return plan
+
+
+def run(env: str, plan: dict, extra: dict | None = None) -> tuple[int, RecordingTerraform, str]:
+    terraform, lines = RecordingTerraform(plan, OUTPUTS), []
+    code = apply.run(
+        env,
+        environ={**REAL, "CONFIRM": env, **(extra or {})},
+        caller=lambda: apply.tfvars_account_id(env),
+        terraform=terraform,
+        package=lambda: None,
+        ask=None,
+        interactive=False,
+        out=lines.append,
+        find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
+    )
+    return code, terraform, "\n".join(lines)
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_a_fresh_account_gets_the_dns_tier_then_a_delegation_stop(env):
+    domain = "dev.smartstack.example.com" if env == "dev" else "smartstack.example.com"
+    code, terraform, output = run(env, fresh_account_plan(domain))
+    assert code == apply.EXIT_DELEGATE, output
+    targeted = [c for c in terraform.calls if "-target=module.dns" in c]
+    assert [c[0] for c in targeted] == ["plan"], "only the dns tier is planned for the first apply"
+    applied = [c[-1] for c in terraform.calls if c[0] == "apply"]
+    assert applied == [targeted[0][-1].removeprefix("-out=")], "the targeted plan, never the full one"
+    assert "STOPPED FOR DELEGATION" in output and f"DELEGATED=1 make apply ENV={env}" in output
+    for ns in NAME_SERVERS:
+        assert ns in output
+    assert "12345 13 2 ABCDEF" in output
+
+
+def test_dev_is_delegated_from_its_parent_zone_and_prod_at_the_registrar():
+    dev = apply.delegation_records("dev", "dev.smartstack.example.com", OUTPUTS)
+    assert "parent zone smartstack.example.com" in dev
+    assert "dev.smartstack.example.com. 300 IN NS ns-1.awsdns-01.org." in dev
+    prod = apply.delegation_records("prod", "smartstack.example.com", OUTPUTS)
+    assert "registrar of smartstack.example.com" in prod and "  ns-2.awsdns-02.com." in prod
+
+
+def test_the_rest_waits_for_the_delegation_to_be_confirmed():
+    code, terraform, output = run("dev", zone_exists_plan("dev.smartstack.example.com"))
+    assert code == apply.EXIT_REFUSED and "DELEGATION GUARD" in output
+    assert "apply" not in terraform.commands
+
+
+def test_once_delegated_the_saved_full_plan_is_applied():
+    code, terraform, output = run("dev", zone_exists_plan("dev.smartstack.example.com"), {"DELEGATED": "1"})
+    assert code == apply.EXIT_APPLIED, output
+    assert [c[-1] for c in terraform.calls if c[0] == "apply"] == [str(apply.APPLY_DIR / "dev.tfplan")]
+
+
+def test_later_applies_need_no_delegation_flag():
+    plan = crafted_plan(("module.compute.aws_lambda_function.this", "aws_lambda_function", ["create"]))
+    code, _, output = run("staging", plan)
+    assert code == apply.EXIT_APPLIED, output

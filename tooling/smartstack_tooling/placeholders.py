@@ -1,0 +1,48 @@
+"""Placeholders in an environment's settings, which a real apply must not run with.
+
+A placeholder is a line of envs/<env>/terraform.tfvars or backend.hcl marked ``# PLACEHOLDER: <what to
+put there>``, or any value under a reserved domain (RFC 2606/6761: example.com/.net/.org, .test,
+.example, .invalid): Route 53 refuses hosted zones under them, so they can never be applied.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import toolchain
+
+MARK = re.compile(r"#\s*PLACEHOLDER:\s*(?P<hint>.+?)\s*$")
+RESERVED = re.compile(
+    r"(?<![\w-])(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:test|example|invalid))\b"
+)
+FILES = ("terraform.tfvars", "backend.hcl")
+
+
+def find(env: str, repo: Path = toolchain.REPO) -> list[str]:
+    """Every placeholder of ``env``, as "<file>:<line>: <setting>: <what to do>"."""
+    found = []
+    for name in FILES:
+        path = repo / "envs" / env / name
+        if not path.exists():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            setting = line.split("#", 1)[0].strip()
+            if not setting:
+                continue
+            where = f"{path.relative_to(repo)}:{number}: {setting}"
+            marked, reserved = MARK.search(line), RESERVED.search(setting)
+            if marked:
+                found.append(f"{where}: {marked.group('hint')}")
+            elif reserved:
+                found.append(f"{where}: {reserved.group(0)} is a reserved domain (Route 53 refuses it)")
+    return found
+
+
+def refusal(env: str, found: list[str]) -> str:
+    listing = "\n".join(f"  - {item}" for item in found)
+    return (
+        f"PLACEHOLDERS: envs/{env} still has {len(found)} placeholder setting(s); a real apply would create "
+        f"resources for values that are not yours (or that AWS refuses):\n{listing}\n"
+        "Replace each with the real value (and drop its # PLACEHOLDER comment), then re-run."
+    )

@@ -38,7 +38,7 @@ class Emulator:
 
     def alive(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=5) as answer:
+            with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=5) as answer:
                 return answer.status == 200
         except (OSError, urllib.error.URLError):
             return False
@@ -80,7 +80,7 @@ def free_port() -> int:
 def start(account_id: str, log: Path | None = None) -> Emulator:
     """Start a patched moto server for ``account_id`` and wait until it answers."""
     port = free_port()
-    log = log or toolchain.BUILD / "local" / f"emulator-{account_id}-{port}.log"
+    log = log or toolchain.BUILD / "local" / "logs" / f"emulator-{account_id}-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
     with log.open("wb") as out:
@@ -118,9 +118,10 @@ def load(path: Path) -> Emulator | None:
 
 def serve(port: int) -> None:
     """Run moto's server in this process, with the listed workarounds applied (see emulator_workarounds)."""
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from . import emulator_workarounds
 
+    for name, value in emulator_workarounds.EMULATOR_SETTINGS.items():
+        os.environ.setdefault(name, value)
     emulator_workarounds.apply_all()
     from moto.server import main as moto_main
 

@@ -1,7 +1,438 @@
-"""Every moto bug the real provider hits, worked around here and nowhere else (placeholder list)."""
+"""Every moto bug the real provider hits during `make up` / `make down`, worked around here and nowhere
+else.
+
+Each workaround patches moto inside the emulator's own process (``emulator.serve`` calls
+:func:`apply_all`); what Terraform sends is never changed. Each names the moto version it was found
+in, the AWS API, and has a reproduction that runs against *unpatched* moto in
+``tests/tooling/test_emulator_workarounds.py``: once moto fixes the bug, that test fails, and the
+workaround is deleted rather than forgotten.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Workaround:
+    id: str
+    moto_version: str
+    api: str
+    bug: str
+    apply: Callable[[], None]
+
+
+def _s3_logging_target_policy_evaluated_like_aws() -> None:
+    """PutBucketLogging checks the target bucket's policy for the logging service. moto 5.2.5 reads every
+    statement's Principal as a dict (a ``"Principal": "*"`` statement, e.g. a TLS-only Deny, raises
+    AttributeError: HTTP 500) and compares Resource as an exact string (``logs/s3/*`` does not admit
+    the prefix ``s3/<bucket>/``: HTTP 400). This evaluates the statements as IAM does: any Allow for
+    logging.s3.amazonaws.com with s3:PutObject on a Resource pattern that covers the target prefix."""
+    from moto.s3.models import LOGGING_SERVICE_PRINCIPAL, FakeBucket
+
+    def as_list(value: object) -> list:
+        return value if isinstance(value, list) else [value]
+
+    def permitted(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
+        if not target_bucket.policy:
+            return False
+        key = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/{target_prefix or ''}"
+        for statement in json.loads(target_bucket.policy.decode())["Statement"]:
+            principal = statement.get("Principal")
+            services = as_list(principal.get("Service")) if isinstance(principal, dict) else []
+            actions = as_list(statement.get("Action", []))
+            if (
+                statement.get("Effect") == "Allow"
+                and LOGGING_SERVICE_PRINCIPAL in services
+                and any(fnmatch.fnmatchcase("s3:PutObject", a) for a in actions)
+                and any(fnmatch.fnmatchcase(key + "x", r) for r in as_list(statement.get("Resource", [])))
+            ):
+                return True
+        return False
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(permitted)
+
+
+def _sqs_redrive_allow_policy_readable() -> None:
+    """GetQueueAttributes: moto stores RedriveAllowPolicy on SetQueueAttributes but rejects the name
+    when it is asked for (InvalidAttributeName), so the provider can never read it back."""
+    from moto.sqs.models import Queue
+
+    if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+        Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]
+    Queue.redrive_allow_policy = None  # the default of queues that never set it
+
+
+def _sqs_set_attributes_keeps_policy() -> None:
+    """SetQueueAttributes: moto resets the queue policy whenever the call does not carry Policy, so the
+    provider's later attribute updates wipe the aws_sqs_queue_policy it applied."""
+    from moto.sqs.models import Queue
+
+    original = Queue._set_attributes
+
+    def set_attributes(self: Queue, attributes: dict, now: float | None = None) -> None:
+        kept = getattr(self, "_policy_json", None)  # None while the queue is being created
+        original(self, attributes, now)
+        if "Policy" not in attributes and kept is not None:
+            self._policy_json = kept
+
+    Queue._set_attributes = set_attributes
+
+
+def _s3_lifecycle_keeps_newer_noncurrent_versions() -> None:
+    """PutBucketLifecycleConfiguration: moto drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
+    so the provider waits for a configuration it can never read back."""
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    original_set, original_get = FakeBucket.set_lifecycle, S3Response.get_bucket_lifecycle
+
+    def set_lifecycle(self: FakeBucket, rules: list[dict]) -> None:
+        original_set(self, rules)
+        for stored, given in zip(self.rules, rules, strict=True):
+            stored.nve_newer_versions = (given.get("NoncurrentVersionExpiration") or {}).get(
+                "NewerNoncurrentVersions"
+            )
+
+    def get_bucket_lifecycle(self: S3Response):
+        rules = self.backend.get_bucket_lifecycle(self.bucket_name) or []
+        newer = {rule.id: getattr(rule, "nve_newer_versions", None) for rule in rules}
+        serialize = self.serialized
+
+        def serialized(action_result):
+            for rule in action_result.result.get("Rules", []):
+                expiration = rule.get("NoncurrentVersionExpiration")
+                if expiration is not None and newer.get(rule.get("ID")) is not None:
+                    expiration["NewerNoncurrentVersions"] = newer[rule["ID"]]
+            return serialize(action_result)
+
+        self.serialized = serialized
+        try:
+            return original_get(self)
+        finally:
+            del self.serialized
+
+    FakeBucket.set_lifecycle = set_lifecycle
+    S3Response.get_bucket_lifecycle = get_bucket_lifecycle
+
+
+def _route53_zone_ids_start_with_z() -> None:
+    """CreateHostedZone: moto's zone ids are 22 random characters; AWS's always start with "Z", and
+    the product's modules validate that (hosted_zone_id must look like "Z0123...")."""
+    from moto.route53 import models
+
+    original = models.create_route53_zone_id
+
+    def zone_id(*args, **kwargs) -> str:
+        generated = original(*args, **kwargs)
+        return generated if generated.startswith("Z") else f"Z{generated[1:]}"
+
+    models.create_route53_zone_id = zone_id
+
+
+def _route53_query_logging_accepts_log_group_arns() -> None:
+    """CreateQueryLoggingConfig: moto finds the log group only by its ``<arn>:*`` form, answering
+    NoSuchCloudWatchLogsLogGroup to the plain ARN that AWS takes and the provider sends."""
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.create_query_logging_config
+
+    def create(self: Route53Backend, hosted_zone_id: str, log_group_arn: str):
+        if not log_group_arn or log_group_arn.endswith(":*"):
+            return original(self, hosted_zone_id, log_group_arn)
+        config = original(self, hosted_zone_id, f"{log_group_arn}:*")
+        config.cloud_watch_logs_log_group_arn = log_group_arn  # read back as it was sent
+        return config
+
+    Route53Backend.create_query_logging_config = create
+
+
+def _sesv2_configuration_set_sending_enabled_is_a_bool() -> None:
+    """GetConfigurationSet (SESv2): moto answers SendingOptions.SendingEnabled with the whole
+    SendingOptions object it was given, which the provider cannot deserialize (expected a bool)."""
+    from moto.ses.models import ConfigurationSet
+
+    original = ConfigurationSet.to_dict_v2
+
+    def to_dict_v2(self: ConfigurationSet) -> dict:
+        answer = original(self)
+        enabled = answer["SendingOptions"]["SendingEnabled"]
+        if isinstance(enabled, dict):
+            answer["SendingOptions"] = {"SendingEnabled": enabled.get("SendingEnabled", True)}
+        return answer
+
+    ConfigurationSet.to_dict_v2 = to_dict_v2
+
+
+def _sesv2_dkim_timestamp_is_epoch_seconds() -> None:
+    """CreateEmailIdentity/GetEmailIdentity (SESv2, a JSON protocol): moto writes
+    DkimAttributes.LastKeyGenerationTimestamp as an ISO string, where the protocol (and the provider's
+    SDK) wants epoch seconds: "expected Timestamp to be a JSON Number"."""
+    from datetime import datetime
+
+    from moto.ses.models import EmailIdentity
+
+    original = EmailIdentity.__init__
+
+    def init(self: EmailIdentity, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        stamp = self.dkim_attributes.get("LastKeyGenerationTimestamp")
+        if isinstance(stamp, str):
+            self.dkim_attributes["LastKeyGenerationTimestamp"] = datetime.fromisoformat(stamp).timestamp()
+
+    EmailIdentity.__init__ = init
+
+
+def _sesv2_easy_dkim_tokens() -> None:
+    """CreateEmailIdentity (SESv2): for Easy DKIM (SigningAttributesOrigin AWS_SES) AWS answers three
+    DKIM tokens, the CNAMEs to publish; moto answers none, so the DKIM records cannot be planned."""
+    from moto.moto_api._internal import mock_random
+    from moto.ses.models import EmailIdentity
+
+    original = EmailIdentity.__init__
+
+    def init(self: EmailIdentity, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        easy_dkim = (
+            self.identity_type == "DOMAIN"
+            and self.dkim_attributes.get("SigningAttributesOrigin") == "AWS_SES"
+        )
+        if easy_dkim and "Tokens" not in self.dkim_attributes:
+            self.dkim_attributes["Tokens"] = [mock_random.get_random_hex(32) for _ in range(3)]
+
+    EmailIdentity.__init__ = init
+
+
+def _cloudfront_response_headers_policies() -> None:
+    """CreateResponseHeadersPolicy and the rest of its CRUD: not implemented by moto 5.2.5 (404). A
+    store that keeps each policy's configuration as sent and answers it back, with the ETag that
+    updates and deletes must match: nothing of the headers' effect is emulated."""
+    from moto.cloudfront import responses, urls
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.cloudfront.models import CloudFrontBackend, random_id
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.core.utils import utcnow
+
+    base = "{0}/2020-05-31/response-headers-policy"
+    urls.url_paths[f"{base}$"] = responses.CloudFrontResponse.dispatch
+    urls.url_paths[f"{base}/(?P<policy_id>[^/]+)$"] = responses.CloudFrontResponse.dispatch
+    urls.url_paths[f"{base}/(?P<policy_id>[^/]+)/config$"] = responses.CloudFrontResponse.dispatch
+
+    def store(backend: CloudFrontBackend) -> dict[str, dict]:
+        if not hasattr(backend, "response_headers_policies"):
+            backend.response_headers_policies = {}
+        return backend.response_headers_policies
+
+    def found(self: responses.CloudFrontResponse) -> dict:
+        policy = store(self.backend).get(self._get_param("Id"))
+        if policy is None:
+            raise CloudFrontException(
+                "NoSuchResponseHeadersPolicy", "The response headers policy does not exist."
+            )
+        return policy
+
+    def matching(self: responses.CloudFrontResponse) -> dict:
+        policy = found(self)
+        if self._get_param("IfMatch") != policy["ETag"]:
+            raise CloudFrontException("PreconditionFailed", "The If-Match version is missing or not valid.")
+        return policy
+
+    def shown(policy: dict) -> dict:
+        return {k: policy[k] for k in ("Id", "LastModifiedTime", "ResponseHeadersPolicyConfig")}
+
+    def answer(policy: dict, **extra: str) -> ActionResult:
+        return ActionResult({"ResponseHeadersPolicy": shown(policy), "ETag": policy["ETag"], **extra})
+
+    def create_response_headers_policy(self: responses.CloudFrontResponse) -> ActionResult:
+        config = self._get_param("ResponseHeadersPolicyConfig", {})
+        if any(
+            p["ResponseHeadersPolicyConfig"].get("Name") == config.get("Name")
+            for p in store(self.backend).values()
+        ):
+            raise CloudFrontException("ResponseHeadersPolicyAlreadyExists", "A policy with this name exists.")
+        policy_id = random_id(length=14)
+        policy = {
+            "Id": policy_id,
+            "LastModifiedTime": utcnow(),
+            "ResponseHeadersPolicyConfig": config,
+            "ETag": random_id(),
+        }
+        store(self.backend)[policy_id] = policy
+        return answer(
+            policy,
+            Location=f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{policy_id}",
+        )
+
+    def get_response_headers_policy(self: responses.CloudFrontResponse) -> ActionResult:
+        return answer(found(self))
+
+    def get_response_headers_policy_config(self: responses.CloudFrontResponse) -> ActionResult:
+        policy = found(self)
+        return ActionResult(
+            {"ResponseHeadersPolicyConfig": policy["ResponseHeadersPolicyConfig"], "ETag": policy["ETag"]}
+        )
+
+    def update_response_headers_policy(self: responses.CloudFrontResponse) -> ActionResult:
+        policy = matching(self)
+        config = self._get_param("ResponseHeadersPolicyConfig", {})
+        policy.update(ResponseHeadersPolicyConfig=config, LastModifiedTime=utcnow(), ETag=random_id())
+        return answer(policy)
+
+    def delete_response_headers_policy(self: responses.CloudFrontResponse) -> EmptyResult:
+        store(self.backend).pop(matching(self)["Id"])
+        return EmptyResult()
+
+    def list_response_headers_policies(self: responses.CloudFrontResponse) -> ActionResult:
+        items = [{"Type": "custom", "ResponseHeadersPolicy": shown(p)} for p in store(self.backend).values()]
+        return ActionResult(
+            {"ResponseHeadersPolicyList": {"MaxItems": 100, "Quantity": len(items), "Items": items}}
+        )
+
+    for handler in (
+        create_response_headers_policy,
+        get_response_headers_policy,
+        get_response_headers_policy_config,
+        update_response_headers_policy,
+        delete_response_headers_policy,
+        list_response_headers_policies,
+    ):
+        setattr(responses.CloudFrontResponse, handler.__name__, handler)
+
+
+WORKAROUNDS: tuple[Workaround, ...] = (
+    Workaround(
+        "s3-logging-principal-star",
+        "5.2.5",
+        "s3:PutBucketLogging",
+        'HTTP 500 when the target bucket policy has a statement with Principal "*"',
+        _s3_logging_target_policy_evaluated_like_aws,
+    ),
+    Workaround(
+        "s3-logging-resource-wildcard",
+        "5.2.5",
+        "s3:PutBucketLogging",
+        "the logging statement's Resource must equal <bucket>/<prefix>* instead of covering it",
+        _s3_logging_target_policy_evaluated_like_aws,
+    ),
+    Workaround(
+        "sqs-redrive-allow-policy-readable",
+        "5.2.5",
+        "sqs:GetQueueAttributes",
+        "RedriveAllowPolicy is rejected as an attribute name although SetQueueAttributes stores it",
+        _sqs_redrive_allow_policy_readable,
+    ),
+    Workaround(
+        "sqs-set-attributes-keeps-policy",
+        "5.2.5",
+        "sqs:SetQueueAttributes",
+        "a call without Policy wipes the queue policy",
+        _sqs_set_attributes_keeps_policy,
+    ),
+    Workaround(
+        "s3-lifecycle-newer-noncurrent-versions",
+        "5.2.5",
+        "s3:PutBucketLifecycleConfiguration",
+        "NoncurrentVersionExpiration.NewerNoncurrentVersions is dropped",
+        _s3_lifecycle_keeps_newer_noncurrent_versions,
+    ),
+    Workaround(
+        "route53-zone-ids-start-with-z",
+        "5.2.5",
+        "route53:CreateHostedZone",
+        'hosted zone ids do not start with "Z" as AWS\'s do',
+        _route53_zone_ids_start_with_z,
+    ),
+    Workaround(
+        "route53-query-logging-plain-log-group-arn",
+        "5.2.5",
+        "route53:CreateQueryLoggingConfig",
+        "the log group is found only by its ':*' ARN (NoSuchCloudWatchLogsLogGroup for the plain ARN)",
+        _route53_query_logging_accepts_log_group_arns,
+    ),
+    Workaround(
+        "sesv2-configuration-set-sending-enabled",
+        "5.2.5",
+        "sesv2:GetConfigurationSet",
+        "SendingOptions.SendingEnabled is answered as an object instead of a bool",
+        _sesv2_configuration_set_sending_enabled_is_a_bool,
+    ),
+    Workaround(
+        "sesv2-dkim-timestamp-epoch",
+        "5.2.5",
+        "sesv2:CreateEmailIdentity",
+        "DkimAttributes.LastKeyGenerationTimestamp is an ISO string, not epoch seconds",
+        _sesv2_dkim_timestamp_is_epoch_seconds,
+    ),
+    Workaround(
+        "sesv2-easy-dkim-tokens",
+        "5.2.5",
+        "sesv2:CreateEmailIdentity",
+        "Easy DKIM identities get no DKIM tokens",
+        _sesv2_easy_dkim_tokens,
+    ),
+    Workaround(
+        "cloudfront-response-headers-policies",
+        "5.2.5",
+        "cloudfront:CreateResponseHeadersPolicy",
+        "response headers policies are not implemented (HTTP 404)",
+        _cloudfront_response_headers_policies,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """Where a workaround would mean writing an emulator: a module input `make up` sets in its staged
+    copy only (a generated override file), with what that leaves untested."""
+
+    id: str
+    moto_version: str
+    api: str
+    module: str
+    argument: str
+    value: bool
+    untested: str
+
+
+TOGGLES: tuple[Toggle, ...] = (
+    Toggle(
+        "route53-dnssec",
+        "5.2.5",
+        "route53:CreateKeySigningKey",
+        "dns",
+        "dnssec_enabled",
+        False,
+        "the DNSSEC KMS key and alias, the key-signing key and zone signing: planned by both provider "
+        "tiers in make test, never applied locally",
+    ),
+)
+
+
+def toggles_override() -> str:
+    """The override file `make up` writes into its staged root: each toggle's module input."""
+    blocks = []
+    for module in dict.fromkeys(t.module for t in TOGGLES):
+        lines = [f"  {t.argument} = {json.dumps(t.value)} # {t.id}: moto {t.moto_version} lacks {t.api}"
+                 for t in TOGGLES if t.module == module]  # fmt: skip
+        blocks.append(f'module "{module}" {{\n' + "\n".join(lines) + "\n}\n")
+    header = (
+        "# Written by smartstack_tooling for `make up` only (emulator_workarounds.TOGGLES): inputs the\n"
+        "# local emulator cannot serve. Never part of the product; what each leaves untested is there.\n"
+    )
+    return header + "\n".join(blocks)
+
+
+# moto configuration (not bugs): what the emulator process sets before importing moto.
+EMULATOR_SETTINGS = {
+    # AWS managed policies (AmazonRDSEnhancedMonitoringRole) exist only when moto loads them.
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+}
+
 
 def apply_all() -> None:
-    return None
+    """Apply each distinct patch once (one patch may work around several listed bugs)."""
+    for patch in dict.fromkeys(w.apply for w in WORKAROUNDS):
+        patch()

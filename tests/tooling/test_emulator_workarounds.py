@@ -1,0 +1,279 @@
+"""Each emulator workaround: the bug still exists in unpatched moto (this fails once moto fixes it:
+delete the workaround), and the patched emulator no longer shows it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from smartstack_tooling import emulator, roots
+from smartstack_tooling.emulator_workarounds import TOGGLES, WORKAROUNDS, toggles_override
+
+Client = Callable[[str], object]
+
+
+def bucket_logging_to_a_bucket_with_principal_star(client: Client) -> bool:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="access-log-target")
+    s3.create_bucket(Bucket="source")
+    objects = "arn:aws:s3:::access-log-target/*"
+    statements = [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": objects,
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+         "Resource": objects},
+    ]  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket="access-log-target", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements})
+    )
+    try:
+        s3.put_bucket_logging(
+            Bucket="source",
+            BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "access-log-target", "TargetPrefix": "s/"}
+            },
+        )
+    except (ClientError, AttributeError):
+        return True
+    return False
+
+
+def bucket_logging_under_a_wildcard_resource(client: Client) -> bool:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="access-log-target")
+    s3.create_bucket(Bucket="source")
+    statement = {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": "arn:aws:s3:::access-log-target/s3/*"}  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket="access-log-target", Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    try:
+        s3.put_bucket_logging(
+            Bucket="source",
+            BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "access-log-target", "TargetPrefix": "s3/source/"}
+            },
+        )
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
+    return False
+
+
+def logging_is_still_refused_without_a_grant(client: Client) -> bool:
+    """Not a bug: the workaround must keep refusing a target bucket that grants the service nothing."""
+    s3 = client("s3")
+    s3.create_bucket(Bucket="access-log-target")
+    s3.create_bucket(Bucket="source")
+    try:
+        s3.put_bucket_logging(
+            Bucket="source",
+            BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "access-log-target", "TargetPrefix": "s/"}
+            },
+        )
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
+    return False
+
+
+def redrive_allow_policy_not_readable(client: Client) -> bool:
+    sqs = client("sqs")
+    url = sqs.create_queue(
+        QueueName="dlq", Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "denyAll"})}
+    )["QueueUrl"]
+    try:
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedriveAllowPolicy"])
+    except ClientError as err:
+        return err.response["Error"]["Code"].endswith("InvalidAttributeName")
+    return False
+
+
+def set_attributes_wipes_policy(client: Client) -> bool:
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="tasks")["QueueUrl"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}  # fmt: skip
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "60"})
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    return "Policy" not in attributes
+
+
+def lifecycle_drops_newer_noncurrent_versions(client: Client) -> bool:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="files")
+    rule = {"ID": "old", "Status": "Enabled", "Filter": {},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 3}}  # fmt: skip
+    s3.put_bucket_lifecycle_configuration(Bucket="files", LifecycleConfiguration={"Rules": [rule]})
+    (read,) = s3.get_bucket_lifecycle_configuration(Bucket="files")["Rules"]
+    return "NewerNoncurrentVersions" not in read["NoncurrentVersionExpiration"]
+
+
+def zone_ids_lack_the_z_prefix(client: Client) -> bool:
+    zone = client("route53").create_hosted_zone(Name="zone-id.example.org", CallerReference="zone-id")
+    return not zone["HostedZone"]["Id"].removeprefix("/hostedzone/").startswith("Z")
+
+
+def query_logging_needs_the_star_arn(client: Client) -> bool:
+    logs, route53 = client("logs"), client("route53")
+    logs.create_log_group(logGroupName="/aws/route53/query-log.example.org")
+    zone = route53.create_hosted_zone(Name="query-log.example.org", CallerReference="query-log")
+    zone_id = zone["HostedZone"]["Id"].removeprefix("/hostedzone/")
+    arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/query-log.example.org"
+    try:
+        created = route53.create_query_logging_config(HostedZoneId=zone_id, CloudWatchLogsLogGroupArn=arn)
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "NoSuchCloudWatchLogsLogGroup"
+    read = route53.get_query_logging_config(Id=created["QueryLoggingConfig"]["Id"])
+    return read["QueryLoggingConfig"]["CloudWatchLogsLogGroupArn"] != arn
+
+
+def sending_enabled_is_not_a_bool(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    sesv2.create_configuration_set(ConfigurationSetName="sending", SendingOptions={"SendingEnabled": True})
+    raw = raw_json_of(sesv2, "before-parse.sesv2.GetConfigurationSet")
+    sesv2.get_configuration_set(ConfigurationSetName="sending")
+    return not isinstance(raw[0]["SendingOptions"]["SendingEnabled"], bool)
+
+
+def raw_json_of(client: Any, event: str) -> list[dict]:
+    """The JSON bodies of a JSON-protocol client's answers (botocore parses leniently; the provider not)."""
+    raw: list[dict] = []
+    client.meta.events.register(
+        event, lambda response_dict, **_: raw.append(json.loads(response_dict["body"]))
+    )
+    return raw
+
+
+def dkim_timestamp_is_a_string(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    raw = raw_json_of(sesv2, "before-parse.sesv2.CreateEmailIdentity")
+    sesv2.create_email_identity(
+        EmailIdentity="stamp.example.org", DkimSigningAttributes={"NextSigningKeyLength": "RSA_2048_BIT"}
+    )
+    return not isinstance(raw[0]["DkimAttributes"].get("LastKeyGenerationTimestamp"), int | float)
+
+
+def easy_dkim_has_no_tokens(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    created = sesv2.create_email_identity(
+        EmailIdentity="tokens.example.org", DkimSigningAttributes={"NextSigningKeyLength": "RSA_2048_BIT"}
+    )
+    return len(created["DkimAttributes"].get("Tokens", [])) != 3
+
+
+def response_headers_policies_missing(client: Client) -> bool:
+    cloudfront = client("cloudfront")
+    hsts = {"Override": True, "AccessControlMaxAgeSec": 31536000, "IncludeSubdomains": True}
+    headers = {"ContentTypeOptions": {"Override": True}, "StrictTransportSecurity": hsts}
+    config = {"Name": "security-headers", "SecurityHeadersConfig": headers}
+    try:
+        created = cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+    except ClientError:
+        return True
+    policy_id, etag = created["ResponseHeadersPolicy"]["Id"], created["ETag"]
+    read = cloudfront.get_response_headers_policy(Id=policy_id)
+    assert read["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"] == "security-headers"
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        cloudfront.delete_response_headers_policy(Id=policy_id, IfMatch="stale")
+    cloudfront.delete_response_headers_policy(Id=policy_id, IfMatch=etag)
+    with pytest.raises(ClientError, match="NoSuchResponseHeadersPolicy"):
+        cloudfront.get_response_headers_policy(Id=policy_id)
+    return False
+
+
+REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
+    "s3-logging-principal-star": bucket_logging_to_a_bucket_with_principal_star,
+    "s3-logging-resource-wildcard": bucket_logging_under_a_wildcard_resource,
+    "sqs-redrive-allow-policy-readable": redrive_allow_policy_not_readable,
+    "sqs-set-attributes-keeps-policy": set_attributes_wipes_policy,
+    "s3-lifecycle-newer-noncurrent-versions": lifecycle_drops_newer_noncurrent_versions,
+    "route53-zone-ids-start-with-z": zone_ids_lack_the_z_prefix,
+    "route53-query-logging-plain-log-group-arn": query_logging_needs_the_star_arn,
+    "sesv2-configuration-set-sending-enabled": sending_enabled_is_not_a_bool,
+    "sesv2-dkim-timestamp-epoch": dkim_timestamp_is_a_string,
+    "sesv2-easy-dkim-tokens": easy_dkim_has_no_tokens,
+    "cloudfront-response-headers-policies": response_headers_policies_missing,
+}
+CREDENTIALS = {
+    "region_name": "us-east-1",
+    "aws_access_key_id": roots.LOCAL_ACCESS_KEY,
+    "aws_secret_access_key": roots.LOCAL_SECRET_KEY,
+}
+
+
+def test_every_workaround_has_a_reproduction_and_its_facts():
+    assert {w.id for w in WORKAROUNDS} == set(REPRODUCTIONS)
+    for workaround in WORKAROUNDS:
+        assert workaround.moto_version and ":" in workaround.api and workaround.bug
+
+
+@pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.id)
+def test_the_bug_still_exists_in_unpatched_moto(workaround):
+    in_process = {**CREDENTIALS, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    with mock_aws():
+        present = REPRODUCTIONS[workaround.id](lambda service: boto3.client(service, **in_process))
+    assert present, (
+        f"moto fixed {workaround.api} ({workaround.bug}): delete workaround {workaround.id!r} "
+        "from smartstack_tooling/emulator_workarounds.py and this reproduction"
+    )
+
+
+@pytest.fixture(scope="module")
+def patched_emulator() -> Iterator[emulator.Emulator]:
+    running = emulator.start("123456789012")
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.id)
+def test_the_patched_emulator_does_not_show_the_bug(workaround, patched_emulator):
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    assert not REPRODUCTIONS[workaround.id](client)
+
+
+def key_signing_keys_missing(client: Client) -> bool:
+    route53 = client("route53")
+    zone = route53.create_hosted_zone(Name="signed.example.org", CallerReference="signed")
+    try:
+        route53.create_key_signing_key(
+            CallerReference="ksk",
+            HostedZoneId=zone["HostedZone"]["Id"].removeprefix("/hostedzone/"),
+            KeyManagementServiceArn="arn:aws:kms:us-east-1:123456789012:key/0000",
+            Name="ksk",
+            Status="ACTIVE",
+        )
+    except (ClientError, NotImplementedError):
+        return True
+    return False
+
+
+TOGGLE_REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {"route53-dnssec": key_signing_keys_missing}
+
+
+@pytest.mark.parametrize("toggle", TOGGLES, ids=lambda t: t.id)
+def test_each_local_toggle_is_still_needed(toggle, patched_emulator):
+    """The toggle exists because the emulator lacks the API: once it has it, drop the toggle."""
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    assert TOGGLE_REPRODUCTIONS[toggle.id](client), f"the emulator now serves {toggle.api}: drop {toggle.id}"
+    assert f"{toggle.argument} = {str(toggle.value).lower()}" in toggles_override()
+    assert toggle.untested
+
+
+def test_the_patched_emulator_still_refuses_logging_without_a_grant(patched_emulator):
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    assert logging_is_still_refused_without_a_grant(client)
+
+
+def test_the_emulator_answers_as_the_account_it_was_started_for(patched_emulator):
+    sts = boto3.client("sts", endpoint_url=patched_emulator.url, **CREDENTIALS)
+    assert sts.get_caller_identity()["Account"] == "123456789012"

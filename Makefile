@@ -83,5 +83,20 @@ diagrams: plan ## Draw each plan into build/diagrams/<env>.{dot,png,svg} (needs 
 	@command -v dot >/dev/null || { echo "graphviz is missing: apt-get install -y graphviz"; exit 2; }
 	$(PY) -m smartstack_tooling diagrams $(ENV)
 
+# ---- Local apply: the real provider against a local emulator ------------------------------------------
+.PHONY: up down smoke
+
+up: package ## Apply ENV=<env> with the real provider to a local emulator, print the outputs (make down)
+	@test -n "$(ENV)" || { echo "usage: make up ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling local up $(ENV)
+
+smoke: bootstrap ## After make up ENV=<env>: run the functions against what it applied (tests/smoke)
+	@test -n "$(ENV)" || { echo "usage: make smoke ENV=<dev|staging|prod>"; exit 2; }
+	SMARTSTACK_SMOKE_ENV=$(ENV) $(PY) -m pytest -m smoke tests/smoke -q
+
+down: bootstrap ## Destroy what make up ENV=<env> applied (emulator only) and stop its emulator
+	@test -n "$(ENV)" || { echo "usage: make down ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling local down $(ENV)
+
 cost: plan ## Monthly cost estimate per environment from its plan (build/reports/cost.md)
 	$(PY) -m smartstack_tooling cost $(ENV)

@@ -249,20 +249,6 @@ def api(base_api_runtime: Any, aws_resources: dict[str, Any]) -> Iterator[ApiUnd
         runtime.set_runtime(base_api_runtime)
 
 
-def converse_response(text: str, input_tokens: int = 21, output_tokens: int = 9) -> dict[str, Any]:
-    """A Bedrock Converse response with the real shape (validated by the Stubber against the model)."""
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": "end_turn",
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": 412},
-    }
-
-
 def sent_emails(recipient: str) -> list[Any]:
     """Messages moto's SES backend accepted for this recipient (the ThreadedMotoServer runs in-process)."""
     from moto.core import DEFAULT_ACCOUNT_ID

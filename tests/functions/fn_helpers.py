@@ -155,3 +155,17 @@ def deliver_once(
         if message["MessageId"] not in failed:
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return received, response
+
+
+def converse_response(text: str, input_tokens: int = 21, output_tokens: int = 9) -> dict[str, Any]:
+    """A Bedrock Converse response with the real shape (validated by the Stubber against the model)."""
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {
+            "inputTokens": input_tokens,
+            "outputTokens": output_tokens,
+            "totalTokens": input_tokens + output_tokens,
+        },
+        "metrics": {"latencyMs": 412},
+    }

@@ -13,8 +13,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import LINK_SIGNING_KEY, converse_response, sent_emails
-from fn_helpers import LambdaContext, api_event, call_api, deliver_once
+from conftest import LINK_SIGNING_KEY, sent_emails
+from fn_helpers import LambdaContext, api_event, call_api, converse_response, deliver_once
 from smartstack_ai import handler as ai_handler
 from smartstack_ai import runtime as ai_runtime_module
 from smartstack_api import links

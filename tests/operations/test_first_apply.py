@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from smartstack_tooling import apply
 
@@ -82,3 +84,23 @@ def test_later_applies_need_no_delegation_flag():
     plan = crafted_plan(("module.compute.aws_lambda_function.this", "aws_lambda_function", ["create"]))
     code, _, output = run("staging", plan)
     assert code == apply.EXIT_APPLIED, output
+
+
+@pytest.mark.parametrize("mode", ["offline", "local"])
+def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request, tmp_path):
+    """What the first apply applies: -target=module.dns plans the zone, its logging and signing only."""
+    from smartstack_tooling import roots
+
+    endpoint = None
+    if mode == "local":
+        endpoint = request.getfixturevalue("local_emulators")["dev"].url
+    root = roots.prepare(
+        apply.toolchain.REPO / "envs" / "dev", mode, endpoint=endpoint, label="test-dns-tier"
+    )
+    root.init()
+    root.plan(tmp_path / "dns.tfplan", ["-target=module.dns"])
+    planned = json.loads(root.show_json(tmp_path / "dns.tfplan"))
+    addresses = {c["address"] for c in planned["resource_changes"]}
+    assert apply.ZONE_ADDRESS in addresses
+    assert {a.split(".")[1] for a in addresses} == {"dns"}, "nothing outside the dns tier"
+    assert "name_servers" in planned["planned_values"]["outputs"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from smartstack_tooling import emulator, roots
@@ -79,6 +80,18 @@ def logging_is_still_refused_without_a_grant(client: Client) -> bool:
     except ClientError as err:
         return err.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
     return False
+
+
+def tls_only_deny_refuses_uploads(client: Client) -> bool:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="tls-only")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::tls-only/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
+    s3.put_bucket_policy(Bucket="tls-only", Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": "tls-only", "Key": "k"})
+    return (
+        requests.put(url, data=b"x", timeout=10).status_code == 403
+    )  # requests: moto intercepts it in-process
 
 
 def redrive_allow_policy_not_readable(client: Client) -> bool:
@@ -168,6 +181,24 @@ def easy_dkim_has_no_tokens(client: Client) -> bool:
     return len(created["DkimAttributes"].get("Tokens", [])) != 3
 
 
+def mail_from_attributes_missing(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    sesv2.create_email_identity(EmailIdentity="mail-from.example.org")
+    try:
+        sesv2.put_email_identity_mail_from_attributes(
+            EmailIdentity="mail-from.example.org",
+            MailFromDomain="mail.mail-from.example.org",
+            BehaviorOnMxFailure="USE_DEFAULT_VALUE",
+        )
+    except (ClientError, NotImplementedError):
+        return True
+    read = sesv2.get_email_identity(EmailIdentity="mail-from.example.org")["MailFromAttributes"]
+    return (
+        read["MailFromDomain"] != "mail.mail-from.example.org"
+        or read["BehaviorOnMxFailure"] != "USE_DEFAULT_VALUE"
+    )
+
+
 def response_headers_policies_missing(client: Client) -> bool:
     cloudfront = client("cloudfront")
     hsts = {"Override": True, "AccessControlMaxAgeSec": 31536000, "IncludeSubdomains": True}
@@ -189,6 +220,7 @@ def response_headers_policies_missing(client: Client) -> bool:
 
 
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
+    "s3-bucket-policy-tls-condition": tls_only_deny_refuses_uploads,
     "s3-logging-principal-star": bucket_logging_to_a_bucket_with_principal_star,
     "s3-logging-resource-wildcard": bucket_logging_under_a_wildcard_resource,
     "sqs-redrive-allow-policy-readable": redrive_allow_policy_not_readable,
@@ -199,6 +231,7 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sesv2-configuration-set-sending-enabled": sending_enabled_is_not_a_bool,
     "sesv2-dkim-timestamp-epoch": dkim_timestamp_is_a_string,
     "sesv2-easy-dkim-tokens": easy_dkim_has_no_tokens,
+    "sesv2-mail-from-attributes": mail_from_attributes_missing,
     "cloudfront-response-headers-policies": response_headers_policies_missing,
 }
 CREDENTIALS = {
@@ -255,7 +288,10 @@ def key_signing_keys_missing(client: Client) -> bool:
     return False
 
 
-TOGGLE_REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {"route53-dnssec": key_signing_keys_missing}
+TOGGLE_REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
+    "s3-bucket-policy-tls-condition": tls_only_deny_refuses_uploads,
+    "route53-dnssec": key_signing_keys_missing,
+}
 
 
 @pytest.mark.parametrize("toggle", TOGGLES, ids=lambda t: t.id)

@@ -16,6 +16,7 @@ def main() -> int:
         "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
+        "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
     }
     operations = {  # command -> module with main(argv) (operations tooling, issue 6)
         "apply": "apply",
@@ -23,6 +24,7 @@ def main() -> int:
         "diagrams": "diagram",
         "cost": "cost",
         "validate": "validate",
+        "local": "local_env",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")

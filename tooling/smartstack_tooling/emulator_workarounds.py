@@ -56,6 +56,47 @@ def _s3_logging_target_policy_evaluated_like_aws() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(permitted)
 
 
+def _bucket_policies_see_tls_requests() -> None:
+    """Object requests under a bucket policy: moto evaluates only StringEquals conditions and treats every
+    other operator as met, so the TLS-only Deny (``Bool aws:SecureTransport = false``) refuses every
+    upload and download; it also answers DENIED, not "does not apply", for a statement whose condition
+    fails. The emulator serves plain HTTP in place of AWS's TLS-only endpoints, so bucket policies are
+    evaluated with ``aws:SecureTransport = true`` and Bool conditions, and a failed condition makes a
+    statement not apply."""
+    from moto.iam import policy_conditions
+    from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def bool_equals(expected: list[str] | str, actual: str) -> bool:
+        expected_values = expected if isinstance(expected, list) else [expected]
+        return str(actual).lower() in {str(v).lower() for v in expected_values}
+
+    policy_conditions.CONDITION_OPERATIONS.setdefault("Bool", bool_equals)
+    original = IAMPolicyStatement.is_action_permitted
+
+    def is_action_permitted(
+        self: IAMPolicyStatement,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> PermissionResult:
+        if self._statement.get("Condition") and not self._check_conditions(incoming_condition_values):
+            return PermissionResult.NEUTRAL
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    def get_permission(self: FakeBucket, action: str, resource: str) -> PermissionResult:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        request_context = {"aws:SecureTransport": "true"}
+        return IAMPolicy(self.policy.decode()).is_action_permitted(
+            action, resource, incoming_condition_values=request_context
+        )
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted
+    FakeBucket.get_permission = get_permission
+
+
 def _sqs_redrive_allow_policy_readable() -> None:
     """GetQueueAttributes: moto stores RedriveAllowPolicy on SetQueueAttributes but rejects the name
     when it is asked for (InvalidAttributeName), so the provider can never read it back."""
@@ -206,6 +247,37 @@ def _sesv2_easy_dkim_tokens() -> None:
     EmailIdentity.__init__ = init
 
 
+def _sesv2_mail_from_attributes() -> None:
+    """PutEmailIdentityMailFromAttributes (SESv2): not implemented by moto 5.2.5 (HTTP 404). Stores the
+    MAIL FROM domain and MX-failure behaviour on the identity, and GetEmailIdentity answers them back
+    (status SUCCESS: the emulator has no DNS to check the MX record against)."""
+    from moto.ses.models import EmailIdentity
+    from moto.sesv2 import urls
+    from moto.sesv2.responses import SESV2Response
+
+    urls.url_paths["{0}/v2/email/identities/(?P<EmailIdentity>[^/]+)/mail-from$"] = SESV2Response.dispatch
+
+    def put_email_identity_mail_from_attributes(self: SESV2Response) -> str:
+        identity = self.sesv2_backend.get_email_identity(email_identity=self._get_param("EmailIdentity"))
+        identity.mail_from_attributes = {
+            "MailFromDomain": self._get_param("MailFromDomain") or "",
+            "MailFromDomainStatus": "SUCCESS" if self._get_param("MailFromDomain") else "PENDING",
+            "BehaviorOnMxFailure": self._get_param("BehaviorOnMxFailure") or "USE_DEFAULT_VALUE",
+        }
+        return json.dumps({})
+
+    original = EmailIdentity.get_response_object
+
+    def get_response_object(self: EmailIdentity) -> dict:
+        answer = original.fget(self)
+        if getattr(self, "mail_from_attributes", None):
+            answer["MailFromAttributes"] = self.mail_from_attributes
+        return answer
+
+    SESV2Response.put_email_identity_mail_from_attributes = put_email_identity_mail_from_attributes
+    EmailIdentity.get_response_object = property(get_response_object)
+
+
 def _cloudfront_response_headers_policies() -> None:
     """CreateResponseHeadersPolicy and the rest of its CRUD: not implemented by moto 5.2.5 (404). A
     store that keeps each policy's configuration as sent and answers it back, with the ETag that
@@ -318,6 +390,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         _s3_logging_target_policy_evaluated_like_aws,
     ),
     Workaround(
+        "s3-bucket-policy-tls-condition",
+        "5.2.5",
+        "s3:PutObject",
+        "non-StringEquals conditions count as met, so a TLS-only Deny refuses every object request",
+        _bucket_policies_see_tls_requests,
+    ),
+    Workaround(
         "sqs-redrive-allow-policy-readable",
         "5.2.5",
         "sqs:GetQueueAttributes",
@@ -374,6 +453,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         _sesv2_easy_dkim_tokens,
     ),
     Workaround(
+        "sesv2-mail-from-attributes",
+        "5.2.5",
+        "sesv2:PutEmailIdentityMailFromAttributes",
+        "not implemented (HTTP 404)",
+        _sesv2_mail_from_attributes,
+    ),
+    Workaround(
         "cloudfront-response-headers-policies",
         "5.2.5",
         "cloudfront:CreateResponseHeadersPolicy",
@@ -415,8 +501,11 @@ def toggles_override() -> str:
     """The override file `make up` writes into its staged root: each toggle's module input."""
     blocks = []
     for module in dict.fromkeys(t.module for t in TOGGLES):
-        lines = [f"  {t.argument} = {json.dumps(t.value)} # {t.id}: moto {t.moto_version} lacks {t.api}"
-                 for t in TOGGLES if t.module == module]  # fmt: skip
+        toggles = [t for t in TOGGLES if t.module == module]
+        lines = [
+            f"  {t.argument} = {json.dumps(t.value)} # {t.id}: moto {t.moto_version} lacks {t.api}"
+            for t in toggles
+        ]
         blocks.append(f'module "{module}" {{\n' + "\n".join(lines) + "\n}\n")
     header = (
         "# Written by smartstack_tooling for `make up` only (emulator_workarounds.TOGGLES): inputs the\n"

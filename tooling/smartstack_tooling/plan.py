@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -70,6 +71,20 @@ def plan_env(env: str, quiet: bool = False, mode: str | None = None, **options: 
     result = plan_root(root, env if root.mode != "local" else f"{env}-local", quiet)
     result.env = env
     return result
+
+
+def plan_in_mode(env: str, mode: str) -> EnvPlan:
+    """`make plan` of one environment; local mode without SMARTSTACK_LOCAL_ENDPOINT gets its own emulator,
+    answering as the environment's account, for the length of the plan."""
+    if mode != "local" or os.environ.get(roots.ENDPOINT_ENV):
+        return plan_env(env, quiet=True, mode=mode)
+    from . import apply, emulator
+
+    running = emulator.start(apply.tfvars_account_id(env))
+    try:
+        return plan_env(env, quiet=True, mode=mode, endpoint=running.url)
+    finally:
+        running.stop()
 
 
 def resource_counts(plan: dict[str, Any]) -> Counter[str]:
@@ -141,9 +156,9 @@ def main(argv: list[str]) -> int:
     failed, planned = [], []
     for env in envs:
         try:
-            planned.append(plan_env(env, quiet=True))
+            planned.append(plan_in_mode(env, mode))
             print(summary(planned[-1]))
-        except (TerraformFailed, roots.ModeUnavailable) as err:
+        except (TerraformFailed, roots.ModeUnavailable, RuntimeError) as err:
             print(f"== {env}: FAILED\n{err}", file=sys.stderr)
             failed.append(env)
     write_cost_report(planned)

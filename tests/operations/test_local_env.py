@@ -1,0 +1,57 @@
+"""`make up`/`make down` pieces that need no emulator run: protections are lifted only in the staged copy,
+the toggles are written there, and `down` without a running emulator destroys nothing."""
+
+from __future__ import annotations
+
+from smartstack_tooling import emulator, emulator_workarounds, local_env, roots
+
+from ..conftest import REPO
+
+
+def test_lifting_prevent_destroy_touches_only_the_staged_modules(real_provider_mirror):
+    staged = roots.prepare(REPO / "envs" / "dev", "local", endpoint="http://127.0.0.1:9", label="test-lift")
+    source = {p: p.read_text() for p in (REPO / "modules").rglob("*.tf")}
+    lines: list[str] = []
+    local_env.lift_protections(staged.workdir, lines.append)
+    assert {p: p.read_text() for p in (REPO / "modules").rglob("*.tf")} == source
+    protected = sum(text.count("prevent_destroy = true") for text in source.values())
+    assert protected > 0 and f"prevent_destroy lifted on {protected} resource(s)" in lines[0]
+    staged_modules = staged.workdir.parents[1] / "modules"
+    assert not any("prevent_destroy = true" in p.read_text() for p in staged_modules.rglob("*.tf"))
+    # The next staging restores the product's protections in the copy.
+    again = roots.prepare(REPO / "envs" / "dev", "local", endpoint="http://127.0.0.1:9", label="test-lift")
+    restored = sum(
+        p.read_text().count("prevent_destroy = true")
+        for p in (again.workdir.parents[1] / "modules").rglob("*.tf")
+    )
+    assert restored == protected
+
+
+def test_up_stages_the_toggles_as_a_generated_override(real_provider_mirror, monkeypatch):
+    fake = emulator.Emulator("http://127.0.0.1:9", 0, "111111111111")
+    monkeypatch.setattr(local_env, "workspace", lambda env: roots.LOCAL / "test-toggles")
+    monkeypatch.setattr(local_env.apply, "local_label", lambda env: "test-toggles")
+    lines: list[str] = []
+    root = local_env.stage("dev", fake, lines.append)
+    written = (root.workdir / local_env.TOGGLES_FILE).read_text()
+    assert written == emulator_workarounds.toggles_override()
+    assert 'module "dns"' in written and "dnssec_enabled = false" in written
+    assert any("untested here" in line for line in lines)
+    assert not (REPO / "envs" / "dev" / local_env.TOGGLES_FILE).exists()
+
+
+def test_down_without_an_emulator_destroys_nothing_and_discards_stale_state(monkeypatch, tmp_path):
+    monkeypatch.setattr(local_env, "workspace", lambda env: tmp_path)
+    state = tmp_path / "envs" / "dev" / "terraform.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text("{}")
+    lines: list[str] = []
+    assert local_env.down("dev", lines.append) == local_env.EXIT_OK
+    assert "nothing to destroy" in lines[0] and not state.exists()
+
+
+def test_unknown_environments_are_refused():
+    lines: list[str] = []
+    assert local_env.up("qa", lines.append) == local_env.EXIT_REFUSED
+    assert local_env.down("qa", lines.append) == local_env.EXIT_REFUSED
+    assert all("choose from dev, staging, prod" in line for line in lines)

@@ -1,0 +1,200 @@
+"""`make up ENV=<env>` / `make down ENV=<env>`: apply an environment with the real provider to a local
+emulator, and destroy it again.
+
+`up` starts (or reuses) the environment's emulator, answering as its account, then runs the guarded
+apply of apply.py in local mode: the same packaging, account guard, plan, summary, destroy guard and
+prod confirmation as against AWS. State lives in the staged copy, ``build/local/up-<env>``; the
+emulator's address in ``emulator.json`` beside it, so `down` finds the same emulator.
+
+`down` destroys everything and stops the emulator. The product's protections are real and stay in the
+product: on the emulator, and only in the staged copy, `down` lifts them and says so: prevent_destroy
+is turned off in the staged modules, buckets are emptied (force_destroy is false) and RDS deletion
+protection is switched off on the emulator before the destroy. Against AWS (`real` mode) none of this
+exists: destroy by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import apply, emulator, emulator_workarounds, roots, toolchain
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+_PREVENT_DESTROY = re.compile(r"(prevent_destroy\s*=\s*)true")
+
+
+def workspace(env: str) -> Path:
+    return roots.LOCAL / apply.local_label(env)
+
+
+def _emulator_file(env: str) -> Path:
+    return workspace(env) / "emulator.json"
+
+
+def _staged_state(env: str) -> Path:
+    return workspace(env) / "envs" / env / "terraform.tfstate"
+
+
+def local_environ(env: str, emu: emulator.Emulator) -> dict[str, str]:
+    return {**os.environ, roots.MODE_ENV: "local", roots.ENDPOINT_ENV: emu.url}
+
+
+def ensure_emulator(env: str, out: Callable[[str], None]) -> emulator.Emulator:
+    """The running emulator of `make up ENV=<env>`, started when there is none."""
+    running = emulator.load(_emulator_file(env))
+    if running is not None:
+        out(f"== {env}: reusing the local emulator at {running.url}")
+        return running
+    state = _staged_state(env)
+    if state.exists():  # its emulator is gone and the resources with it: the state describes nothing
+        out(f"== {env}: the emulator of the last `make up` is gone; discarding its state {state}")
+        state.unlink()
+    started = emulator.start(apply.tfvars_account_id(env), log=workspace(env) / "emulator.log")
+    emulator.save(started, _emulator_file(env))
+    out(f"== {env}: local emulator for account {started.account_id} at {started.url}")
+    return started
+
+
+TOGGLES_FILE = "smartstack_emulator_toggles_override.tf"
+
+
+def stage(env: str, emu: emulator.Emulator, out: Callable[[str], None]) -> roots.TerraformRoot:
+    """The staged copy `make up`/`make down` run in, with the emulator toggles written into it."""
+    root = roots.prepare(
+        toolchain.REPO / "envs" / env, "local", label=apply.local_label(env), endpoint=emu.url
+    )
+    toggles = root.workdir / TOGGLES_FILE
+    text = emulator_workarounds.toggles_override()
+    if not toggles.exists() or toggles.read_text() != text:
+        toggles.write_text(text)
+    for toggle in emulator_workarounds.TOGGLES:
+        setting = f"{toggle.module}.{toggle.argument} = {toggle.value}"
+        out(f"   local toggle {setting} ({toggle.id}); untested here: {toggle.untested}")
+    return root
+
+
+def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] | None = None) -> int:
+    if env not in apply.planning.ENVIRONMENTS:
+        out(f"unknown environment {env!r}; choose from {', '.join(apply.planning.ENVIRONMENTS)} (ENV=<env>)")
+        return EXIT_REFUSED
+    try:
+        emu = ensure_emulator(env, out)
+        stage(env, emu, out)
+        local = {**local_environ(env, emu), **(environ or {})}
+        code = apply.run(env, environ=local, out=out)
+        if code == apply.EXIT_DELEGATE:  # the first-apply sequence, as on a fresh account
+            out(f"== {env}: the emulator's zone needs no delegation: continuing with {apply.DELEGATED_ENV}=1")
+            code = apply.run(env, environ={**local, apply.DELEGATED_ENV: "1"}, out=out)
+        if code != apply.EXIT_APPLIED:
+            return code
+        applied = outputs(env, emu)
+    except (roots.ModeUnavailable, RuntimeError) as err:
+        out(str(err))
+        return EXIT_FAILED
+    out(f"== {env}: applied to the local emulator at {emu.url}; outputs:")
+    for name, value in sorted(applied.items()):
+        out(f"   {name} = {value}")
+    out(f"   destroy with: make down ENV={env}")
+    return EXIT_OK
+
+
+def outputs(env: str, emu: emulator.Emulator) -> dict[str, object]:
+    """The Terraform outputs of what `make up ENV=<env>` applied to ``emu``."""
+    root = roots.prepare(
+        toolchain.REPO / "envs" / env, "local", label=apply.local_label(env), endpoint=emu.url
+    )
+    return root.outputs()
+
+
+def lift_protections(staged_root: Path, out: Callable[[str], None]) -> None:
+    """prevent_destroy off in the staged copy of the modules (never in modules/ itself)."""
+    lifted = 0
+    for path in sorted((staged_root.parents[1] / "modules").rglob("*.tf")):
+        text = path.read_text()
+        new, count = _PREVENT_DESTROY.subn(r"\1false", text)
+        if count:
+            path.write_text(new)
+            lifted += count
+    out(f"   local copy only: prevent_destroy lifted on {lifted} resource(s) in {staged_root.parents[1]}")
+
+
+def emulator_session(emu: emulator.Emulator) -> Any:
+    """A boto3 session with the emulator's fake credentials (pass endpoint_url=emu.url to clients)."""
+    import boto3
+
+    return boto3.session.Session(
+        region_name="us-east-1",
+        aws_access_key_id=roots.LOCAL_ACCESS_KEY,
+        aws_secret_access_key=roots.LOCAL_SECRET_KEY,
+    )
+
+
+def lift_deletion_protection(emu: emulator.Emulator, out: Callable[[str], None]) -> None:
+    """RDS deletion protection is an API-side flag (prod sets it): switched off on the emulator only."""
+    rds = emulator_session(emu).client("rds", endpoint_url=emu.url)
+    for instance in rds.describe_db_instances()["DBInstances"]:
+        if instance.get("DeletionProtection"):
+            rds.modify_db_instance(
+                DBInstanceIdentifier=instance["DBInstanceIdentifier"],
+                DeletionProtection=False,
+                ApplyImmediately=True,
+            )
+            out(f"   emulator only: deletion protection switched off on {instance['DBInstanceIdentifier']}")
+
+
+def empty_buckets(emu: emulator.Emulator, out: Callable[[str], None]) -> None:
+    """Delete every object version in the emulator's buckets (force_destroy stays false in the product)."""
+    s3 = emulator_session(emu).resource("s3", endpoint_url=emu.url)
+    for bucket in s3.buckets.all():
+        deleted = bucket.object_versions.delete()
+        count = sum(len(batch.get("Deleted", [])) for batch in deleted)
+        if count:
+            out(f"   emulator only: emptied {count} object version(s) from {bucket.name}")
+
+
+def down(env: str, out: Callable[[str], None] = print) -> int:
+    if env not in apply.planning.ENVIRONMENTS:
+        out(f"unknown environment {env!r}; choose from {', '.join(apply.planning.ENVIRONMENTS)} (ENV=<env>)")
+        return EXIT_REFUSED
+    emu = emulator.load(_emulator_file(env))
+    if emu is None:
+        state = _staged_state(env)
+        out(f"== {env}: no local emulator is running: nothing to destroy")
+        if state.exists():
+            state.unlink()
+            out(f"   discarded the stale state {state}")
+        return EXIT_OK
+    try:
+        root = stage(env, emu, out)
+        out(f"== {env}: destroying everything on the local emulator at {emu.url}")
+        lift_protections(root.workdir, out)
+        lift_deletion_protection(emu, out)
+        empty_buckets(emu, out)
+        root.init()
+        root.run(["destroy", "-input=false", "-no-color", "-auto-approve"], capture=False)
+        left = root.run(["state", "list"]).split()
+    except roots.TerraformFailed as err:
+        out(str(err))
+        return EXIT_FAILED
+    if left:
+        out(f"== {env}: {len(left)} resource(s) left in state: {', '.join(left)}")
+        return EXIT_FAILED
+    emu.stop()
+    _emulator_file(env).unlink(missing_ok=True)
+    out(f"== {env}: destroyed; 0 resources left, emulator stopped")
+    return EXIT_OK
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in ("up", "down"):
+        print(
+            "usage: python -m smartstack_tooling local up|down <env>   (make up|down ENV=<env>)",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    return up(argv[1]) if argv[0] == "up" else down(argv[1])

@@ -55,3 +55,15 @@ def test_unknown_environments_are_refused():
     assert local_env.up("qa", lines.append) == local_env.EXIT_REFUSED
     assert local_env.down("qa", lines.append) == local_env.EXIT_REFUSED
     assert all("choose from dev, staging, prod" in line for line in lines)
+
+
+def test_down_destroys_every_access_logging_configuration_first_and_nothing_else(env_plans):
+    for env, plan in env_plans.items():
+        addresses = [change["address"] for change in plan["resource_changes"]]
+        logging = {a for a in addresses if a.split(".")[-2] == "aws_s3_bucket_logging"}
+        assert logging, f"{env}: no access logging planned"
+        assert set(local_env.access_logging_addresses(addresses)) == logging, env
+    assert local_env.access_logging_addresses(['module.m.aws_s3_bucket_logging.this["a.b"]']) == [
+        'module.m.aws_s3_bucket_logging.this["a.b"]'
+    ]
+    assert local_env.access_logging_addresses(["module.aws_s3_bucket_logging.aws_s3_bucket.x"]) == []

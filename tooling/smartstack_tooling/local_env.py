@@ -9,7 +9,9 @@ emulator's address in ``emulator.json`` beside it, so `down` finds the same emul
 `down` destroys everything and stops the emulator. The product's protections are real and stay in the
 product: on the emulator, and only in the staged copy, `down` lifts them and says so: prevent_destroy
 is turned off in the staged modules, buckets are emptied (force_destroy is false) and RDS deletion
-protection is switched off on the emulator before the destroy. Against AWS (`real` mode) none of this
+protection is switched off on the emulator before the destroy. Server access logging is destroyed first:
+the emulator, like S3, delivers access logs for the destroy's own requests, which would refill the log
+bucket between emptying it and deleting it. Against AWS (`real` mode) none of this
 exists: destroy by hand.
 """
 
@@ -26,6 +28,7 @@ from . import apply, emulator, emulator_workarounds, roots, toolchain
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 _PREVENT_DESTROY = re.compile(r"(prevent_destroy\s*=\s*)true")
+_ACCESS_LOGGING = re.compile(r"(^|\.)aws_s3_bucket_logging\.[^.\[]+(\[.*\])?$")
 
 
 def workspace(env: str) -> Path:
@@ -157,6 +160,11 @@ def empty_buckets(emu: emulator.Emulator, out: Callable[[str], None]) -> None:
             out(f"   emulator only: emptied {count} object version(s) from {bucket.name}")
 
 
+def access_logging_addresses(state: list[str]) -> list[str]:
+    """The state's S3 server access logging configurations (they deliver logs into the log bucket)."""
+    return [address for address in state if _ACCESS_LOGGING.search(address)]
+
+
 def down(env: str, out: Callable[[str], None] = print) -> int:
     if env not in apply.planning.ENVIRONMENTS:
         out(f"unknown environment {env!r}; choose from {', '.join(apply.planning.ENVIRONMENTS)} (ENV=<env>)")
@@ -174,9 +182,14 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
         out(f"== {env}: destroying everything on the local emulator at {emu.url}")
         lift_protections(root.workdir, out)
         lift_deletion_protection(emu, out)
-        empty_buckets(emu, out)
         root.init()
-        root.run(["destroy", "-input=false", "-no-color", "-auto-approve"], capture=False)
+        destroy = ["destroy", "-input=false", "-no-color", "-auto-approve"]
+        logging = access_logging_addresses(root.run(["state", "list"]).split())
+        if logging:
+            out(f"   destroying {len(logging)} access-logging configuration(s) first: no log lands meanwhile")
+            root.run([*destroy, *(f"-target={address}" for address in logging)], capture=False)
+        empty_buckets(emu, out)
+        root.run(destroy, capture=False)
         left = root.run(["state", "list"]).split()
     except roots.TerraformFailed as err:
         out(str(err))

@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CHECKOV_VENV := .venv-checkov
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap setup package plan test fidelity bench docs fmt lint clean
+.PHONY: help bootstrap setup package rds-ca-bundle plan test fidelity bench docs fmt lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,8 +23,11 @@ $(VENV)/.bootstrapped: pyproject.toml
 setup: bootstrap ## Build the offline provider schema cache and filesystem mirror (plan/test do it too)
 	$(PY) -m smartstack_tooling setup
 
-package: bootstrap ## Build the Lambda zips into build/functions/ (byte-identical for identical sources)
+package: bootstrap ## Build the Lambda zips into build/functions/<architecture>/ (byte-identical for identical sources)
 	$(PY) -m smartstack_tooling.package_functions
+
+rds-ca-bundle: bootstrap ## Regenerate functions/certs/rds-ca-bundle.pem from the pinned npm package (needs npm)
+	$(PY) -m smartstack_tooling.rds_ca_bundle
 
 plan: package ## Plan every environment (or ENV=<env>) into build/plans/<env>.json and summarise
 	$(PY) -m smartstack_tooling plan $(ENV)

@@ -22,12 +22,6 @@ rds_backup_retention_days  = 35
 deletion_protection        = true
 rds_final_snapshot_enabled = true
 
-# Database TLS: until the RDS CA bundle is packaged, the functions connect with DB_SSL_MODE=require
-# (encrypted, server certificate not verified). To verify the server, run once from the repo root
-#   curl -fsSo functions/certs/global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
-# then replace the waiver below with: db_ca_bundle_file = "global-bundle.pem"  (and rebuild: make package).
-db_server_verification_waived = true
-
 # Functions and API
 lambda_reserved_concurrency = { api = 50, ai = 20, authorizer = 20 }
 api_throttling_rate_limit   = 100

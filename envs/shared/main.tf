@@ -10,8 +10,9 @@ locals {
     ManagedBy   = "terraform"
   }
 
-  # Deterministic zips from `python -m smartstack_tooling.package_functions` (build/functions/<name>.zip).
-  function_packages_dir = coalesce(var.function_packages_dir, "${path.root}/../../build/functions")
+  # Deterministic zips from `make package`, built per architecture (build/functions/<arch>/<name>.zip):
+  # their native wheels match the functions' instruction set.
+  function_packages_dir = "${coalesce(var.function_packages_dir, "${path.root}/../../build/functions")}/${var.lambda_architecture}"
 
   # The AI model id is configuration (SSM) and permission (IAM) at once: one variable feeds both.
   parameters = merge(var.parameters, { "ai/model-id" = var.bedrock_model_id })
@@ -143,6 +144,7 @@ module "compute" {
   vpc_id                     = module.network.vpc_id
   app_subnet_ids             = module.network.app_subnet_ids
   data_subnet_cidr_blocks    = module.network.data_subnet_cidr_blocks
+  architecture               = var.lambda_architecture
   api_package_path           = "${local.function_packages_dir}/api.zip"
   ai_package_path            = "${local.function_packages_dir}/ai.zip"
   authorizer_package_path    = "${local.function_packages_dir}/authorizer.zip"
@@ -163,7 +165,6 @@ module "compute" {
   logs_kms_key_arn           = module.observability.logs_kms_key_arn
   log_retention_days         = var.log_retention_days
   app_base_url               = "https://${var.domain_name}"
-  db_ca_bundle_file          = var.db_ca_bundle_file
 }
 
 module "api" {

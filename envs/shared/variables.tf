@@ -222,19 +222,30 @@ variable "rds_final_snapshot_enabled" {
   }
 }
 
+variable "lambda_architecture" {
+  description = "Instruction set of every function: arm64 (Graviton, cheaper) or x86_64. `make package` builds the zips for each architecture the environments declare (this value, from every env's tfvars), into build/functions/<architecture>/."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
 variable "function_packages_dir" {
-  description = "Directory holding api.zip, ai.zip and authorizer.zip; null = <repo>/build/functions built by `python -m smartstack_tooling.package_functions`."
+  description = "Directory holding <architecture>/api.zip, <architecture>/ai.zip and <architecture>/authorizer.zip; null = <repo>/build/functions built by `make package` (python -m smartstack_tooling.package_functions)."
   type        = string
   default     = null
 
   validation {
     condition     = var.function_packages_dir == null || length(trimspace(coalesce(var.function_packages_dir, "x"))) > 0
-    error_message = "function_packages_dir must be null (use build/functions) or a directory path containing api.zip, ai.zip and authorizer.zip."
+    error_message = "function_packages_dir must be null (use build/functions) or a directory path containing <architecture>/api.zip, ai.zip and authorizer.zip."
   }
 
   validation {
-    condition     = alltrue([for n in ["api", "ai", "authorizer"] : var.function_packages_dir == null || fileexists("${coalesce(var.function_packages_dir, ".")}/${n}.zip")])
-    error_message = "function_packages_dir must contain api.zip, ai.zip and authorizer.zip: build them with `python -m smartstack_tooling.package_functions` or set function_packages_dir = null."
+    condition     = alltrue([for n in ["api", "ai", "authorizer"] : fileexists("${coalesce(var.function_packages_dir, "${path.module}/../../build/functions")}/${var.lambda_architecture}/${n}.zip")])
+    error_message = "the function zips for lambda_architecture = \"${var.lambda_architecture}\" are not built (<packages dir>/${var.lambda_architecture}/{api,ai,authorizer}.zip): run `make package`, which builds every architecture the environments declare."
   }
 }
 
@@ -379,30 +390,3 @@ variable "secret_recovery_window_days" {
   }
 }
 
-variable "db_ca_bundle_file" {
-  description = "RDS CA bundle file in functions/certs/ (e.g. \"global-bundle.pem\") that packaging puts into every zip at certs/<file>: the functions then connect with DB_SSL_MODE=verify-full. null = DB_SSL_MODE=require (TLS without server verification). How to add it: functions/README.md."
-  type        = string
-  default     = null
-
-  validation {
-    # Packaging mirrors the bundles it zipped to <packages dir>/certs/: only a packaged bundle passes.
-    condition     = var.db_ca_bundle_file == null || fileexists("${coalesce(var.function_packages_dir, "${path.module}/../../build/functions")}/certs/${coalesce(var.db_ca_bundle_file, "none")}")
-    error_message = "db_ca_bundle_file must name a bundle that is in the built zips: put it at functions/certs/<file> (e.g. global-bundle.pem, see functions/README.md) and run `make package`, or set db_ca_bundle_file = null."
-  }
-}
-
-variable "db_server_verification_waived" {
-  description = "prod only (other environments may run unverified): explicit, reviewed acknowledgement that prod runs with DB_SSL_MODE=require (encrypted, RDS server certificate not verified) because no RDS CA bundle is packaged yet. Remove it when db_ca_bundle_file is set."
-  type        = bool
-  default     = false
-
-  validation {
-    condition     = var.db_ca_bundle_file != null || var.db_server_verification_waived || local.environment != "prod"
-    error_message = "${local.environment} must verify the database server: add the RDS CA bundle (functions/certs/global-bundle.pem, see functions/README.md) and set db_ca_bundle_file = \"global-bundle.pem\", or acknowledge running without verification with db_server_verification_waived = true."
-  }
-
-  validation {
-    condition     = !(var.db_ca_bundle_file != null && var.db_server_verification_waived)
-    error_message = "db_server_verification_waived must be removed (false) once db_ca_bundle_file is set: the server is verified now."
-  }
-}

@@ -203,14 +203,12 @@ resource "aws_iam_role" "cloudwatch" {
     Version = "2012-10-17"
     Statement = [
       {
+        # No aws:SourceAccount/SourceArn conditions: AWS does not document that API Gateway sends them
+        # when it assumes this role, and a refused AssumeRole fails UpdateAccount (the whole API's logging).
         Sid       = "ApiGatewayAssumesRole"
         Effect    = "Allow"
         Principal = { Service = "apigateway.amazonaws.com" }
         Action    = "sts:AssumeRole"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:apigateway:${var.region}::/*" }
-        }
       },
     ]
   })
@@ -381,6 +379,16 @@ resource "aws_wafv2_web_acl" "api" {
       managed_rule_group_statement {
         vendor_name = "AWS"
         name        = "AWSManagedRulesCommonRuleSet"
+
+        # CRS blocks bodies over 8 KB; the API accepts bodies up to smartstack_api.limits.MAX_BODY_BYTES
+        # and answers 413 beyond it, so this rule only counts.
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+
+          action_to_use {
+            count {}
+          }
+        }
       }
     }
 

@@ -71,7 +71,8 @@ locals {
 # Network: one security group for all SmartStack Lambdas
 # ===========================================================================
 resource "aws_security_group" "lambda" {
-  name        = "${var.name_prefix}-lambda"
+  # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
+  name_prefix = "${var.name_prefix}-lambda-"
   description = "SmartStack Lambdas: egress HTTPS (AWS APIs/endpoints) and PostgreSQL to the data subnets only"
   vpc_id      = var.vpc_id
   tags        = merge(local.tags, { Name = "${var.name_prefix}-lambda" })
@@ -337,18 +338,14 @@ locals {
     POWERTOOLS_SERVICE_NAME = "smartstack"
   }
 
-  # verify-full only when the RDS CA bundle is in the zips (functions/certs/, see README);
-  # otherwise "require": still TLS (the parameter group forces it) but the server is not verified.
-  db_env = merge(
-    {
-      DB_HOST      = var.db_address
-      DB_PORT      = tostring(var.db_port)
-      DB_NAME      = var.db_name
-      DB_AUTH_MODE = "iam"
-      DB_SSL_MODE  = var.db_ca_bundle_file == null ? "require" : "verify-full"
-    },
-    var.db_ca_bundle_file == null ? {} : { DB_CA_BUNDLE = "/var/task/certs/${var.db_ca_bundle_file}" },
-  )
+  # The functions verify the server (sslmode verify-full) against the RDS CA bundle in every zip.
+  db_env = {
+    DB_HOST      = var.db_address
+    DB_PORT      = tostring(var.db_port)
+    DB_NAME      = var.db_name
+    DB_AUTH_MODE = "iam"
+    DB_CA_BUNDLE = "/var/task/certs/${var.db_ca_bundle_file}"
+  }
 
   app_base_url = coalesce(var.app_base_url, "https://${split("@", var.ses_sender_address)[1]}")
 

@@ -57,9 +57,8 @@ variable "runtime" {
 }
 
 variable "architecture" {
-  description = "Instruction set: arm64 (Graviton, cheaper) or x86_64. Packages with native wheels must be built for it."
+  description = "Instruction set: arm64 (Graviton, cheaper) or x86_64. The packages' native wheels must be built for it (the packaging reads the env roots' lambda_architecture)."
   type        = string
-  default     = "arm64"
 
   validation {
     condition     = contains(["arm64", "x86_64"], var.architecture)
@@ -396,13 +395,14 @@ variable "db_name" {
 }
 
 variable "db_ca_bundle_file" {
-  description = "File name of the RDS CA bundle packaged at certs/<file> in every function zip (functions/certs/<file>, e.g. \"global-bundle.pem\"). Set: DB_SSL_MODE=verify-full with DB_CA_BUNDLE=/var/task/certs/<file>. Null: DB_SSL_MODE=require (encrypted, server not verified; TLS is still forced by the RDS parameter group)."
+  description = "File name of the RDS CA bundle that packaging puts at certs/<file> in every zip (functions/certs/<file>, from `make rds-ca-bundle`). The functions get DB_CA_BUNDLE=/var/task/certs/<file> and verify the server against it (verify-full)."
   type        = string
-  default     = null
+  default     = "rds-ca-bundle.pem"
+  nullable    = false
 
   validation {
-    condition     = var.db_ca_bundle_file == null || can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*\\.pem$", coalesce(var.db_ca_bundle_file, "x")))
-    error_message = "db_ca_bundle_file must be a bare .pem file name such as \"global-bundle.pem\" (the zip path certs/<file> is added), or null."
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*\\.pem$", var.db_ca_bundle_file))
+    error_message = "db_ca_bundle_file must be a bare .pem file name such as \"rds-ca-bundle.pem\" (the zip path certs/<file> is added)."
   }
 }
 

@@ -87,7 +87,8 @@ resource "aws_db_subnet_group" "this" {
 }
 
 resource "aws_security_group" "db" {
-  name        = "${var.name_prefix}-postgres"
+  # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
+  name_prefix = "${var.name_prefix}-postgres-"
   description = "PostgreSQL ${local.identifier}: 5432 from the Lambda security group only"
   vpc_id      = var.vpc_id
   tags        = merge(local.tags, { Name = "${var.name_prefix}-postgres" })
@@ -114,7 +115,8 @@ resource "aws_vpc_security_group_ingress_rule" "postgres_from_app" {
 # Parameter group: TLS forced, sane logging
 # ---------------------------------------------------------------------------
 resource "aws_db_parameter_group" "this" {
-  name        = "${var.name_prefix}-postgres${local.major_version}"
+  # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
+  name_prefix = "${var.name_prefix}-postgres${local.major_version}-"
   family      = "postgres${local.major_version}"
   description = "${var.name_prefix} PostgreSQL ${local.major_version}: TLS required"
   tags        = local.tags

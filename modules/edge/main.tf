@@ -9,6 +9,9 @@ locals {
     AWSManagedRulesKnownBadInputsRuleSet  = 20
     AWSManagedRulesAmazonIpReputationList = 30
   } : {}
+  # Managed rules that only count: CRS blocks bodies over 8 KB, but the API behind /api/* accepts bodies
+  # up to its own limit (smartstack_api.limits.MAX_BODY_BYTES) and answers 413 beyond it.
+  counted_managed_rules = { AWSManagedRulesCommonRuleSet = ["SizeRestrictions_BODY"] }
 
   tags = merge(var.tags, { Tier = "edge" })
 
@@ -118,6 +121,18 @@ resource "aws_wafv2_web_acl" "cdn" {
         managed_rule_group_statement {
           vendor_name = "AWS"
           name        = rule.key
+
+          dynamic "rule_action_override" {
+            for_each = lookup(local.counted_managed_rules, rule.key, [])
+
+            content {
+              name = rule_action_override.value
+
+              action_to_use {
+                count {}
+              }
+            }
+          }
         }
       }
 
@@ -342,13 +357,9 @@ resource "aws_cloudfront_distribution" "this" {
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
   }
 
-  # Static export: unknown keys come back as 403 from S3 (no ListBucket).
-  custom_error_response {
-    error_code            = 403
-    response_code         = 404
-    response_page_path    = "/404.html"
-    error_caching_min_ttl = 60
-  }
+  # No custom_error_response: it applies to every behaviour, so it would turn the API's 403/404s and
+  # WAF blocks into the web bucket's page, cached. S3 answers unknown keys with 404 itself (the
+  # distribution may list the web bucket, see modules/storage).
 
   restrictions {
     geo_restriction {

@@ -446,6 +446,17 @@ resource "aws_s3_bucket_policy" "web" {
             StringEquals = { "AWS:SourceArn" = var.cloudfront_distribution_arn }
           }
         },
+        {
+          # Lets S3 answer unknown keys with 404 rather than 403 (the edge has no custom error pages).
+          Sid       = "CloudFrontOacNotFound"
+          Effect    = "Allow"
+          Principal = { Service = "cloudfront.amazonaws.com" }
+          Action    = "s3:ListBucket"
+          Resource  = local.web_bucket_arn
+          Condition = {
+            StringEquals = { "AWS:SourceArn" = var.cloudfront_distribution_arn }
+          }
+        },
       ],
     )
   })

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,8 +164,9 @@ def test_lambdas_use_the_built_packages(plans, env):
     assert set(functions) == {f"smartstack-{env}-{n}" for n in ("api", "ai", "authorizer")}
     for name, function in functions.items():
         short = name.removeprefix(f"smartstack-{env}-")
-        assert function["filename"].endswith(f"../../build/functions/{short}.zip")
-        assert (REPO / "build" / "functions" / f"{short}.zip").is_file()
+        architecture = function["architectures"][0]
+        assert function["filename"].endswith(f"../../build/functions/{architecture}/{short}.zip")
+        assert (REPO / "build" / "functions" / architecture / f"{short}.zip").is_file()
         assert function["runtime"].startswith("python3.")
         assert len(function["vpc_config"][0]["subnet_ids"]) == len(
             plans[env]["variables"]["availability_zones"]["value"]
@@ -298,16 +301,17 @@ def test_configuration_contract(plans, env):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_database_tls_matches_the_packaged_ca_bundle(plans, env):
-    """No RDS CA bundle is packaged in the repo: TLS without verification, and prod says so explicitly."""
-    assert plans[env]["variables"]["db_ca_bundle_file"]["value"] is None
+def test_database_clients_verify_the_server_against_the_packaged_rds_cas(plans, env):
+    """Every env verifies the RDS server (verify-full) against the bundle that is in the zips."""
     for fn in of_type(plans[env], "aws_lambda_function"):
         variables = fn["environment"][0]["variables"]
         if fn["function_name"].endswith(("-api", "-ai")):
-            assert variables["DB_SSL_MODE"] == "require"
-            assert "DB_CA_BUNDLE" not in variables
-    if env == "prod":
-        assert plans[env]["variables"]["db_server_verification_waived"]["value"] is True
+            assert "DB_SSL_MODE" not in variables  # there is no unverified mode left
+            bundle = variables["DB_CA_BUNDLE"].removeprefix("/var/task/")
+            with zipfile.ZipFile(
+                REPO / "build" / "functions" / fn["architectures"][0] / Path(fn["filename"]).name
+            ) as z:
+                assert z.read(bundle) == (REPO / "functions" / bundle).read_bytes()
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -164,11 +164,8 @@ CASES = [
         "exactly the keys api, ai and authorizer",
     ),
     Case("lambda", "dev", "api_timeout_seconds", "60", "between 3 and 29 seconds"),
-    Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "package_functions"),
-    # Database TLS: verify-full only with a packaged RDS CA bundle; prod must verify or say it does not.
-    Case("tls", "prod", "db_server_verification_waived", "false", "prod must verify the database server"),
-    Case("tls", "dev", "db_ca_bundle_file", "missing.pem", "must name a bundle that is in the built zips"),
-    Case("tls", "staging", "db_ca_bundle_file", "missing.pem", "run `make package`"),
+    Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "run `make package`"),
+    Case("lambda", "dev", "lambda_architecture", "arm", 'must be "arm64" or "x86_64"'),
 ]
 
 
@@ -217,9 +214,8 @@ def plan_json(roots: Roots, env: str, overrides: list[str]) -> subprocess.Comple
 # Variables whose rules read each other's value never share a round.
 COUPLED = {
     "ses_sender_address": "domain_name",
-    # db_server_verification_waived reads db_ca_bundle_file, which reads function_packages_dir.
-    "db_ca_bundle_file": "function_packages_dir",
-    "db_server_verification_waived": "function_packages_dir",
+    # function_packages_dir's rule reads lambda_architecture (the zips are built per architecture).
+    "lambda_architecture": "function_packages_dir",
 }
 
 
@@ -300,41 +296,17 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
     assert {"aws_db_instance", "aws_nat_gateway", "aws_wafv2_web_acl"} <= planned
 
 
-def test_packaged_ca_bundle_switches_the_functions_to_verify_full(roots: Roots, tmp_path: Path):
-    """With the bundle in the built packages, prod verifies the server (and the waiver must go)."""
+def test_an_architecture_without_built_packages_fails_at_validation(roots: Roots, tmp_path: Path):
+    """Switching lambda_architecture without repackaging stops the plan, naming `make package`."""
     packages = tmp_path / "functions"
-    (packages / "certs").mkdir(parents=True)
-    for name in ("api", "ai", "authorizer"):
-        shutil.copyfile(REPO / "build" / "functions" / f"{name}.zip", packages / f"{name}.zip")
-    (packages / "certs" / "global-bundle.pem").write_text("-----BEGIN CERTIFICATE-----\n")
-    workdir, tf_env = roots["prod"]
-    plan_file = tmp_path / "prod.tfplan"
-    overrides = [
-        f"function_packages_dir={packages}",
-        "db_ca_bundle_file=global-bundle.pem",
-        "db_server_verification_waived=false",
-    ]
-    terraform = toolchain.terraform_cli().path
-    args = [terraform, f"-chdir={workdir}", "plan", "-input=false", "-lock=false", "-refresh=false"]
-    for override in overrides:
-        args += ["-var", override]
-    proc = subprocess.run(
-        [*args, f"-out={plan_file}"], env=tf_env, capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    shown = subprocess.run(
-        [terraform, f"-chdir={workdir}", "show", "-json", str(plan_file)],
-        env=tf_env, capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    functions = {
-        c["change"]["after"]["function_name"]: c["change"]["after"]["environment"][0]["variables"]
-        for c in json.loads(shown.stdout)["resource_changes"]
-        if c["type"] == "aws_lambda_function"
-    }
-    for name in ("smartstack-prod-api", "smartstack-prod-ai"):
-        assert functions[name]["DB_SSL_MODE"] == "verify-full"
-        assert functions[name]["DB_CA_BUNDLE"] == "/var/task/certs/global-bundle.pem"
-    # A waiver left in place next to a bundle is stale and rejected.
-    stale = plan_json(roots, "prod", [*overrides[:2], "db_server_verification_waived=true"])
-    assert stale.returncode != 0
-    assert any("must be removed" in d["detail"] for d in diagnostics(stale.stdout))
+    for name in ("api", "ai", "authorizer"):  # only arm64 is built
+        (packages / "arm64").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(
+            REPO / "build" / "functions" / "arm64" / f"{name}.zip", packages / "arm64" / f"{name}.zip"
+        )
+    built = plan_json(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=arm64"])
+    assert built.returncode == 0, [d for d in diagnostics(built.stdout) if d["severity"] == "error"]
+    switched = plan_json(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=x86_64"])
+    assert switched.returncode != 0
+    details = [d["detail"] for d in diagnostics(switched.stdout) if d["severity"] == "error"]
+    assert any('lambda_architecture = "x86_64" are not built' in d and "make package" in d for d in details)

@@ -117,7 +117,6 @@ def environment(postgres: PostgresServer, moto_endpoint: str) -> dict[str, str]:
         # Tests take the password from Secrets Manager (moto); the IAM token provider is covered in test_db.
         "DB_AUTH_MODE": "secret",
         "DB_SECRET_ARN": DB_SECRET_NAME,
-        "DB_SSL_MODE": "verify-full",
         "DB_CA_BUNDLE": str(postgres.ca_file),
     }
     os.environ.update(values)

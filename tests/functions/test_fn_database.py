@@ -85,18 +85,18 @@ def test_untrusted_certificate_or_wrong_password_is_reported_as_unavailable(migr
         db.query("SELECT 1")
 
 
-def test_verify_full_with_an_unpackaged_ca_bundle_is_a_clear_configuration_error(environment, monkeypatch):
+def test_an_unpackaged_or_unset_ca_bundle_is_a_clear_configuration_error(environment, monkeypatch):
     from smartstack_shared.settings import ConfigurationError
 
-    monkeypatch.setenv("DB_SSL_MODE", "verify-full")
-    monkeypatch.setenv("DB_CA_BUNDLE", "/var/task/certs/global-bundle.pem")
+    monkeypatch.setenv("DB_CA_BUNDLE", "/var/task/certs/rds-ca-bundle.pem")
     with pytest.raises(
-        ConfigurationError, match=re.escape("DB_CA_BUNDLE /var/task/certs/global-bundle.pem does not exist")
+        ConfigurationError, match=re.escape("DB_CA_BUNDLE /var/task/certs/rds-ca-bundle.pem does not exist")
     ):
         DatabaseSettings.from_env()
-    # "require" (no bundle packaged) ignores the path: encrypted, server not verified.
-    monkeypatch.setenv("DB_SSL_MODE", "require")
-    assert DatabaseSettings.from_env().ssl_mode == "require"
+    # There is no unverified mode to fall back to.
+    monkeypatch.delenv("DB_CA_BUNDLE")
+    with pytest.raises(ConfigurationError, match="DB_CA_BUNDLE"):
+        DatabaseSettings.from_env()
 
 
 def test_api_cold_start_configuration_error_answers_503(api, monkeypatch):

@@ -8,6 +8,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from smartstack_tooling import package_functions as packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +47,9 @@ def test_every_function_dependency_is_pinned_and_boto3_is_not_bundled():
 def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):
     cache = REPO_ROOT / ".cache" / "pip"
     spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
-    first = packaging.build_function(spec, tmp_path / "one", cache, REPO_ROOT / "functions")
-    second = packaging.build_function(spec, tmp_path / "two", cache, REPO_ROOT / "functions")
+    first = packaging.build_function(spec, tmp_path / "one", cache, REPO_ROOT / "functions", "arm64")
+    second = packaging.build_function(spec, tmp_path / "two", cache, REPO_ROOT / "functions", "arm64")
+    assert first == tmp_path / "one" / "arm64" / "authorizer.zip"
     assert packaging.base64_sha256(first) == packaging.base64_sha256(second)
     with zipfile.ZipFile(first) as archive:
         names = set(archive.namelist())
@@ -55,7 +57,31 @@ def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):
     assert "smartstack_shared/settings.py" in names
     assert "jwt/api_jwt.py" in names
     assert not any(name.startswith(("boto3/", "botocore/")) for name in names)
-    assert any(name.startswith("wrapt/_wrappers.cpython-312-x86_64-linux-gnu") for name in names)
+
+
+def test_native_wheels_follow_the_architecture(tmp_path):
+    """wrapt's extension is built per instruction set; the zip carries only the requested one."""
+    cache = REPO_ROOT / ".cache" / "pip"
+    spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
+    for architecture, machine in packaging.MACHINE.items():
+        built = packaging.build_function(spec, tmp_path, cache, REPO_ROOT / "functions", architecture)
+        found = packaging.native_machines(built)
+        assert set(found) == {machine}, (architecture, found)
+        assert any(
+            name.startswith(f"wrapt/_wrappers.cpython-312-{machine}-linux-gnu") for name in found[machine]
+        )
+
+
+def test_packaging_builds_every_architecture_the_envs_declare(tmp_path):
+    assert packaging.declared_architectures() == ["arm64"]
+    envs = tmp_path / "envs"
+    (envs / "shared").mkdir(parents=True)
+    (envs / "shared" / "variables.tf").write_text(
+        (REPO_ROOT / "envs" / "shared" / "variables.tf").read_text()
+    )
+    (envs / "staging").mkdir()
+    (envs / "staging" / "terraform.tfvars").write_text('lambda_architecture = "x86_64"\n')
+    assert packaging.declared_architectures(tmp_path) == ["arm64", "x86_64"]
 
 
 def _functions_tree_with_bundle(tmp_path: Path, bundle: bytes | None) -> Path:
@@ -76,7 +102,7 @@ def _functions_tree_with_bundle(tmp_path: Path, bundle: bytes | None) -> Path:
 def _build_all(functions_dir: Path, output_dir: Path) -> dict[str, Path]:
     cache = REPO_ROOT / ".cache" / "pip"
     return {
-        spec.name: packaging.build_function(spec, output_dir, cache, functions_dir)
+        spec.name: packaging.build_function(spec, output_dir, cache, functions_dir, "arm64")
         for spec in packaging.FUNCTIONS
     }
 
@@ -95,19 +121,12 @@ def test_ca_bundle_is_in_every_zip_and_rebuilds_are_byte_identical(tmp_path, mon
             # /var/task/certs/global-bundle.pem in Lambda: what DB_CA_BUNDLE names (modules/compute).
             assert archive.read("certs/global-bundle.pem") == bundle, name
             assert [n for n in archive.namelist() if n.startswith("certs/")] == ["certs/global-bundle.pem"]
-    # Mirrored next to the zips: what the env roots check before setting DB_SSL_MODE=verify-full.
-    assert (tmp_path / "one" / "certs" / "global-bundle.pem").read_bytes() == bundle
-    assert sorted(p.name for p in (tmp_path / "one" / "certs").iterdir()) == ["global-bundle.pem"]
 
 
-def test_without_a_bundle_no_certs_are_packaged(tmp_path, monkeypatch):
-    monkeypatch.setattr(packaging, "install_dependencies", lambda *args: None)
-    with_bundle = _functions_tree_with_bundle(tmp_path / "a", b"-----BEGIN CERTIFICATE-----\n")
-    _build_all(with_bundle, tmp_path / "out")
-    assert (tmp_path / "out" / "certs" / "global-bundle.pem").exists()
-    # The bundle is removed again: the rebuilt zips and the mirror must both forget it.
-    built = _build_all(_functions_tree_with_bundle(tmp_path / "b", None), tmp_path / "out")
-    for zip_path in built.values():
-        with zipfile.ZipFile(zip_path) as archive:
-            assert not any(name.startswith("certs/") for name in archive.namelist())
-    assert not (tmp_path / "out" / "certs").exists()
+def test_packaging_refuses_a_bundle_that_does_not_match_its_provenance(monkeypatch, tmp_path):
+    edited = tmp_path / "rds-ca-bundle.pem"
+    edited.write_bytes(b"-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setattr(packaging.rds_ca_bundle, "BUNDLE", edited)
+    with pytest.raises(SystemExit, match="differ from"):
+        packaging.main(["--output-dir", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()

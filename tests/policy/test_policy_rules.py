@@ -17,7 +17,7 @@ import pytest
 from smartstack_tooling import policy
 from smartstack_tooling.policy import PolicyContext
 
-from tests.conftest import ENVIRONMENTS
+from tests.conftest import ENVIRONMENTS, REPO
 from tests.policy.conftest import (
     BROKEN,
     add_resource,
@@ -702,3 +702,143 @@ def test_twin_inputs_are_copies(env_raw_plans, env_results) -> None:
     for env, plan in env_raw_plans.items():
         fresh = policy.evaluate(policy.context_for_env(env, json.loads(json.dumps(plan))))
         assert [r.rule.id for r in fresh if not r.passed] == []
+
+
+# ---------------------------------------------------------------------- contracts
+def _acl_rule(plan: dict, address: str, name: str) -> dict:
+    return next(r for r in change(plan, address)["after"]["rule"] if r["name"] == name)
+
+
+def _enforce_crs_body_limit(address: str) -> Callable[[dict], None]:
+    def mutate(plan: dict) -> None:
+        group = _acl_rule(plan, address, "AWSManagedRulesCommonRuleSet")["statement"][0]
+        group["managed_rule_group_statement"][0]["rule_action_override"] = []
+
+    return mutate
+
+
+plan_twin(
+    "contract.edge-admits-api-requests",
+    "api-acl-enforces-crs-8k-body",
+    "SizeRestrictions_BODY blocks a body over 8192 bytes",
+    "prod",
+    _enforce_crs_body_limit("module.api.aws_wafv2_web_acl.api[0]"),
+)
+plan_twin(
+    "contract.edge-admits-api-requests",
+    "cdn-acl-enforces-crs-8k-body",
+    "SizeRestrictions_BODY blocks a body over 8192 bytes",
+    "staging",
+    _enforce_crs_body_limit("module.edge.aws_wafv2_web_acl.cdn"),
+)
+
+
+def _size_rule(size: int, oversize: str = "CONTINUE") -> dict:
+    return {
+        "name": "body-size",
+        "priority": 5,
+        "action": [{"block": [{}], "allow": [], "count": []}],
+        "override_action": [],
+        "statement": [
+            {
+                "size_constraint_statement": [
+                    {
+                        "comparison_operator": "GT",
+                        "size": size,
+                        "field_to_match": [{"body": [{"oversize_handling": oversize}], "uri_path": []}],
+                    }
+                ]
+            }
+        ],
+    }
+
+
+plan_twin(
+    "contract.edge-admits-api-requests",
+    "body-size-rule-below-api-limit",
+    "rule body-size blocks a body over 4096 bytes",
+    "dev",
+    lambda p: change(p, "module.api.aws_wafv2_web_acl.api[0]")["after"]["rule"].append(_size_rule(4096)),
+)
+plan_twin(
+    "contract.edge-admits-api-requests",
+    "oversize-match-beyond-inspection-limit",
+    "inspection limit (oversize_handling MATCH)",
+    "dev",
+    lambda p: change(p, "module.api.aws_wafv2_web_acl.api[0]")["after"]["rule"].append(
+        _size_rule(10**6, "MATCH")
+    ),
+)
+
+
+@twin("contract.edge-admits-api-requests", "api-paths-grow-past-crs-uri-limit", "SizeRestrictions_URIPATH")
+def _(raw, plan_root, tmp_path):
+    """The code's side: attachment names 2,000 characters long make paths longer than CRS admits."""
+    limits = REPO / "functions" / "api" / "smartstack_api" / "limits.py"
+    copy = tmp_path / "functions" / "api" / "smartstack_api" / "limits.py"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(limits.read_text().replace("ATTACHMENT_NAME_MAX = 128", "ATTACHMENT_NAME_MAX = 2_000"))
+    return context("prod", copy_plan(raw["prod"]), repo=tmp_path)
+
+
+plan_twin(
+    "contract.api-errors-reach-clients",
+    "spa-404-page-for-every-behaviour",
+    "rewrites the API behaviour(s) ['/api/*']",
+    "staging",
+    lambda p: set_after(
+        p,
+        "module.edge.aws_cloudfront_distribution.this",
+        custom_error_response=[
+            {
+                "error_code": 403,
+                "response_code": 404,
+                "response_page_path": "/404.html",
+                "error_caching_min_ttl": 60,
+            }
+        ],
+    ),
+)
+
+
+after_twin(
+    "contract.packages-match-architecture",
+    "architecture-changed-without-repackaging",
+    "holds aarch64 builds",
+    "staging",
+    'module.compute.aws_lambda_function.this["api"]',
+    architectures=["x86_64"],
+)
+after_twin(
+    "contract.packages-match-architecture",
+    "package-never-built",
+    "is not built (make package)",
+    "dev",
+    'module.compute.aws_lambda_function.this["ai"]',
+    filename="../../build/functions/arm64/missing.zip",
+)
+
+
+@tree_twin(
+    "contract.replacements-can-coexist",
+    "subnet-group-replaced-before-destroy",
+    "aws_db_subnet_group.this: create_before_destroy with a fixed name",
+    "staging",
+)
+def _(root):
+    main = root / "modules" / "data" / "main.tf"
+    text = main.read_text()
+    start = text.index('resource "aws_db_subnet_group" "this" {')
+    end = text.index("\n}\n", start)
+    main.write_text(text[:end] + "\n  lifecycle {\n    create_before_destroy = true\n  }" + text[end:])
+
+
+@mutation_twin(
+    "contract.replacements-can-coexist",
+    "fixed-name-in-the-plan-configuration",
+    "aws_db_parameter_group.this: create_before_destroy with a fixed name",
+    "dev",
+)
+def _(plan):
+    resource = config_resource(plan, "module.data.aws_db_parameter_group.this")
+    resource["expressions"]["name"] = resource["expressions"].pop("name_prefix")

@@ -59,14 +59,19 @@ def test_web_bucket_policy_content(plan_root) -> None:
         assert result.passed and result.error is None, (result.rule.id, result.violations, result.error)
     doc = _policy(ctx, "module.storage.aws_s3_bucket_policy.web")
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
-    assert set(by_sid) == {"DenyInsecureTransport", "CloudFrontOacReadOnly"}
-    read = by_sid["CloudFrontOacReadOnly"]
-    assert read["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    assert read["Action"] == "s3:GetObject"
-    assert read["Condition"] == {
-        "StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1ABCDEFGHIJKL"}
-    }
-    assert read["Resource"] == "arn:aws:s3:::smartstack-staging-web-123456789012-us-east-1/*"
+    assert set(by_sid) == {"DenyInsecureTransport", "CloudFrontOacReadOnly", "CloudFrontOacNotFound"}
+    bucket = "arn:aws:s3:::smartstack-staging-web-123456789012-us-east-1"
+    # Read objects, and list only so that unknown keys answer 404 (the edge has no custom error pages).
+    for sid, action, resource in (
+        ("CloudFrontOacReadOnly", "s3:GetObject", f"{bucket}/*"),
+        ("CloudFrontOacNotFound", "s3:ListBucket", bucket),
+    ):
+        statement = by_sid[sid]
+        assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        assert (statement["Action"], statement["Resource"]) == (action, resource)
+        assert statement["Condition"] == {
+            "StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1ABCDEFGHIJKL"}
+        }
 
 
 def test_rds_connect_policy_content(plan_root) -> None:

@@ -142,7 +142,6 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
                 "DB_NAME": DATABASE,
                 "DB_AUTH_MODE": "secret",
                 "DB_SECRET_ARN": name,
-                "DB_SSL_MODE": "verify-full",
                 "DB_CA_BUNDLE": str(postgres.ca_file),
             }
     finally:

@@ -3,11 +3,18 @@
 Identical sources and pins give byte-identical zips (sorted entries, fixed timestamps and
 permissions, no bytecode), so Terraform's ``source_code_hash`` changes only when code does.
 Dependencies come from the pinned ``functions`` group of pyproject.toml and are installed for
-the Lambda target (CPython 3.12, manylinux x86_64, wheels only) with ``--no-deps``: the group pins
-the whole dependency closure, so nothing unpinned can slip in. boto3/botocore are not bundled;
-the Lambda runtime provides them. Downloads are cached under ``.cache/pip``.
+the Lambda target (CPython 3.12, manylinux wheels only, for the functions' architecture) with
+``--no-deps``: the group pins the whole dependency closure, so nothing unpinned can slip in.
+boto3/botocore are not bundled; the Lambda runtime provides them. Downloads are cached under
+``.cache/pip``.
 
-Usage: python -m smartstack_tooling.package_functions [--function api] [--output-dir build/functions]
+The architecture is the env roots' ``lambda_architecture`` (its default in envs/shared/variables.tf
+and every env's tfvars): one zip set per declared architecture, in build/functions/<architecture>/,
+which is where the env roots read them. Switching an env to an architecture that was not built fails
+its plan at variable validation, naming `make package`.
+
+Usage: python -m smartstack_tooling.package_functions [--function api] [--architecture arm64]
+       [--output-dir build/functions]
 """
 
 from __future__ import annotations
@@ -25,10 +32,19 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import rds_ca_bundle
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"
-LAMBDA_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64")
+# Lambda architecture -> the wheel platform tags its runtime (Amazon Linux 2023, glibc 2.34) loads.
+WHEEL_PLATFORMS = {
+    "arm64": ("manylinux2014_aarch64", "manylinux_2_17_aarch64", "manylinux_2_28_aarch64"),
+    "x86_64": ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"),
+}
+# The machine name native extensions carry in their file names (e.g. *.cpython-312-aarch64-linux-gnu.so).
+MACHINE = {"arm64": "aarch64", "x86_64": "x86_64"}
+ARCHITECTURE_VARIABLE = "lambda_architecture"
 
 _OBSERVABILITY = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "jmespath", "typing-extensions")
 _POSTGRES = ("pg8000", "scramp", "asn1crypto", "python-dateutil", "six")
@@ -68,11 +84,40 @@ def pinned_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> dict[
     return pins
 
 
-def install_dependencies(spec: FunctionSpec, pins: dict[str, str], target: Path, cache_dir: Path) -> None:
+def _hcl_string(value: object) -> str | None:
+    return value.strip('"') if isinstance(value, str) else None
+
+
+def declared_architectures(repo: Path = REPO_ROOT) -> list[str]:
+    """Every Lambda architecture an environment declares: the env roots' default and tfvars values."""
+    import hcl2
+
+    with (repo / "envs" / "shared" / "variables.tf").open() as handle:
+        blocks = hcl2.load(handle)["variable"]
+    declared = next(
+        block[name] for block in blocks for name in block if name.strip('"') == ARCHITECTURE_VARIABLE
+    )
+    found = {_hcl_string(declared.get("default"))}
+    for tfvars in sorted((repo / "envs").glob("*/terraform.tfvars")):
+        with tfvars.open() as handle:
+            found.add(_hcl_string(hcl2.load(handle).get(ARCHITECTURE_VARIABLE)))
+    found.discard(None)
+    unknown = sorted(a for a in found if a not in WHEEL_PLATFORMS)  # type: ignore[operator]
+    if unknown:
+        raise SystemExit(
+            f"{ARCHITECTURE_VARIABLE} {unknown} has no wheel platform: use {sorted(WHEEL_PLATFORMS)}"
+        )
+    return sorted(found)  # type: ignore[arg-type]
+
+
+def install_dependencies(
+    spec: FunctionSpec, pins: dict[str, str], target: Path, cache_dir: Path, architecture: str
+) -> None:
     missing = [name for name in spec.dependencies if _normalise(name) not in pins]
     if missing:
         raise SystemExit(f"{spec.name}: dependencies not pinned in the functions group: {missing}")
-    platform_args = [arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)]
+    platforms = WHEEL_PLATFORMS[architecture]
+    platform_args = [arg for platform in platforms for arg in ("--platform", platform)]
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "--target", str(target), "--no-deps", "--no-compile", "--only-binary=:all:",
@@ -92,8 +137,7 @@ def copy_sources(spec: FunctionSpec, target: Path, functions_dir: Path) -> None:
 
 
 # Certificate bundles shipped in every zip at certs/<name>.pem, i.e. /var/task/certs/<name>.pem in
-# Lambda: the RDS CA bundle that DB_SSL_MODE=verify-full checks the server against. Optional:
-# without a bundle the compute module sets DB_SSL_MODE=require (see functions/README.md).
+# Lambda: the RDS CA bundle (rds_ca_bundle.py) that the functions verify the database against.
 CERTS_DIR_NAME = "certs"
 
 
@@ -106,18 +150,6 @@ def copy_certificates(target: Path, functions_dir: Path) -> list[str]:
     for bundle in bundles:
         (target / CERTS_DIR_NAME / bundle.name).write_bytes(bundle.read_bytes())
     return [bundle.name for bundle in bundles]
-
-
-def record_packaged_certificates(output_dir: Path, functions_dir: Path) -> None:
-    """Mirror functions/certs/*.pem to <output_dir>/certs/ (stale files removed) next to the zips.
-
-    The env roots check this directory when ``db_ca_bundle_file`` is set, so a plan can only ask for
-    DB_SSL_MODE=verify-full when the bundle really went into the built packages.
-    """
-    mirror = output_dir / CERTS_DIR_NAME
-    if mirror.is_dir():
-        shutil.rmtree(mirror)
-    copy_certificates(output_dir, functions_dir)
 
 
 def _included(relative: Path) -> bool:
@@ -143,21 +175,49 @@ def write_deterministic_zip(source_dir: Path, zip_path: Path) -> None:
     partial.replace(zip_path)  # never leave a half-written zip where Terraform would read it
 
 
+_NATIVE_MACHINE = re.compile(r"-(aarch64|x86_64|i686|arm(?:v7l)?|ppc64le|s390x)-linux-gnu\.so(\.\d+)*$")
+_WHEEL_MACHINE = re.compile(r"(aarch64|x86_64|i686|armv7l|ppc64le|s390x|universal2|arm64|amd64|win32)")
+
+
+def native_machines(zip_path: Path) -> dict[str, set[str]]:
+    """Machine name -> the entries of a zip built for it: native extensions named for a machine
+    (``*-aarch64-linux-gnu.so``) and wheels whose WHEEL tags name a platform (``*.dist-info/WHEEL``)."""
+    found: dict[str, set[str]] = {}
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            match = _NATIVE_MACHINE.search(name)
+            if match:
+                found.setdefault(match.group(1), set()).add(name)
+            elif name.endswith(".dist-info/WHEEL"):
+                for line in archive.read(name).decode("utf-8", "replace").splitlines():
+                    platform = (
+                        line.partition("Tag:")[2].strip().rsplit("-", 1)[-1]
+                        if line.startswith("Tag:")
+                        else ""
+                    )
+                    machine = _WHEEL_MACHINE.search(platform) if platform != "any" else None
+                    if machine:
+                        found.setdefault(machine.group(1), set()).add(name)
+    return found
+
+
 def base64_sha256(path: Path) -> str:
     """The format of Terraform's filebase64sha256(), i.e. what source_code_hash compares."""
     return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode("ascii")
 
 
-def build_function(spec: FunctionSpec, output_dir: Path, cache_dir: Path, functions_dir: Path) -> Path:
+def build_function(
+    spec: FunctionSpec, output_dir: Path, cache_dir: Path, functions_dir: Path, architecture: str
+) -> Path:
+    """Builds <output_dir>/<architecture>/<name>.zip."""
     pins = pinned_requirements()
     with tempfile.TemporaryDirectory(prefix=f"smartstack-{spec.name}-") as staging_name:
         staging = Path(staging_name)
-        install_dependencies(spec, pins, staging, cache_dir)
+        install_dependencies(spec, pins, staging, cache_dir, architecture)
         copy_sources(spec, staging, functions_dir)
         copy_certificates(staging, functions_dir)
-        zip_path = output_dir / f"{spec.name}.zip"
+        zip_path = output_dir / architecture / f"{spec.name}.zip"
         write_deterministic_zip(staging, zip_path)
-    record_packaged_certificates(output_dir, functions_dir)
     return zip_path
 
 
@@ -167,13 +227,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--function", choices=[spec.name for spec in FUNCTIONS], action="append",
                         help="build only this function (repeatable); default: all")  # fmt: skip
+    parser.add_argument("--architecture", choices=sorted(WHEEL_PLATFORMS), action="append",
+                        help="build only this architecture (repeatable); default: each env's")  # fmt: skip
     parser.add_argument("--output-dir", type=Path, default=REPO_ROOT / "build" / "functions")
     parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".cache" / "pip")
     args = parser.parse_args(argv)
     selected = [spec for spec in FUNCTIONS if not args.function or spec.name in args.function]
-    for spec in selected:
-        zip_path = build_function(spec, args.output_dir, args.cache_dir, REPO_ROOT / "functions")
-        print(f"{zip_path}\t{zip_path.stat().st_size} bytes\tsha256(base64)={base64_sha256(zip_path)}")
+    problems = rds_ca_bundle.check()
+    if problems:  # the functions cannot reach the database without it
+        raise SystemExit("\n".join(problems))
+    for architecture in args.architecture or declared_architectures():
+        for spec in selected:
+            zip_path = build_function(
+                spec, args.output_dir, args.cache_dir, REPO_ROOT / "functions", architecture
+            )
+            print(f"{zip_path}\t{zip_path.stat().st_size} bytes\tsha256(base64)={base64_sha256(zip_path)}")
     return 0
 
 

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from smartstack_shared.db import DatabaseUnavailable
 from smartstack_shared.settings import ConfigurationError
 
-from smartstack_api import attachments, jobs, links, tasks, validation
+from smartstack_api import attachments, jobs, limits, links, tasks, validation
 from smartstack_api.processing import JobMessage
 from smartstack_api.runtime import ApiRuntime, get_runtime
 
@@ -108,8 +108,8 @@ def create_task() -> tuple[dict[str, Any], int]:
     owner, email = _caller()
     body = _body()
     validation.reject_unknown_fields(body, {"title", "description"})
-    title = validation.text_field(body, "title", validation.TITLE_MAX, required=True) or ""
-    description = validation.text_field(body, "description", validation.DESCRIPTION_MAX, required=False) or ""
+    title = validation.text_field(body, "title", limits.TITLE_MAX, required=True) or ""
+    description = validation.text_field(body, "description", limits.DESCRIPTION_MAX, required=False) or ""
     task = tasks.create_task(_runtime().db, owner, email, title, description)
     return tasks.to_json(task), HTTPStatus.CREATED
 
@@ -136,15 +136,15 @@ def update_task(task_id: str) -> dict[str, Any]:
     body = _body()
     validation.reject_unknown_fields(body, {"title", "description", "status"})
     changes: dict[str, str] = {}
-    title = validation.text_field(body, "title", validation.TITLE_MAX, required=False)
+    title = validation.text_field(body, "title", limits.TITLE_MAX, required=False)
     if title is not None:
         if not title:
             raise BadRequestError("'title' must not be empty")
         changes["title"] = title
-    description = validation.text_field(body, "description", validation.DESCRIPTION_MAX, required=False)
+    description = validation.text_field(body, "description", limits.DESCRIPTION_MAX, required=False)
     if description is not None:
         changes["description"] = description
-    status = validation.text_field(body, "status", 20, required=False)
+    status = validation.text_field(body, "status", limits.STATUS_MAX, required=False)
     if status is not None:
         if status not in validation.EDITABLE_STATUSES:
             raise BadRequestError(
@@ -164,8 +164,12 @@ def create_upload_url(task_id: str) -> tuple[dict[str, Any], int]:
     owner, _ = _caller()
     body = _body()
     validation.reject_unknown_fields(body, {"name", "content_type"})
-    name = validation.attachment_name(validation.text_field(body, "name", 128, required=True) or "")
-    kind = validation.content_type(validation.text_field(body, "content_type", 100, required=True) or "")
+    name = validation.attachment_name(
+        validation.text_field(body, "name", limits.ATTACHMENT_NAME_MAX, required=True) or ""
+    )
+    kind = validation.content_type(
+        validation.text_field(body, "content_type", limits.CONTENT_TYPE_MAX, required=True) or ""
+    )
     runtime = _runtime()
     task = _owned_task(runtime, owner, task_id)
     upload = attachments.upload_url(
@@ -207,7 +211,7 @@ def request_processing(task_id: str) -> tuple[dict[str, Any], int]:
     owner, _ = _caller()
     body = _body()
     validation.reject_unknown_fields(body, {"instruction"})
-    instruction = validation.text_field(body, "instruction", validation.INSTRUCTION_MAX, required=True) or ""
+    instruction = validation.text_field(body, "instruction", limits.INSTRUCTION_MAX, required=True) or ""
     runtime = _runtime()
     task = _owned_task(runtime, owner, task_id)
     job = jobs.create_job(runtime.db, str(task["id"]), instruction)

@@ -7,14 +7,14 @@ import binascii
 import json
 import re
 import uuid
+from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler.exceptions import BadRequestError
+from aws_lambda_powertools.event_handler.exceptions import BadRequestError, ServiceError
 
-TITLE_MAX = 200
-DESCRIPTION_MAX = 10_000
-INSTRUCTION_MAX = 4_000
-ATTACHMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+from smartstack_api.limits import ATTACHMENT_NAME_MAX, CONTENT_TYPE_MAX, MAX_BODY_BYTES
+
+ATTACHMENT_NAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{ATTACHMENT_NAME_MAX - 1}}}$")
 CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
 EDITABLE_STATUSES = ("open", "done")
 
@@ -22,6 +22,13 @@ EDITABLE_STATUSES = ("open", "done")
 def json_object_body(raw_body: str | None, is_base64: bool) -> dict[str, Any]:
     if raw_body is None or raw_body == "":
         raise BadRequestError("request body must be a JSON object")
+    # Base64 grows a body by 4/3: its decoded size is what counts.
+    size = len(raw_body) * 3 // 4 if is_base64 else len(raw_body.encode("utf-8", "surrogatepass"))
+    if size > MAX_BODY_BYTES:
+        raise ServiceError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            f"request body must be at most {MAX_BODY_BYTES} bytes (send text as UTF-8, not \\u escapes)",
+        )
     text = raw_body
     if is_base64:
         try:
@@ -94,7 +101,7 @@ def attachment_name(value: str) -> str:
 
 def content_type(value: str) -> str:
     value = value.lower()
-    if len(value) > 100 or not CONTENT_TYPE.fullmatch(value):
+    if len(value) > CONTENT_TYPE_MAX or not CONTENT_TYPE.fullmatch(value):
         raise BadRequestError("'content_type' must look like type/subtype")
     return value
 

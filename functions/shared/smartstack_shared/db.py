@@ -63,13 +63,8 @@ def password_provider_for(
 
 
 def ssl_context_for(settings: DatabaseSettings) -> ssl.SSLContext:
-    if settings.ssl_mode == "require":
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    cafile = settings.ca_bundle or None
-    return ssl.create_default_context(cafile=cafile)
+    """verify-full: the server's certificate must chain to the bundle and name the host."""
+    return ssl.create_default_context(cafile=settings.ca_bundle)
 
 
 def _is_unavailable(error: DatabaseError) -> bool:

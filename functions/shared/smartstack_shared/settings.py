@@ -89,8 +89,7 @@ class DatabaseSettings:
     # "iam": RDS IAM auth token as password (default); "secret": password from DB_SECRET_ARN.
     auth_mode: str = "iam"
     secret_id: str = ""
-    # "verify-full" checks the server certificate against ca_bundle; "require" only encrypts.
-    ssl_mode: str = "verify-full"
+    # TLS with the server verified (sslmode verify-full) against this CA bundle: the RDS CAs.
     ca_bundle: str = ""
     connect_timeout_seconds: float = 5.0
 
@@ -99,15 +98,12 @@ class DatabaseSettings:
         auth_mode = optional_env("DB_AUTH_MODE", "iam")
         if auth_mode not in ("iam", "secret"):
             raise ConfigurationError(f"DB_AUTH_MODE must be 'iam' or 'secret', got {auth_mode!r}")
-        ssl_mode = optional_env("DB_SSL_MODE", "verify-full")
-        if ssl_mode not in ("verify-full", "require"):
-            raise ConfigurationError(f"DB_SSL_MODE must be 'verify-full' or 'require', got {ssl_mode!r}")
-        ca_bundle = optional_env("DB_CA_BUNDLE")
-        if ssl_mode == "verify-full" and ca_bundle and not os.path.isfile(ca_bundle):
+        ca_bundle = require_env("DB_CA_BUNDLE")
+        if not os.path.isfile(ca_bundle):
             # Otherwise every connection fails later with a bare FileNotFoundError.
             raise ConfigurationError(
-                f"DB_CA_BUNDLE {ca_bundle} does not exist: package the RDS CA bundle as"
-                " functions/certs/<file>.pem (functions/README.md) or set DB_SSL_MODE=require"
+                f"DB_CA_BUNDLE {ca_bundle} does not exist: the zips carry certs/rds-ca-bundle.pem"
+                " (make package; functions/certs/README.md)"
             )
         port_text = optional_env("DB_PORT", "5432")
         if not port_text.isdigit():
@@ -120,7 +116,6 @@ class DatabaseSettings:
             region=optional_env("AWS_REGION") or optional_env("AWS_DEFAULT_REGION", "us-east-1"),
             auth_mode=auth_mode,
             secret_id=require_env("DB_SECRET_ARN") if auth_mode == "secret" else "",
-            ssl_mode=ssl_mode,
             ca_bundle=ca_bundle,
             connect_timeout_seconds=float(optional_env("DB_CONNECT_TIMEOUT_SECONDS", "5")),
         )

@@ -56,12 +56,16 @@ def resource_blocks(directory: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def prevent_destroy(directory: Path, address: str) -> bool:
+def lifecycle_flag(directory: Path, address: str, flag: str) -> bool:
+    """Whether a resource's lifecycle block sets ``flag`` (prevent_destroy, create_before_destroy) true."""
     body = resource_blocks(directory).get(address, {})
-    for lifecycle in body.get("lifecycle", []):
-        if lifecycle.get("prevent_destroy") in (True, "true", "${true}"):
-            return True
-    return False
+    return any(
+        lifecycle.get(flag) in (True, "true", "${true}") for lifecycle in body.get("lifecycle", [])
+    )
+
+
+def prevent_destroy(directory: Path, address: str) -> bool:
+    return lifecycle_flag(directory, address, "prevent_destroy")
 
 
 def backend(directory: Path) -> dict[str, Any]:

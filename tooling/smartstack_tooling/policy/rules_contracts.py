@@ -1,0 +1,249 @@
+"""Contracts between the tiers, and between the tiers and the functions' code, as deployed.
+
+Each rule reads the plan and, for the code's side, the function source's own declarations
+(code_facts), so a change on either side that breaks the other fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .. import package_functions as packaging
+from . import code_facts, source
+from .engine import Instance, PolicyContext, rule
+
+# Size limits of AWS managed rule groups, as documented in the AWS WAF Developer Guide
+# ("Baseline rule groups" > "Core rule set (CRS) managed rule group"): rule -> (request part, bytes).
+MANAGED_SIZE_LIMITS: dict[tuple[str, str], dict[str, tuple[str, int]]] = {
+    ("AWS", "AWSManagedRulesCommonRuleSet"): {
+        "SizeRestrictions_BODY": ("body", 8_192),
+        "SizeRestrictions_QUERYSTRING": ("query", 2_048),
+        "SizeRestrictions_URIPATH": ("path", 1_024),
+        "SizeRestrictions_Cookie_HEADER": ("cookie", 10_240),
+    },
+}
+# Request body bytes an associated resource forwards to WAF when association_config does not say.
+DEFAULT_BODY_INSPECTION = {"API_GATEWAY": 16_384, "CLOUDFRONT": 16_384}
+_FIELDS = {"body": "body", "json_body": "body", "uri_path": "path", "query_string": "query"}
+
+
+def first(value: Any) -> dict[str, Any]:
+    """The single nested block of a planned block list (``[]`` and None give an empty block)."""
+    return value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
+
+
+def present(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > 0
+
+
+# ---------------------------------------------------------------------- what fronts the API
+def api_origin_ids(ctx: PolicyContext, dist: Instance) -> set[str]:
+    """Ids of a distribution's origins that are the API: a custom domain of an API Gateway in this
+    plan, or an execute-api endpoint (planned values)."""
+    api_domains = {d.get("domain_name") for d in ctx.of_type("aws_api_gateway_domain_name")}
+    ids = set()
+    for origin in dist.get("origin") or []:
+        domain = origin.get("domain_name") or ""
+        if domain in api_domains or ".execute-api." in domain:
+            ids.add(origin.get("origin_id"))
+    return ids
+
+
+def api_behaviours(ctx: PolicyContext, dist: Instance) -> list[dict[str, Any]]:
+    """The cache behaviours (planned) whose origin is the API."""
+    ids = api_origin_ids(ctx, dist)
+    behaviours = [first(dist.get("default_cache_behavior")), *(dist.get("ordered_cache_behavior") or [])]
+    return [b for b in behaviours if b and b.get("target_origin_id") in ids]
+
+
+def acls_in_front_of_api(ctx: PolicyContext) -> Iterator[tuple[Instance, str]]:
+    """(web ACL, associated resource type) for every ACL that inspects requests to the API."""
+    acls = {acl.config_address: acl for acl in ctx.of_type("aws_wafv2_web_acl")}
+    for assoc in ctx.of_type("aws_wafv2_web_acl_association"):
+        if any(t.startswith("aws_api_gateway_") for t in ctx.resolved_types(assoc, "resource_arn")):
+            for address in ctx.resolve_attr(assoc, "web_acl_arn"):
+                if address in acls:
+                    yield acls[address], "API_GATEWAY"
+    for dist in ctx.of_type("aws_cloudfront_distribution"):
+        if api_behaviours(ctx, dist):
+            for address in ctx.resolve_attr(dist, "web_acl_id"):
+                if address in acls:
+                    yield acls[address], "CLOUDFRONT"
+
+
+# ---------------------------------------------------------------------- WAF size limits
+def body_inspection_limit(acl: Instance, resource_type: str) -> int:
+    request_body = first(first(acl.get("association_config")).get("request_body"))
+    setting = first(request_body.get(resource_type.lower())).get("default_size_inspection_limit")
+    return (
+        int(setting[3:]) * 1024
+        if isinstance(setting, str) and setting.startswith("KB_")
+        else (DEFAULT_BODY_INSPECTION[resource_type])
+    )
+
+
+def _blocks(acl_rule: dict[str, Any]) -> bool:
+    return present(first(acl_rule.get("action")).get("block"))
+
+
+def _counts(acl_rule: dict[str, Any]) -> bool:
+    return present(first(acl_rule.get("override_action")).get("count"))
+
+
+def size_limit_findings(acl: Instance, resource_type: str, accepted: dict[str, int]) -> list[str]:
+    found = []
+    for acl_rule in acl.get("rule") or []:
+        statement = first(acl_rule.get("statement"))
+        group = first(statement.get("managed_rule_group_statement"))
+        if group and not _counts(acl_rule):
+            limits = MANAGED_SIZE_LIMITS.get((group.get("vendor_name"), group.get("name")), {})
+            overridden = {o.get("name") for o in group.get("rule_action_override") or []}
+            scoped = present(group.get("scope_down_statement"))
+            for sub_rule, (part, limit) in sorted(limits.items()):
+                if part in accepted and accepted[part] > limit and sub_rule not in overridden and not scoped:
+                    found.append(
+                        f"{acl.address}: {group['name']}/{sub_rule} blocks a {part} over {limit} bytes; "
+                        f"the API accepts {accepted[part]} (count it with rule_action_override or scope it)"
+                    )
+        size = first(statement.get("size_constraint_statement"))
+        if size and _blocks(acl_rule):
+            field = next((f for f, v in first(size.get("field_to_match")).items() if present(v)), "")
+            part = _FIELDS.get(field)
+            operator, bound = size.get("comparison_operator"), size.get("size")
+            if part in accepted and isinstance(bound, int) and operator in ("GT", "GE"):
+                admitted = bound if operator == "GT" else bound - 1
+                if admitted < accepted[part]:
+                    found.append(
+                        f"{acl.address}: rule {acl_rule.get('name')} blocks a {part} over {admitted} bytes; "
+                        f"the API accepts {accepted[part]}"
+                    )
+            oversize = first(first(size.get("field_to_match")).get(field)).get("oversize_handling")
+            inspected = body_inspection_limit(acl, resource_type)
+            if part == "body" and oversize == "MATCH" and inspected < accepted["body"]:
+                found.append(
+                    f"{acl.address}: rule {acl_rule.get('name')} blocks every body over the {inspected}-byte "
+                    f"inspection limit (oversize_handling MATCH); the API accepts {accepted['body']}"
+                )
+    return found
+
+
+@rule(
+    "contract.edge-admits-api-requests",
+    "contracts",
+    "Every WAF rule in front of the API admits the largest request the API accepts",
+)
+def edge_admits_api_requests(ctx: PolicyContext) -> list[str]:
+    """Size limits (managed rule groups with their documented limits, and size constraints) on every
+    web ACL in front of the API admit the body, path and query sizes the API's code accepts
+    (smartstack_api.limits), or are counted, or scoped away from the API."""
+    accepted = code_facts.api_request_limits(ctx.repo / "functions")
+    problems: list[str] = []
+    fronting = list(acls_in_front_of_api(ctx))
+    if not fronting and ctx.of_type("aws_wafv2_web_acl"):
+        problems.append("no web ACL is found in front of the API (association or distribution behaviour)")
+    for acl, resource_type in fronting:
+        problems += size_limit_findings(acl, resource_type, accepted)
+    return problems
+
+
+# ---------------------------------------------------------------------- CloudFront errors
+@rule(
+    "contract.api-errors-reach-clients",
+    "contracts",
+    "No distribution-wide custom error response rewrites the API's responses",
+)
+def api_errors_reach_clients(ctx: PolicyContext) -> list[str]:
+    """CloudFront custom error responses apply to every behaviour: with an API behaviour they would
+    turn API (and WAF) errors into the web bucket's pages, cached."""
+    problems = []
+    for dist in ctx.of_type("aws_cloudfront_distribution"):
+        paths = sorted(b.get("path_pattern", "default") for b in api_behaviours(ctx, dist))
+        for error in dist.get("custom_error_response") or []:
+            if paths:
+                problems.append(
+                    f"{dist.address}: custom_error_response for {error.get('error_code')} rewrites the API "
+                    f"behaviour(s) {paths} too"
+                )
+    return problems
+
+
+# ---------------------------------------------------------------------- packages
+def package_path(ctx: PolicyContext, function: Instance) -> Path | None:
+    """The zip a planned function deploys, as the root that planned it sees the path."""
+    filename = function.get("filename")
+    if not isinstance(filename, str):
+        return None
+    path = Path(filename)
+    return path if path.is_absolute() else (ctx.root_dir / path).resolve()
+
+
+@rule(
+    "contract.packages-match-architecture",
+    "contracts",
+    "Every native extension in a function's zip is built for the function's architecture",
+)
+def packages_match_architecture(ctx: PolicyContext) -> list[str]:
+    """A zip with wheels for another instruction set fails at import (or silently falls back to pure
+    Python, as wrapt does): native extensions and platform wheel tags must name the architecture."""
+    problems = []
+    for function in ctx.of_type("aws_lambda_function"):
+        architectures = function.get("architectures") or ["x86_64"]  # Lambda's default
+        path = package_path(ctx, function)
+        if path is None:
+            problems.append(f"{function.address}: no filename planned; the package cannot be checked")
+            continue
+        if not path.is_file():
+            problems.append(f"{function.address}: {path} is not built (make package)")
+            continue
+        wanted = {packaging.MACHINE.get(a, a) for a in architectures}
+        for machine, entries in sorted(packaging.native_machines(path).items()):
+            if machine not in wanted:
+                problems.append(
+                    f"{function.address}: runs {architectures} but {path.name} holds {machine} builds: "
+                    f"{sorted(entries)[:3]}"
+                )
+    return problems
+
+
+# ---------------------------------------------------------------------- replacements
+# Types whose name is unique in its scope (account, region or VPC): two objects cannot share it.
+UNIQUE_NAMES = {
+    "aws_security_group": "name",
+    "aws_db_parameter_group": "name",
+    "aws_db_subnet_group": "name",
+    "aws_db_option_group": "name",
+    "aws_iam_role": "name",
+    "aws_iam_policy": "name",
+    "aws_launch_template": "name",
+    "aws_lambda_function": "function_name",
+    "aws_sqs_queue": "name",
+    "aws_cloudwatch_log_group": "name",
+    "aws_kms_alias": "name",
+}
+
+
+@rule(
+    "contract.replacements-can-coexist",
+    "contracts",
+    "create_before_destroy is never combined with a fixed unique name",
+)
+def replacements_can_coexist(ctx: PolicyContext) -> list[str]:
+    """With create_before_destroy the replacement exists beside the old object: a fixed unique name makes
+    every replacement fail with a duplicate name. Such resources take a name_prefix (or drop the flag)."""
+    problems = []
+    seen = set()
+    for inst in ctx.instances:
+        attribute = UNIQUE_NAMES.get(inst.type)
+        if attribute is None or inst.config_address in seen:
+            continue
+        seen.add(inst.config_address)
+        local = inst.config_address.removeprefix(f"{inst.module}.") if inst.module else inst.config_address
+        directory = ctx.module_dir(inst.module)
+        if ctx.is_configured(inst, attribute) and source.lifecycle_flag(directory, local, "create_before_destroy"):
+            problems.append(
+                f"{inst.config_address}: create_before_destroy with a fixed {attribute}: a replacement "
+                "fails as a duplicate; use name_prefix"
+            )
+    return problems

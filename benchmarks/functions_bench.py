@@ -25,9 +25,9 @@ RUNS = 5
 
 
 def zip_sizes() -> None:
-    print("## zip sizes (build/functions, from python -m smartstack_tooling.package_functions)")
+    print("## zip sizes (build/functions/arm64, from make package)")
     for name in HANDLERS:
-        path = REPO_ROOT / "build" / "functions" / f"{name}.zip"
+        path = REPO_ROOT / "build" / "functions" / "arm64" / f"{name}.zip"
         print(f"{name:<11} {path.stat().st_size:>10,} bytes" if path.exists() else f"{name:<11} (not built)")
 
 

@@ -842,3 +842,14 @@ def _(root):
 def _(plan):
     resource = config_resource(plan, "module.data.aws_db_parameter_group.this")
     resource["expressions"]["name"] = resource["expressions"].pop("name_prefix")
+
+
+@mutation_twin(
+    "contract.packages-match-architecture",
+    "ca-bundle-named-but-not-packaged",
+    "DB_CA_BUNDLE=/var/task/certs/global-bundle.pem is not in api.zip",
+    "prod",
+)
+def _(plan):
+    after = change(plan, 'module.compute.aws_lambda_function.this["api"]')["after"]
+    after["environment"][0]["variables"]["DB_CA_BUNDLE"] = "/var/task/certs/global-bundle.pem"

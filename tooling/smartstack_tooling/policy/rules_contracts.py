@@ -6,6 +6,7 @@ Each rule reads the plan and, for the code's side, the function source's own dec
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,10 +180,28 @@ def package_path(ctx: PolicyContext, function: Instance) -> Path | None:
     return path if path.is_absolute() else (ctx.root_dir / path).resolve()
 
 
+LAMBDA_TASK_ROOT = "/var/task/"  # where Lambda unpacks the zip
+
+
+def _named_files_missing(function: Instance, path: Path) -> list[str]:
+    """Environment variables that name a file of the package (e.g. DB_CA_BUNDLE) must find it there."""
+    variables = first(function.get("environment")).get("variables") or {}
+    named = {k: v for k, v in variables.items() if isinstance(v, str) and v.startswith(LAMBDA_TASK_ROOT)}
+    if not named:
+        return []
+    with zipfile.ZipFile(path) as archive:
+        entries = set(archive.namelist())
+    return [
+        f"{function.address}: {key}={value} is not in {path.name}"
+        for key, value in sorted(named.items())
+        if value.removeprefix(LAMBDA_TASK_ROOT) not in entries
+    ]
+
+
 @rule(
     "contract.packages-match-architecture",
     "contracts",
-    "Every native extension in a function's zip is built for the function's architecture",
+    "Each function's zip is built for its architecture and holds the files its settings name",
 )
 def packages_match_architecture(ctx: PolicyContext) -> list[str]:
     """A zip with wheels for another instruction set fails at import (or silently falls back to pure
@@ -197,6 +216,7 @@ def packages_match_architecture(ctx: PolicyContext) -> list[str]:
         if not path.is_file():
             problems.append(f"{function.address}: {path} is not built (make package)")
             continue
+        problems += _named_files_missing(function, path)
         wanted = {packaging.MACHINE.get(a, a) for a in architectures}
         for machine, entries in sorted(packaging.native_machines(path).items()):
             if machine not in wanted:
@@ -240,8 +260,8 @@ def replacements_can_coexist(ctx: PolicyContext) -> list[str]:
             continue
         seen.add(inst.config_address)
         local = inst.config_address.removeprefix(f"{inst.module}.") if inst.module else inst.config_address
-        directory = ctx.module_dir(inst.module)
-        if ctx.is_configured(inst, attribute) and source.lifecycle_flag(directory, local, "create_before_destroy"):
+        replaced_first = source.lifecycle_flag(ctx.module_dir(inst.module), local, "create_before_destroy")
+        if ctx.is_configured(inst, attribute) and replaced_first:
             problems.append(
                 f"{inst.config_address}: create_before_destroy with a fixed {attribute}: a replacement "
                 "fails as a duplicate; use name_prefix"

@@ -59,9 +59,7 @@ def resource_blocks(directory: Path) -> dict[str, dict[str, Any]]:
 def lifecycle_flag(directory: Path, address: str, flag: str) -> bool:
     """Whether a resource's lifecycle block sets ``flag`` (prevent_destroy, create_before_destroy) true."""
     body = resource_blocks(directory).get(address, {})
-    return any(
-        lifecycle.get(flag) in (True, "true", "${true}") for lifecycle in body.get("lifecycle", [])
-    )
+    return any(lifecycle.get(flag) in (True, "true", "${true}") for lifecycle in body.get("lifecycle", []))
 
 
 def prevent_destroy(directory: Path, address: str) -> bool:

@@ -23,7 +23,8 @@ deletion_protection        = false
 rds_final_snapshot_enabled = false
 
 # Functions and API
-lambda_reserved_concurrency = { api = -1, ai = -1, authorizer = -1 }
+lambda_reserved_concurrency = { api = -1, worker = -1, ai = -1, authorizer = -1 }
+lambda_concurrency_quota    = 10 # nothing reserved: fits even a new account's quota
 api_throttling_rate_limit   = 20
 api_throttling_burst_limit  = 40
 waf_managed_rules_enabled   = false

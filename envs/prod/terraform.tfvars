@@ -23,7 +23,8 @@ deletion_protection        = true
 rds_final_snapshot_enabled = true
 
 # Functions and API
-lambda_reserved_concurrency = { api = 50, ai = 20, authorizer = 20 }
+lambda_reserved_concurrency = { api = 50, worker = 10, ai = 20, authorizer = 20 }
+lambda_concurrency_quota    = 1000 # PLACEHOLDER: the account's Lambda 'Concurrent executions' quota (Service Quotas)
 api_throttling_rate_limit   = 100
 api_throttling_burst_limit  = 200
 waf_managed_rules_enabled   = true

@@ -109,9 +109,9 @@ module "messaging" {
   account_id               = var.account_id
   region                   = var.region
   producer_role_arns       = [module.compute.api_role_arn]
-  consumer_role_arns       = [module.compute.api_role_arn]
-  consumer_function_arn    = module.compute.api_function_arn
-  consumer_timeout_seconds = var.api_timeout_seconds
+  consumer_role_arns       = [module.compute.worker_role_arn]
+  consumer_function_arn    = module.compute.worker_function_arn
+  consumer_timeout_seconds = module.compute.worker_timeout_seconds
 }
 
 module "data" {
@@ -149,6 +149,7 @@ module "compute" {
   ai_package_path            = "${local.function_packages_dir}/ai.zip"
   authorizer_package_path    = "${local.function_packages_dir}/authorizer.zip"
   api_timeout_seconds        = var.api_timeout_seconds
+  worker_timeout_seconds     = var.worker_timeout_seconds
   reserved_concurrency       = var.lambda_reserved_concurrency
   files_bucket_name          = module.storage.files_bucket_name
   files_bucket_arn           = module.storage.files_bucket_arn

@@ -250,7 +250,7 @@ variable "function_packages_dir" {
 }
 
 variable "api_timeout_seconds" {
-  description = "Timeout of the API function (also sizes the task queue visibility timeout); API Gateway ends requests at 29 s."
+  description = "Timeout of the API function (HTTP requests); API Gateway ends requests at 29 s. The queue consumer has its own, worker_timeout_seconds."
   type        = number
   default     = 29
 
@@ -260,13 +260,24 @@ variable "api_timeout_seconds" {
   }
 }
 
+variable "worker_timeout_seconds" {
+  description = "Timeout of the task-queue consumer (the API application's code as its own function). It waits for the AI function, so it must cover one batch's worst case (policy rule contract.time-budget-chain); the task queue's visibility timeout is 6 times it."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.worker_timeout_seconds >= 30 && var.worker_timeout_seconds <= 900
+    error_message = "worker_timeout_seconds must be between 30 and 900 seconds (Lambda's maximum), e.g. 300."
+  }
+}
+
 variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency per function (keys api, ai, authorizer); -1 = unreserved (small dev accounts)."
+  description = "Reserved concurrency per function (keys api, worker, ai, authorizer); -1 = unreserved (small dev accounts). Their sum must leave 100 unreserved within lambda_concurrency_quota."
   type        = map(number)
 
   validation {
-    condition     = length(setsubtract(["api", "ai", "authorizer"], keys(var.lambda_reserved_concurrency))) == 0 && length(setsubtract(keys(var.lambda_reserved_concurrency), ["api", "ai", "authorizer"])) == 0
-    error_message = "lambda_reserved_concurrency must have exactly the keys api, ai and authorizer, e.g. { api = 50, ai = 20, authorizer = 20 }."
+    condition     = length(setsubtract(["api", "worker", "ai", "authorizer"], keys(var.lambda_reserved_concurrency))) == 0 && length(setsubtract(keys(var.lambda_reserved_concurrency), ["api", "worker", "ai", "authorizer"])) == 0
+    error_message = "lambda_reserved_concurrency must have exactly the keys api, worker, ai and authorizer, e.g. { api = 50, worker = 10, ai = 20, authorizer = 20 }."
   }
 
   validation {
@@ -276,7 +287,23 @@ variable "lambda_reserved_concurrency" {
 
   validation {
     condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c >= 1]) || local.environment == "dev"
-    error_message = "${local.environment} reserves concurrency for every function so one cannot starve another: set each of api, ai, authorizer to >= 1."
+    error_message = "${local.environment} reserves concurrency for every function so one cannot starve another: set each of api, worker, ai, authorizer to >= 1."
+  }
+
+  validation {
+    # Lambda refuses reservations that leave fewer than 100 unreserved executions in the account.
+    condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c == -1]) || sum(concat([0], [for c in values(var.lambda_reserved_concurrency) : c if c > 0])) + 100 <= var.lambda_concurrency_quota
+    error_message = "lambda_reserved_concurrency reserves ${sum(concat([0], [for c in values(var.lambda_reserved_concurrency) : c if c > 0]))}, but Lambda keeps 100 of the account's lambda_concurrency_quota (${var.lambda_concurrency_quota}) unreserved: request a higher quota (Service Quotas, Lambda 'Concurrent executions') and set lambda_concurrency_quota to it, or reserve less (-1 = unreserved)."
+  }
+}
+
+variable "lambda_concurrency_quota" {
+  description = "The account's Lambda 'Concurrent executions' quota in this region (Service Quotas; new accounts often have 10, the usual default is 1000). Checked against lambda_reserved_concurrency, which must leave 100 unreserved."
+  type        = number
+
+  validation {
+    condition     = var.lambda_concurrency_quota >= 10
+    error_message = "lambda_concurrency_quota must be the account's regional quota (at least 10, Lambda's smallest)."
   }
 }
 

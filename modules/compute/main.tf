@@ -20,6 +20,21 @@ locals {
       db_user       = var.api_db_user
       async_dlq     = true
     }
+    # The API application's task-queue consumer: the API's code and zip as its own function, so it can
+    # wait for the AI function (up to its timeout) while the HTTP function stays within API Gateway's 29 s.
+    worker = {
+      function_name = "${var.name_prefix}-worker"
+      role_name     = "${var.name_prefix}-worker-lambda"
+      description   = "SmartStack API application: task queue consumer"
+      package_path  = var.api_package_path
+      handler       = var.api_handler
+      memory_mb     = var.api_memory_mb
+      timeout_s     = var.worker_timeout_seconds
+      reserved      = var.reserved_concurrency["worker"]
+      secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
+      db_user       = var.api_db_user
+      async_dlq     = false # invoked synchronously by the event source mapping only
+    }
     ai = {
       function_name = "${var.name_prefix}-ai"
       role_name     = "${var.name_prefix}-ai-lambda"
@@ -251,6 +266,15 @@ locals {
         Action   = ["sqs:SendMessage", "sqs:GetQueueAttributes"]
         Resource = var.task_queue_arn
       },
+    ]
+    worker = [
+      {
+        Sid       = "ListAttachmentsPrefix"
+        Effect    = "Allow"
+        Action    = "s3:ListBucket"
+        Resource  = var.files_bucket_arn
+        Condition = { StringLike = { "s3:prefix" = ["attachments/*"] } }
+      },
       {
         # Needed by the SQS event source mapping that invokes this function.
         Sid      = "ConsumeTasks"
@@ -349,20 +373,25 @@ locals {
 
   app_base_url = coalesce(var.app_base_url, "https://${split("@", var.ses_sender_address)[1]}")
 
-  function_env = {
-    api = merge(local.common_env, local.db_env, {
-      DB_USER               = var.api_db_user
-      SECRET_NAMES          = join(",", [for s in local.functions["api"].secret_names : "${var.name_prefix}/${s}"])
-      FILES_BUCKET          = var.files_bucket_name
-      ATTACHMENTS_PREFIX    = "attachments/"
-      TASK_QUEUE_URL        = var.task_queue_url
-      AI_FUNCTION_NAME      = local.functions["ai"].function_name
-      SES_SENDER            = var.ses_sender_address
-      SES_CONFIGURATION_SET = var.ses_configuration_set_name
-      APP_BASE_URL          = local.app_base_url
+  # The API application's settings: the HTTP function and the queue consumer run the same code.
+  api_application_env = merge(local.common_env, local.db_env, {
+    DB_USER               = var.api_db_user
+    SECRET_NAMES          = join(",", [for s in local.functions["api"].secret_names : "${var.name_prefix}/${s}"])
+    FILES_BUCKET          = var.files_bucket_name
+    ATTACHMENTS_PREFIX    = "attachments/"
+    TASK_QUEUE_URL        = var.task_queue_url
+    AI_FUNCTION_NAME      = local.functions["ai"].function_name
+    AI_TIMEOUT_SECONDS    = tostring(var.ai_timeout_seconds)
+    SES_SENDER            = var.ses_sender_address
+    SES_CONFIGURATION_SET = var.ses_configuration_set_name
+    APP_BASE_URL          = local.app_base_url
 
-      LINK_SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.link_signing_key_secret_name}"
-    })
+    LINK_SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.link_signing_key_secret_name}"
+  })
+
+  function_env = {
+    api    = local.api_application_env
+    worker = local.api_application_env
     ai = merge(local.common_env, local.db_env, {
       DB_USER           = var.ai_db_user
       SECRET_NAMES      = join(",", [for s in local.functions["ai"].secret_names : "${var.name_prefix}/${s}"])

@@ -28,6 +28,21 @@ output "api_function_invoke_arn" {
   value       = aws_lambda_function.this["api"].invoke_arn
 }
 
+output "worker_function_arn" {
+  description = "ARN of the task-queue consumer (the event source mapping's target)."
+  value       = aws_lambda_function.this["worker"].arn
+}
+
+output "worker_role_arn" {
+  description = "Execution role of the task-queue consumer (the queue policy's consumer)."
+  value       = local.role_arns["worker"]
+}
+
+output "worker_timeout_seconds" {
+  description = "Timeout of the task-queue consumer; the queue's visibility timeout derives from it."
+  value       = var.worker_timeout_seconds
+}
+
 output "ai_function_name" {
   description = "Name of the AI function."
   value       = aws_lambda_function.this["ai"].function_name
@@ -53,14 +68,14 @@ output "role_arns" {
 }
 
 output "api_role_arn" {
-  description = "Execution role ARN of the API function (SQS producer/consumer)."
+  description = "Execution role ARN of the API function (the task queue's producer)."
   value       = local.role_arns["api"]
   depends_on  = [aws_iam_role.this]
 }
 
 output "files_kms_user_role_arns" {
   description = "Roles that use the files-bucket KMS key through S3 (API and AI)."
-  value       = [local.role_arns["api"], local.role_arns["ai"]]
+  value       = [local.role_arns["api"], local.role_arns["worker"], local.role_arns["ai"]]
   depends_on  = [aws_iam_role.this]
 }
 

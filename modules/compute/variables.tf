@@ -151,13 +151,24 @@ variable "authorizer_memory_mb" {
 }
 
 variable "api_timeout_seconds" {
-  description = "Timeout of the API function. Synchronous API Gateway requests end at 29 s, so keep it at or below 29. The SQS queue visibility timeout is derived from it."
+  description = "Timeout of the API function (HTTP). Synchronous API Gateway requests end at 29 s, so keep it at or below 29. The queue consumer has its own worker_timeout_seconds."
   type        = number
   default     = 29
 
   validation {
     condition     = var.api_timeout_seconds >= 3 && var.api_timeout_seconds <= 29
     error_message = "api_timeout_seconds must be between 3 and 29 (API Gateway's integration limit)."
+  }
+}
+
+variable "worker_timeout_seconds" {
+  description = "Timeout of the task-queue consumer (the API application's code). It waits for the AI function, so it must cover a batch's worst case: policy rule contract.time-budget-chain checks it against the functions' call bounds. The queue's visibility timeout is derived from it."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.worker_timeout_seconds >= 30 && var.worker_timeout_seconds <= 900
+    error_message = "worker_timeout_seconds must be between 30 and 900 (Lambda's maximum)."
   }
 }
 
@@ -184,17 +195,18 @@ variable "authorizer_timeout_seconds" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions per function (keys api, ai, authorizer). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
+  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
   type        = map(number)
   default = {
     api        = 50
+    worker     = 10
     ai         = 20
     authorizer = 20
   }
 
   validation {
-    condition     = alltrue([for k in ["api", "ai", "authorizer"] : contains(keys(var.reserved_concurrency), k)]) && alltrue([for v in values(var.reserved_concurrency) : v == -1 || v >= 1])
-    error_message = "reserved_concurrency must have the keys api, ai and authorizer, each -1 (unreserved) or >= 1 (0 would throttle the function completely)."
+    condition     = alltrue([for k in ["api", "worker", "ai", "authorizer"] : contains(keys(var.reserved_concurrency), k)]) && alltrue([for v in values(var.reserved_concurrency) : v == -1 || v >= 1])
+    error_message = "reserved_concurrency must have the keys api, worker, ai and authorizer, each -1 (unreserved) or >= 1 (0 would throttle the function completely)."
   }
 }
 

@@ -25,12 +25,16 @@ resource "aws_sqs_queue" "tasks" {
   receive_wait_time_seconds  = 20
   sqs_managed_sse_enabled    = true
 
+  # The DLQ's ARN written out (it is known from its name) keeps the policy known at plan, so the
+  # receive count can be checked against the time budget; depends_on keeps the creation order.
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    deadLetterTargetArn = local.dlq_arn
     maxReceiveCount     = var.max_receive_count
   })
 
   tags = local.tags
+
+  depends_on = [aws_sqs_queue.dlq]
 }
 
 resource "aws_sqs_queue_redrive_allow_policy" "dlq" {

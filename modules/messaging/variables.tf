@@ -29,7 +29,7 @@ variable "consumer_timeout_seconds" {
 
   validation {
     condition     = var.consumer_timeout_seconds >= 1 && var.consumer_timeout_seconds <= 900
-    error_message = "consumer_timeout_seconds must be the consumer Lambda timeout (1-900); pass the same value as compute's api_timeout_seconds."
+    error_message = "consumer_timeout_seconds must be the consumer Lambda timeout (1-900); pass compute's worker_timeout_seconds output."
   }
 }
 
@@ -67,9 +67,9 @@ variable "message_retention_seconds" {
 }
 
 variable "batch_size" {
-  description = "Maximum messages per Lambda invocation."
+  description = "Maximum messages per Lambda invocation. Each message can keep the consumer busy for its worst case (it waits for the AI function), so the consumer's timeout must cover batch_size times that (policy rule contract.time-budget-chain)."
   type        = number
-  default     = 10
+  default     = 1
 
   validation {
     condition     = var.batch_size >= 1 && var.batch_size <= 10000

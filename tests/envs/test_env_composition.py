@@ -75,7 +75,13 @@ CONTRACT_PARAMETERS = {
     "auth/token-audience",
 }
 # Secrets Manager secrets and the one function that reads each (functions/README.md).
-CONTRACT_SECRETS = {"authorizer": "api-signing-key", "api": "link-signing-key", "ai": "ai-log-hmac-key"}
+CONTRACT_SECRETS = {
+    "authorizer": "api-signing-key",
+    "api": "link-signing-key",
+    "worker": "link-signing-key",  # the API application's consumer signs the links in its emails
+    "ai": "ai-log-hmac-key",
+}
+FUNCTIONS = ("api", "worker", "ai", "authorizer")
 NAME_KEYS = ("name", "identifier", "function_name", "bucket", "alarm_name", "configuration_set_name")
 
 
@@ -161,12 +167,13 @@ def test_modules_wired_to_real_network(plans, env):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_lambdas_use_the_built_packages(plans, env):
     functions = {f["function_name"]: f for f in of_type(plans[env], "aws_lambda_function")}
-    assert set(functions) == {f"smartstack-{env}-{n}" for n in ("api", "ai", "authorizer")}
+    assert set(functions) == {f"smartstack-{env}-{n}" for n in FUNCTIONS}
     for name, function in functions.items():
         short = name.removeprefix(f"smartstack-{env}-")
+        package = "api" if short == "worker" else short  # the consumer runs the API application's zip
         architecture = function["architectures"][0]
-        assert function["filename"].endswith(f"../../build/functions/{architecture}/{short}.zip")
-        assert (REPO / "build" / "functions" / architecture / f"{short}.zip").is_file()
+        assert function["filename"].endswith(f"../../build/functions/{architecture}/{package}.zip")
+        assert (REPO / "build" / "functions" / architecture / f"{package}.zip").is_file()
         assert function["runtime"].startswith("python3.")
         assert len(function["vpc_config"][0]["subnet_ids"]) == len(
             plans[env]["variables"]["availability_zones"]["value"]
@@ -238,17 +245,22 @@ def test_waf_managed_rules_on_in_prod_and_staging_off_in_dev(plans):
 def test_queue_dlq_and_consumer(plans, env):
     queues = {q["name"] for q in of_type(plans[env], "aws_sqs_queue")}
     assert {f"smartstack-{env}-tasks", f"smartstack-{env}-tasks-dlq"} <= queues
-    redrive = module_resource(plans[env], "messaging", "aws_sqs_queue.tasks")["expressions"]["redrive_policy"]
-    assert "aws_sqs_queue.dlq.arn" in refs(redrive)
+    tasks = module_resource(plans[env], "messaging", "aws_sqs_queue.tasks")
+    # The DLQ's ARN is written out (known at plan); depends_on keeps the DLQ created first.
+    assert "local.dlq_arn" in refs(tasks["expressions"]["redrive_policy"])
+    assert tasks["depends_on"] == ["aws_sqs_queue.dlq"]
+    (queue,) = [q for q in of_type(plans[env], "aws_sqs_queue") if q["name"] == f"smartstack-{env}-tasks"]
+    redrive = json.loads(queue["redrive_policy"])
+    assert redrive["deadLetterTargetArn"].endswith(f":smartstack-{env}-tasks-dlq")
     mapping = module_resource(plans[env], "messaging", "aws_lambda_event_source_mapping.tasks")["expressions"]
     assert "aws_sqs_queue.tasks.arn" in refs(mapping["event_source_arn"])
     calls = plans[env]["configuration"]["root_module"]["module_calls"]
-    assert "module.compute.api_function_arn" in refs(
+    # The consumer is the API application's queue worker, not the 29 s HTTP function.
+    assert "module.compute.worker_function_arn" in refs(
         calls["messaging"]["expressions"]["consumer_function_arn"]
     )
-    assert one(plans[env], "aws_lambda_event_source_mapping")["function_response_types"] == [
-        "ReportBatchItemFailures"
-    ]
+    esm = one(plans[env], "aws_lambda_event_source_mapping")
+    assert esm["function_response_types"] == ["ReportBatchItemFailures"] and esm["batch_size"] == 1
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -294,9 +306,11 @@ def test_configuration_contract(plans, env):
         fn = next(
             f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith(f"-{function}")
         )
-        variable = {"api": "LINK_SIGNING_KEY_SECRET_NAME", "ai": "AI_LOG_HMAC_KEY_SECRET_NAME"}.get(
-            function, "SIGNING_KEY_SECRET_NAME"
-        )
+        variable = {
+            "api": "LINK_SIGNING_KEY_SECRET_NAME",
+            "worker": "LINK_SIGNING_KEY_SECRET_NAME",
+            "ai": "AI_LOG_HMAC_KEY_SECRET_NAME",
+        }.get(function, "SIGNING_KEY_SECRET_NAME")
         assert fn["environment"][0]["variables"][variable] == f"smartstack-{env}/{name}"
 
 
@@ -372,7 +386,7 @@ def test_alarms_notify_the_topic(plans, env):
     names = {a["dimensions"].get("DBInstanceIdentifier") for a in alarms} - {None}
     assert names == {f"smartstack-{env}-postgres"}
     assert {a["dimensions"].get("FunctionName") for a in alarms} - {None} == {
-        f"smartstack-{env}-{n}" for n in ("api", "ai", "authorizer")
+        f"smartstack-{env}-{n}" for n in FUNCTIONS
     }
 
 

@@ -146,24 +146,34 @@ CASES = [
         "lambda",
         "dev",
         "lambda_reserved_concurrency",
-        "{ api = 0, ai = -1, authorizer = -1 }",
+        "{ api = 0, worker = -1, ai = -1, authorizer = -1 }",
         "0 would throttle",
     ),
     Case(
         "lambda",
         "prod",
         "lambda_reserved_concurrency",
-        "{ api = -1, ai = 20, authorizer = 20 }",
-        "set each of api, ai, authorizer to >= 1",
+        "{ api = -1, worker = 10, ai = 20, authorizer = 20 }",
+        "set each of api, worker, ai, authorizer to >= 1",
     ),
     Case(
         "lambda",
         "staging",
         "lambda_reserved_concurrency",
         "{ api = 1, ai = 1 }",
-        "exactly the keys api, ai and authorizer",
+        "exactly the keys api, worker, ai and authorizer",
     ),
     Case("lambda", "dev", "api_timeout_seconds", "60", "between 3 and 29 seconds"),
+    Case("lambda", "dev", "worker_timeout_seconds", "901", "between 30 and 900 seconds"),
+    # 1,000 reserved in staging's quota of 1,000: Lambda would refuse (it keeps 100 unreserved).
+    Case(
+        "lambda",
+        "staging",
+        "lambda_reserved_concurrency",
+        "{ api = 500, worker = 100, ai = 200, authorizer = 200 }",
+        "request a higher quota",
+    ),
+    Case("lambda", "prod", "lambda_concurrency_quota", "5", "at least 10"),
     Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "run `make package`"),
     Case("lambda", "dev", "lambda_architecture", "arm", 'must be "arm64" or "x86_64"'),
 ]
@@ -216,6 +226,8 @@ COUPLED = {
     "ses_sender_address": "domain_name",
     # function_packages_dir's rule reads lambda_architecture (the zips are built per architecture).
     "lambda_architecture": "function_packages_dir",
+    # lambda_reserved_concurrency's rule reads the account quota.
+    "lambda_concurrency_quota": "lambda_reserved_concurrency",
 }
 
 

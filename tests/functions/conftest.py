@@ -104,6 +104,7 @@ def environment(postgres: PostgresServer, moto_endpoint: str) -> dict[str, str]:
         "FILES_BUCKET": FILES_BUCKET,
         "TASK_QUEUE_URL": "",  # filled in by aws_resources
         "AI_FUNCTION_NAME": "smartstack-test-ai",
+        "AI_TIMEOUT_SECONDS": "120",
         "SES_SENDER": SES_SENDER,
         "SES_CONFIGURATION_SET": "",
         "SIGNING_KEY_SECRET_NAME": SIGNING_KEY_SECRET_NAME,

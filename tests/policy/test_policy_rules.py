@@ -431,6 +431,15 @@ statement_twin(
     lambda s: s.update(Action=["*"]),
 )
 statement_twin(
+    "iam-only.no-wildcard-actions",
+    "key-admin-by-prefix",
+    "Allow kms:Get*",
+    "staging",
+    "module.network.aws_kms_key.flow_logs",
+    "AccountAdministration",
+    lambda s: s.update(Action=[*s["Action"], "kms:Get*"]),
+)
+statement_twin(
     "iam-only.resource-star-allow-list",
     "s3-on-star",
     "not in the allow-list",
@@ -853,3 +862,47 @@ def _(plan):
 def _(plan):
     after = change(plan, 'module.compute.aws_lambda_function.this["api"]')["after"]
     after["environment"][0]["variables"]["DB_CA_BUNDLE"] = "/var/task/certs/global-bundle.pem"
+
+
+# ---- time budget of the queue consumer
+_QUEUE, _ESM = (
+    "module.messaging.aws_sqs_queue.tasks",
+    "module.messaging.aws_lambda_event_source_mapping.tasks",
+)
+_WORKER = 'module.compute.aws_lambda_function.this["worker"]'
+
+after_twin("contract.time-budget-chain", "visibility-below-6x", "visibility 300 s < 6 x", "dev", _QUEUE,
+           visibility_timeout_seconds=300)  # fmt: skip
+after_twin("contract.time-budget-chain", "batch-of-ten-ai-calls", "a batch of 10 can take", "staging", _ESM,
+           batch_size=10)  # fmt: skip
+after_twin("contract.time-budget-chain", "message-expires-before-its-receives", "expires messages before",
+           "prod", _QUEUE, message_retention_seconds=3600)  # fmt: skip
+_NO_RETRY = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:1:x", "maxReceiveCount": 1})
+after_twin("contract.time-budget-chain", "no-retry-before-the-dlq", "is never retried", "dev", _QUEUE,
+           redrive_policy=_NO_RETRY)  # fmt: skip
+
+
+@mutation_twin(
+    "contract.time-budget-chain", "consumer-gives-up-on-the-ai-early", "waits AI_TIMEOUT_SECONDS=30", "prod"
+)
+def _(plan):
+    change(plan, _WORKER)["after"]["environment"][0]["variables"]["AI_TIMEOUT_SECONDS"] = "30"
+
+
+@mutation_twin(
+    "contract.time-budget-chain", "queue-outruns-the-reservation", "maximum_concurrency 50 >", "prod"
+)
+def _(plan):
+    change(plan, _ESM)["after"]["scaling_config"][0]["maximum_concurrency"] = 50
+
+
+@twin("contract.time-budget-chain", "code-retries-more-than-budgeted", "can take")
+def _(raw, plan_root, tmp_path):
+    """The code's side: five attempts per AWS call push one record past the consumer's timeout."""
+    bounds = REPO / "functions" / "shared" / "smartstack_shared" / "call_bounds.py"
+    copy = tmp_path / "functions" / "shared" / "smartstack_shared" / "call_bounds.py"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(
+        bounds.read_text().replace("AWS_API = CallBound(attempts=2", "AWS_API = CallBound(attempts=9")
+    )
+    return context("staging", copy_plan(raw["staging"]), repo=tmp_path)

@@ -103,7 +103,10 @@ def redrive_allow_policy_not_readable(client: Client) -> bool:
         sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedriveAllowPolicy"])
     except ClientError as err:
         return err.response["Error"]["Code"].endswith("InvalidAttributeName")
-    return False
+    # Readable: once cleared it must be absent, as in AWS (the provider's destroy waits for that).
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedriveAllowPolicy": ""})
+    cleared = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    return "RedriveAllowPolicy" in cleared
 
 
 def set_attributes_wipes_policy(client: Client) -> bool:

@@ -160,21 +160,28 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
         mode = "one per AZ" if len(nats) > 1 else "single, shared"
         g.add(Node("nat", f"NAT gateway x{len(nats)}\\n({mode})", "public", "network"))
 
+    # One node per deployed application: functions that run the same zip (the API application's HTTP
+    # function and its queue consumer) are one container of the diagram.
     functions: dict[str, str] = {}  # function name -> node id
+    function_nodes: dict[str, str] = {}  # function key (for_each key) -> node id
+    members: dict[str, list[str]] = {}
     for fn in of("aws_lambda_function"):
         after = _after(fn)
         key = str(fn.get("index") or fn["name"])
-        node_id = f"lambda_{key}".replace("-", "_")
-        name = after.get("function_name") or key
-        functions[name] = node_id
+        package = Path(after["filename"]).stem if isinstance(after.get("filename"), str) else key
+        node_id = f"lambda_{package}".replace("-", "_")
+        functions[after.get("function_name") or key] = node_id
+        function_nodes[key] = node_id
+        members.setdefault(node_id, []).append(key)
         arch = ",".join(after.get("architectures") or [])
         detail = ", ".join(
             x for x in (arch, f"{after['memory_size']} MB" if after.get("memory_size") else "") if x
         )
+        label = " + ".join(members[node_id])
         g.add(
             Node(
                 node_id,
-                f"Lambda {key}\\n{detail}" if detail else f"Lambda {key}",
+                f"Lambda {label}\\n{detail}" if detail else f"Lambda {label}",
                 "app" if after.get("vpc_config") else "",
                 "compute",
             )
@@ -284,7 +291,7 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     consumers: set[str] = set()
     fn_modules = {_module(fn) for fn in of("aws_lambda_function")}
     for policy, statements in policies:
-        fn_id = _policy_function(policy, functions, fn_modules)
+        fn_id = _policy_function(policy, function_nodes, fn_modules)
         if not fn_id:
             continue
         if _after(policy).get("name") == "rds-iam-connect" or "rds_connect" in policy["address"]:
@@ -351,13 +358,12 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     return g
 
 
-def _policy_function(policy: dict[str, Any], functions: dict[str, str], modules: set[str]) -> str | None:
+def _policy_function(policy: dict[str, Any], function_nodes: dict[str, str], modules: set[str]) -> str | None:
     """The Lambda node a role policy belongs to: compute policies are keyed like the functions."""
     key = policy.get("index")
     if key is None or _module(policy) not in modules:
         return None
-    node_id = f"lambda_{key}".replace("-", "_")
-    return node_id if node_id in functions.values() else None
+    return function_nodes.get(str(key))
 
 
 def to_dot(g: Graph) -> str:

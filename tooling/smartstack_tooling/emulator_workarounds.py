@@ -99,12 +99,21 @@ def _bucket_policies_see_tls_requests() -> None:
 
 def _sqs_redrive_allow_policy_readable() -> None:
     """GetQueueAttributes: moto stores RedriveAllowPolicy on SetQueueAttributes but rejects the name
-    when it is asked for (InvalidAttributeName), so the provider can never read it back."""
+    when it is asked for (InvalidAttributeName), so the provider can never read it back. Readable, it
+    must also behave like AWS once cleared (SetQueueAttributes with ""): absent, not "" — the
+    provider's destroy waits for that and would never finish."""
     from moto.sqs.models import Queue
 
     if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
         Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]
-    Queue.redrive_allow_policy = None  # the default of queues that never set it
+
+    def stored(self: Queue) -> str | None:
+        return self.__dict__.get("_redrive_allow_policy")  # None: never set, or cleared
+
+    def store(self: Queue, value: str | None) -> None:
+        self.__dict__["_redrive_allow_policy"] = value or None
+
+    Queue.redrive_allow_policy = property(stored, store)
 
 
 def _sqs_set_attributes_keeps_policy() -> None:
@@ -400,7 +409,7 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "sqs-redrive-allow-policy-readable",
         "5.2.5",
         "sqs:GetQueueAttributes",
-        "RedriveAllowPolicy is rejected as an attribute name although SetQueueAttributes stores it",
+        "RedriveAllowPolicy is rejected as an attribute name; readable, a cleared one must then be absent",
         _sqs_redrive_allow_policy_readable,
     ),
     Workaround(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from smartstack_shared.clients import client
+from smartstack_shared.clients import client, invoke_client
 from smartstack_shared.db import Database, password_provider_for
 from smartstack_shared.settings import (
+    ConfigurationError,
     DatabaseSettings,
     SecretUnavailable,
     load_parameters,
@@ -46,6 +47,14 @@ class ApiRuntime:
         return read_link_signing_key(self.link_signing_key_secret_name)
 
 
+def ai_timeout_seconds() -> int:
+    """The AI function's timeout (set by Terraform from the same value): the invoke waits that long."""
+    text = require_env("AI_TIMEOUT_SECONDS")
+    if not text.isdigit() or not 1 <= int(text) <= 900:
+        raise ConfigurationError(f"AI_TIMEOUT_SECONDS must be 1..900 seconds, got {text!r}")
+    return int(text)
+
+
 def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
     values = load_parameters(PARAMETER_SECTION)
     settings = DatabaseSettings.from_env()
@@ -54,7 +63,7 @@ def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
         s3=client("s3"),
         sqs=client("sqs"),
         ses=client("sesv2"),
-        ai=ai or LambdaAiInvoker(client("lambda"), require_env("AI_FUNCTION_NAME")),
+        ai=ai or LambdaAiInvoker(invoke_client(ai_timeout_seconds()), require_env("AI_FUNCTION_NAME")),
         files_bucket=require_env("FILES_BUCKET"),
         task_queue_url=require_env("TASK_QUEUE_URL"),
         ses_sender=require_env("SES_SENDER"),

@@ -8,8 +8,20 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from smartstack_shared.call_bounds import AWS_API, LAMBDA_INVOKE, CallBound
+
+
+def bounded(bound: CallBound, read_seconds: float | None = None) -> Config:
+    """A client configuration that cannot wait longer than ``bound`` (see call_bounds)."""
+    return Config(
+        connect_timeout=bound.connect_seconds,
+        read_timeout=bound.read_seconds if read_seconds is None else read_seconds,
+        retries={"mode": "standard", "total_max_attempts": bound.attempts},
+    )
+
+
 # Short timeouts: a Lambda waiting on a stuck connection costs money and hides the fault.
-_DEFAULT_CONFIG = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 3})
+_DEFAULT_CONFIG = bounded(AWS_API)
 
 
 @cache
@@ -21,5 +33,13 @@ def client(service: str) -> Any:
     return boto3.session.Session().client(service, config=config)
 
 
+@cache
+def invoke_client(callee_timeout_seconds: float) -> Any:
+    """A Lambda client for synchronous invokes that waits out the callee's timeout and never retries."""
+    config = bounded(LAMBDA_INVOKE, read_seconds=callee_timeout_seconds + LAMBDA_INVOKE.read_seconds)
+    return boto3.session.Session().client("lambda", config=config)
+
+
 def reset_clients() -> None:
     client.cache_clear()
+    invoke_client.cache_clear()

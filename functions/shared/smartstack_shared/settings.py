@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
+from smartstack_shared.call_bounds import DATABASE
+
 # Parameters and secrets are re-fetched at most this often by a warm container.
 CONFIG_MAX_AGE_SECONDS = 300
 
@@ -91,7 +93,7 @@ class DatabaseSettings:
     secret_id: str = ""
     # TLS with the server verified (sslmode verify-full) against this CA bundle: the RDS CAs.
     ca_bundle: str = ""
-    connect_timeout_seconds: float = 5.0
+    connect_timeout_seconds: float = DATABASE.connect_seconds
 
     @classmethod
     def from_env(cls) -> DatabaseSettings:
@@ -117,5 +119,5 @@ class DatabaseSettings:
             auth_mode=auth_mode,
             secret_id=require_env("DB_SECRET_ARN") if auth_mode == "secret" else "",
             ca_bundle=ca_bundle,
-            connect_timeout_seconds=float(optional_env("DB_CONNECT_TIMEOUT_SECONDS", "5")),
+            connect_timeout_seconds=DATABASE.connect_seconds,
         )

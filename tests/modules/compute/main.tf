@@ -63,6 +63,7 @@ module "compute" {
 
   reserved_concurrency = {
     api        = 10
+    worker     = 5
     ai         = 5
     authorizer = 5
   }

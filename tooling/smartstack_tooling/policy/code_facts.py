@@ -7,6 +7,7 @@ function source (modules of constants without dependencies), never retyped here.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +25,7 @@ def constants_module(relative: str, functions_dir: Path = FUNCTIONS) -> ModuleTy
     if spec is None or spec.loader is None:
         raise FileNotFoundError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
     spec.loader.exec_module(module)
     return module
 

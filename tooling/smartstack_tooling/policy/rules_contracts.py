@@ -6,6 +6,8 @@ Each rule reads the plan and, for the code's side, the function source's own dec
 
 from __future__ import annotations
 
+import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -267,3 +269,133 @@ def replacements_can_coexist(ctx: PolicyContext) -> list[str]:
                 "fails as a duplicate; use name_prefix"
             )
     return problems
+
+
+# ---------------------------------------------------------------------- time budgets
+_INDEXED_RESOURCE = re.compile(r'^(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)(\[("[^"]*"|\d+)\])?')
+
+
+def indexed_targets(ctx: PolicyContext, module: str, refs: list[str], depth: int = 0) -> set[tuple[str, Any]]:
+    """Resources (config address, instance key or None) that references lead to through variables and
+    module outputs, keeping the instance key (``this["worker"]``) that the engine's resolve drops."""
+    found: set[tuple[str, Any]] = set()
+    if depth > 8:
+        return found
+    for ref in refs:
+        parts = ref.split(".")
+        if parts[0] == "var" and module:
+            parent = module.rsplit(".module.", 1)[0] if ".module." in module else ""
+            expr = ctx.module_calls[module].get("expressions", {}).get(parts[1].split("[")[0], {})
+            found |= indexed_targets(ctx, parent, expr.get("references", []), depth + 1)
+        elif parts[0] == "module" and len(parts) >= 3:
+            child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
+            output = ctx.module_of(child).get("outputs", {}).get(parts[2].split("[")[0], {})
+            found |= indexed_targets(
+                ctx, child, output.get("expression", {}).get("references", []), depth + 1
+            )
+        else:
+            match = _INDEXED_RESOURCE.match(ref)
+            if match:
+                key = match.group(3)
+                key = key.strip('"') if key and key.startswith('"') else (int(key) if key else None)
+                found.add((f"{module}.{match.group(1)}" if module else match.group(1), key))
+    # A bare `aws_x.y` next to `aws_x.y["k"]` is the same reference seen without its key.
+    keyed = {address for address, key in found if key is not None}
+    return {(a, k) for a, k in found if k is not None or a not in keyed}
+
+
+def instances_behind(ctx: PolicyContext, inst: Instance, attr: str) -> list[Instance]:
+    targets = indexed_targets(ctx, inst.module, ctx.attr_refs(inst, attr))
+    return [
+        i
+        for address, key in sorted(targets, key=str)
+        for i in ctx.instances_of(address)
+        if key is None or i.index == key
+    ]
+
+
+def _queue_with_arn(ctx: PolicyContext, arn: str) -> Instance | None:
+    return next(
+        (q for q in ctx.of_type("aws_sqs_queue") if q.get("name") and arn.endswith(f":{q.get('name')}")), None
+    )
+
+
+def _function_named(ctx: PolicyContext, name: str | None) -> Instance | None:
+    return next((f for f in ctx.of_type("aws_lambda_function") if f.get("function_name") == name), None)
+
+
+@rule(
+    "contract.time-budget-chain",
+    "contracts",
+    "Each queue consumer finishes a batch's worst case in time, and retries agree with the DLQ",
+)
+def time_budget_chain(ctx: PolicyContext) -> list[str]:
+    """Per event source mapping: visibility >= 6 x the consumer's timeout (+ batching window); batch size
+    x the worst case per record (the functions' call bounds, the AI function's timeout) fits in the
+    consumer's timeout; the consumer waits exactly the AI function's timeout; messages live long enough
+    for every receive; the DLQ outlives the queue; concurrency stays within the consumer's reservation."""
+    bounds = code_facts.constants_module("shared/smartstack_shared/call_bounds.py", ctx.repo / "functions")
+    problems = []
+    for esm in ctx.of_type("aws_lambda_event_source_mapping"):
+        consumers = [
+            i for i in instances_behind(ctx, esm, "function_name") if i.type == "aws_lambda_function"
+        ]
+        queues = [i for i in instances_behind(ctx, esm, "event_source_arn") if i.type == "aws_sqs_queue"]
+        if len(consumers) != 1 or len(queues) != 1:
+            problems.append(f"{esm.address}: consumer {[c.address for c in consumers]} or queue not found")
+            continue
+        consumer, queue = consumers[0], queues[0]
+        timeout = consumer.get("timeout")
+        window = esm.get("maximum_batching_window_in_seconds") or 0
+        visibility = queue.get("visibility_timeout_seconds")
+        if visibility < 6 * timeout + window:
+            problems.append(
+                f"{queue.address}: visibility {visibility} s < 6 x {consumer.address} timeout {timeout} s"
+                f" + batching window {window} s"
+            )
+        variables = first(consumer.get("environment")).get("variables") or {}
+        ai = _function_named(ctx, variables.get("AI_FUNCTION_NAME"))
+        ai_timeout = ai.get("timeout") if ai else 0
+        if ai and variables.get("AI_TIMEOUT_SECONDS") != str(ai_timeout):
+            problems.append(
+                f"{consumer.address}: waits AI_TIMEOUT_SECONDS={variables.get('AI_TIMEOUT_SECONDS')} s for "
+                f"{ai.address}, whose timeout is {ai_timeout} s (a shorter wait abandons running AI work)"
+            )
+        per_record = bounds.consumer_worst_seconds_per_record(ai_timeout)
+        batch = esm.get("batch_size") or 10
+        if batch * per_record > timeout:
+            problems.append(
+                f"{consumer.address}: a batch of {batch} can take {batch * per_record:.0f} s "
+                f"({per_record:.0f} s per record, call_bounds) but the timeout is {timeout} s"
+            )
+        redrive = json.loads(queue.get("redrive_policy") or "{}")
+        receives = redrive.get("maxReceiveCount")
+        if not isinstance(receives, int) or receives < 2:
+            problems.append(
+                f"{queue.address}: maxReceiveCount {receives!r}: a failed message is never retried"
+            )
+        elif queue.get("message_retention_seconds") < receives * visibility:
+            problems.append(
+                f"{queue.address}: retention {queue.get('message_retention_seconds')} s expires messages "
+                f"before their {receives} receives ({receives} x {visibility} s)"
+            )
+        dlq = _queue_with_arn(ctx, str(redrive.get("deadLetterTargetArn", "")))
+        if dlq is None:
+            problems.append(
+                f"{queue.address}: dead-letter queue {redrive.get('deadLetterTargetArn')} not planned"
+            )
+        elif dlq.get("message_retention_seconds") <= queue.get("message_retention_seconds"):
+            problems.append(f"{dlq.address}: keeps messages no longer than {queue.address}")
+        reserved = consumer.get("reserved_concurrent_executions")
+        concurrency = first(esm.get("scaling_config")).get("maximum_concurrency")
+        if (
+            isinstance(reserved, int)
+            and reserved >= 1
+            and isinstance(concurrency, int)
+            and concurrency > reserved
+        ):
+            problems.append(
+                f"{esm.address}: maximum_concurrency {concurrency} > {consumer.address}'s reserved {reserved}"
+            )
+    return problems
+

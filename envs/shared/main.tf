@@ -137,13 +137,20 @@ module "data" {
 module "compute" {
   source = "../../modules/compute"
 
-  environment                = local.environment
-  name_prefix                = local.name_prefix
-  account_id                 = var.account_id
-  region                     = var.region
-  vpc_id                     = module.network.vpc_id
-  app_subnet_ids             = module.network.app_subnet_ids
-  data_subnet_cidr_blocks    = module.network.data_subnet_cidr_blocks
+  environment             = local.environment
+  name_prefix             = local.name_prefix
+  account_id              = var.account_id
+  region                  = var.region
+  vpc_id                  = module.network.vpc_id
+  app_subnet_ids          = module.network.app_subnet_ids
+  data_subnet_cidr_blocks = module.network.data_subnet_cidr_blocks
+  # Every AWS API the code calls has an interface endpoint (or S3's gateway endpoint): no internet.
+  https_egress = var.enable_interface_endpoints ? {
+    interface-endpoints = { security_group_id = module.network.vpc_endpoint_security_group_id, reason = "AWS APIs through the interface VPC endpoints" }
+    s3-gateway-endpoint = { prefix_list_id = module.network.s3_prefix_list_id, reason = "S3 through its gateway endpoint" }
+    } : {
+    internet-via-nat = { cidr = "0.0.0.0/0", reason = "no interface endpoints in this env: AWS APIs through the NAT gateway" }
+  }
   architecture               = var.lambda_architecture
   api_package_path           = "${local.function_packages_dir}/api.zip"
   ai_package_path            = "${local.function_packages_dir}/ai.zip"

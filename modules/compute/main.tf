@@ -88,7 +88,7 @@ locals {
 resource "aws_security_group" "lambda" {
   # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
   name_prefix = "${var.name_prefix}-lambda-"
-  description = "SmartStack Lambdas: egress HTTPS (AWS APIs/endpoints) and PostgreSQL to the data subnets only"
+  description = "SmartStack Lambdas: egress HTTPS to the AWS API endpoints and PostgreSQL to the data subnets only"
   vpc_id      = var.vpc_id
   tags        = merge(local.tags, { Name = "${var.name_prefix}-lambda" })
 
@@ -98,15 +98,17 @@ resource "aws_security_group" "lambda" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "https" {
-  for_each = toset(var.https_egress_cidr_blocks)
+  for_each = var.https_egress
 
-  security_group_id = aws_security_group.lambda.id
-  description       = "HTTPS to AWS APIs (VPC endpoints or NAT)"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = each.value
-  tags              = local.tags
+  security_group_id            = aws_security_group.lambda.id
+  description                  = "HTTPS to ${each.key}: ${each.value.reason}"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = each.value.security_group_id
+  prefix_list_id               = each.value.prefix_list_id
+  cidr_ipv4                    = each.value.cidr
+  tags                         = local.tags
 }
 
 resource "aws_vpc_security_group_egress_rule" "postgres" {

@@ -31,14 +31,23 @@ variable "data_subnet_cidr_blocks" {
   }
 }
 
-variable "https_egress_cidr_blocks" {
-  description = "Destinations for HTTPS egress (AWS APIs through VPC endpoints or the NAT). Default anywhere; narrow to the VPC CIDR when every service used has an interface endpoint."
-  type        = list(string)
-  default     = ["0.0.0.0/0"]
+variable "https_egress" {
+  description = "Where the functions may open HTTPS (443), by name: each entry is exactly one of security_group_id (interface VPC endpoints), prefix_list_id (gateway endpoints, e.g. S3) or cidr, with the reason. The env roots pass the endpoints; a cidr such as 0.0.0.0/0 (through a NAT) is an exfiltration path and must be a reviewed exception."
+  type = map(object({
+    security_group_id = optional(string)
+    prefix_list_id    = optional(string)
+    cidr              = optional(string)
+    reason            = string
+  }))
 
   validation {
-    condition     = length(var.https_egress_cidr_blocks) >= 1 && alltrue([for c in var.https_egress_cidr_blocks : can(cidrhost(c, 0))])
-    error_message = "https_egress_cidr_blocks must be a non-empty list of IPv4 CIDRs (e.g. [\"0.0.0.0/0\"] or [module.network.vpc_cidr_block])."
+    condition     = length(var.https_egress) > 0 && alltrue([for d in values(var.https_egress) : length([for v in [d.security_group_id, d.prefix_list_id, d.cidr] : v if v != null]) == 1])
+    error_message = "https_egress needs at least one destination, each with exactly one of security_group_id, prefix_list_id or cidr, e.g. { interface-endpoints = { security_group_id = module.network.vpc_endpoint_security_group_id, reason = \"AWS APIs\" } }."
+  }
+
+  validation {
+    condition     = alltrue([for d in values(var.https_egress) : d.cidr == null || can(cidrhost(coalesce(d.cidr, "0.0.0.0/0"), 0))])
+    error_message = "https_egress cidr values must be IPv4 CIDRs such as 10.0.0.0/16."
   }
 }
 

@@ -29,15 +29,53 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
   cidr_ipv4         = local.subnet_cidrs.app[each.key]
 }
 
+# Where each service offers its endpoint: not every service is in every zone of a region.
+data "aws_vpc_endpoint_service" "interface" {
+  for_each = var.enable_interface_endpoints ? var.interface_endpoint_services : toset([])
+
+  service      = each.key
+  service_type = "Interface"
+}
+
+locals {
+  # The endpoints reach only this account: its principals, and its resources except where the service's
+  # resources are AWS-owned (Bedrock foundation models have no account in their ARN).
+  aws_owned_resources = ["bedrock-runtime"]
+  endpoint_policies = {
+    for service in var.interface_endpoint_services : service => jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "ThisAccountOnly"
+          Effect    = "Allow"
+          Principal = { AWS = "*" }
+          Action    = "${service == "bedrock-runtime" ? "bedrock" : service == "email" ? "ses" : service}:*"
+          Resource  = "*"
+          Condition = merge(
+            { StringEquals = merge(
+              { "aws:PrincipalAccount" = var.account_id },
+              contains(local.aws_owned_resources, service) ? {} : { "aws:ResourceAccount" = var.account_id },
+            ) },
+          )
+        },
+      ]
+    })
+  }
+}
+
 resource "aws_vpc_endpoint" "interface" {
   for_each = var.enable_interface_endpoints ? var.interface_endpoint_services : toset([])
 
   vpc_id              = aws_vpc.this.id
-  service_name        = "com.amazonaws.${var.region}.${each.key}"
+  service_name        = data.aws_vpc_endpoint_service.interface[each.key].service_name
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
-  subnet_ids          = [for subnet in aws_subnet.app : subnet.id]
-  security_group_ids  = [aws_security_group.endpoints[0].id]
+  subnet_ids = [
+    for zone, subnet in aws_subnet.app : subnet.id
+    if contains(data.aws_vpc_endpoint_service.interface[each.key].availability_zones, zone)
+  ]
+  security_group_ids = [aws_security_group.endpoints[0].id]
+  policy             = local.endpoint_policies[each.key]
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}" })
 }

@@ -58,6 +58,11 @@ output "vpc_endpoint_security_group_id" {
   value       = var.enable_interface_endpoints ? aws_security_group.endpoints[0].id : null
 }
 
+output "s3_prefix_list_id" {
+  description = "Prefix list of the S3 gateway endpoint: the destination of HTTPS to S3 from the app subnets."
+  value       = aws_vpc_endpoint.s3.prefix_list_id
+}
+
 output "s3_gateway_endpoint_id" {
   description = "ID of the S3 gateway endpoint (for aws:SourceVpce conditions in bucket policies)."
   value       = aws_vpc_endpoint.s3.id

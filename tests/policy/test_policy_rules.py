@@ -906,3 +906,47 @@ def _(raw, plan_root, tmp_path):
         bounds.read_text().replace("AWS_API = CallBound(attempts=2", "AWS_API = CallBound(attempts=9")
     )
     return context("staging", copy_plan(raw["staging"]), repo=tmp_path)
+
+
+# ---- network reachability
+_ENDPOINT = 'module.network.aws_vpc_endpoint.interface["sqs"]'
+after_twin(
+    "contract.network-reachability",
+    "database-open-to-anywhere",
+    "ingress from anywhere",
+    "prod",
+    "module.data.aws_vpc_security_group_ingress_rule.postgres_from_app",
+    cidr_ipv4="0.0.0.0/0",
+)
+after_twin(
+    "contract.network-reachability",
+    "functions-egress-to-the-internet",
+    "not on the reviewed list",
+    "dev",
+    'module.compute.aws_vpc_security_group_egress_rule.https["interface-endpoints"]',
+    cidr_ipv4="0.0.0.0/0",
+)
+after_twin(
+    "contract.network-reachability",
+    "endpoint-without-policy",
+    "no endpoint policy",
+    "staging",
+    _ENDPOINT,
+    policy=None,
+)
+after_twin(
+    "contract.network-reachability",
+    "endpoint-for-any-account",
+    "admits principals outside",
+    "prod",
+    _ENDPOINT,
+    policy=json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
+)
+
+
+@mutation_twin(
+    "contract.network-reachability", "endpoint-in-every-zone", "not chosen from the service's zones", "dev"
+)
+def _(plan):
+    expressions = config_resource(plan, "module.network.aws_vpc_endpoint.interface")["expressions"]
+    expressions["subnet_ids"] = {"references": ["aws_subnet.app"]}

@@ -222,7 +222,16 @@ def response_headers_policies_missing(client: Client) -> bool:
     return False
 
 
+def ses_endpoint_service_unknown(client: Client) -> bool:
+    try:
+        client("ec2").describe_vpc_endpoint_services(ServiceNames=["com.amazonaws.us-east-1.email"])
+    except ClientError as err:
+        return err.response["Error"]["Code"] == "InvalidServiceName"
+    return False
+
+
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
+    "ec2-ses-endpoint-service": ses_endpoint_service_unknown,
     "s3-bucket-policy-tls-condition": tls_only_deny_refuses_uploads,
     "s3-logging-principal-star": bucket_logging_to_a_bucket_with_principal_star,
     "s3-logging-resource-wildcard": bucket_logging_under_a_wildcard_resource,

@@ -287,6 +287,16 @@ def _sesv2_mail_from_attributes() -> None:
     EmailIdentity.get_response_object = property(get_response_object)
 
 
+def _ec2_ses_endpoint_service() -> None:
+    """DescribeVpcEndpointServices: moto's list of AWS endpoint services lacks SES's API endpoint
+    (com.amazonaws.<region>.email), so the provider's aws_vpc_endpoint_service lookup fails."""
+    from moto.ec2.models import vpcs
+
+    if "email" not in vpcs.AWS_ENDPOINT_SERVICES:
+        vpcs.AWS_ENDPOINT_SERVICES.append("email")
+        vpcs.DEFAULT_VPC_ENDPOINT_SERVICES.clear()  # collected lazily per region: collect again
+
+
 def _cloudfront_response_headers_policies() -> None:
     """CreateResponseHeadersPolicy and the rest of its CRUD: not implemented by moto 5.2.5 (404). A
     store that keeps each policy's configuration as sent and answers it back, with the ETag that
@@ -460,6 +470,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "sesv2:CreateEmailIdentity",
         "Easy DKIM identities get no DKIM tokens",
         _sesv2_easy_dkim_tokens,
+    ),
+    Workaround(
+        "ec2-ses-endpoint-service",
+        "5.2.5",
+        "ec2:DescribeVpcEndpointServices",
+        "com.amazonaws.<region>.email (SES API) is not a known endpoint service",
+        _ec2_ses_endpoint_service,
     ),
     Workaround(
         "sesv2-mail-from-attributes",

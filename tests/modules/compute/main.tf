@@ -61,6 +61,8 @@ module "compute" {
   logs_kms_key_arn   = "arn:aws:kms:${var.region}:${var.account_id}:key/11111111-2222-3333-4444-555555555555"
   log_retention_days = 30
 
+  https_egress = { vpc = { cidr = "10.0.0.0/16", reason = "the test VPC" } }
+
   reserved_concurrency = {
     api        = 10
     worker     = 5

@@ -179,6 +179,25 @@ def _special_values(data_type: str, config: dict[str, Any], settings: ProviderSe
             "zone_ids": [f"{prefix}-az{i + 1}" for i in range(count)],
             "group_names": [region],
         }
+    if data_type == "aws_vpc_endpoint_service":
+        # AWS services offer their interface endpoints in every zone of the regions modelled here.
+        short = config.get("service") or str(config.get("service_name") or "").rsplit(".", 1)[-1]
+        name = config.get("service_name") or f"com.amazonaws.{region}.{short}"
+        zones = _special_values("aws_availability_zones", {}, settings)["names"]
+        return {
+            "id": name,
+            "service_name": name,
+            "service": short,
+            "service_type": config.get("service_type") or "Interface",
+            "availability_zones": zones,
+            "base_endpoint_dns_names": [f"{short}.{region}.{settings.dns_suffix}"],
+            "private_dns_name": f"{short}.{region}.{settings.dns_suffix}",
+            "owner": "amazon",
+            "acceptance_required": False,
+            "manages_vpc_endpoints": False,
+            "vpc_endpoint_policy_supported": True,
+            "region": region,
+        }
     return {}
 
 

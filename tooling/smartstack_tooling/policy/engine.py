@@ -252,7 +252,7 @@ class PolicyDoc:
 
     owner: Instance
     attribute: str
-    kind: str  # "identity", "resource", "trust", "key"
+    kind: str  # "identity", "resource", "trust", "key", "endpoint"
     document: dict[str, Any] | None  # None when unknown at plan time
 
     @property
@@ -281,8 +281,9 @@ POLICY_ATTRIBUTES: dict[tuple[str, str], str] = {
     ("aws_sns_topic", "policy"): "resource",
     ("aws_secretsmanager_secret_policy", "policy"): "resource",
     ("aws_secretsmanager_secret", "policy"): "resource",
-    ("aws_vpc_endpoint", "policy"): "resource",
-    ("aws_vpc_endpoint_policy", "policy"): "resource",
+    # An endpoint policy filters what passes through the endpoint; it grants nothing on its own.
+    ("aws_vpc_endpoint", "policy"): "endpoint",
+    ("aws_vpc_endpoint_policy", "policy"): "endpoint",
     ("aws_api_gateway_rest_api", "policy"): "resource",
     ("aws_api_gateway_rest_api_policy", "policy"): "resource",
     ("aws_cloudwatch_log_resource_policy", "policy_document"): "resource",

@@ -399,3 +399,73 @@ def time_budget_chain(ctx: PolicyContext) -> list[str]:
             )
     return problems
 
+
+# ---------------------------------------------------------------------- network reachability
+OPEN = ("0.0.0.0/0", "::/0")
+# Egress to anywhere, by rule (config address) -> why it is accepted. Empty: every destination is an
+# endpoint or a subnet of this VPC.
+REVIEWED_OPEN_EGRESS: dict[str, str] = {}
+
+
+def _open(rule_inst: Instance) -> bool:
+    return rule_inst.get("cidr_ipv4") in OPEN or rule_inst.get("cidr_ipv6") in OPEN
+
+
+def _endpoint_policy_findings(ctx: PolicyContext, endpoint: Instance) -> list[str]:
+    if endpoint.is_unknown("policy") or not endpoint.get("policy"):
+        return [f"{endpoint.address}: no endpoint policy (the endpoint reaches any account's resources)"]
+    found = []
+    for n, stmt in enumerate(json.loads(endpoint.get("policy")).get("Statement", [])):
+        if stmt.get("Effect") != "Allow":
+            continue
+        equals = (stmt.get("Condition") or {}).get("StringEquals") or {}
+        if equals.get("aws:PrincipalAccount") != ctx.account_id:
+            found.append(
+                f"{endpoint.address} {stmt.get('Sid') or n}: admits principals outside {ctx.account_id}"
+            )
+    return found
+
+
+@rule(
+    "contract.network-reachability",
+    "contracts",
+    "Every ingress names its source, open egress is reviewed, endpoints are account-scoped and placed "
+    "where their service is",
+)
+def network_reachability(ctx: PolicyContext) -> list[str]:
+    """No ingress from anywhere (the database only from the function security group); egress to
+    0.0.0.0/0 only on the reviewed list; interface endpoints carry a policy limiting them to this
+    account's principals; endpoint subnets come from the service's own zone list
+    (aws_vpc_endpoint_service)."""
+    problems = []
+    for ingress in ctx.of_type("aws_vpc_security_group_ingress_rule"):
+        if _open(ingress):
+            problems.append(f"{ingress.address}: ingress from anywhere")
+        elif not (ingress.get("cidr_ipv4") or ctx.is_configured(ingress, "referenced_security_group_id")):
+            problems.append(f"{ingress.address}: ingress without a named source")
+    for sg in ctx.of_type("aws_security_group"):
+        for inline in sg.get("ingress") or []:
+            if set(inline.get("cidr_blocks") or []) & set(OPEN):
+                problems.append(f"{sg.address}: inline ingress from anywhere")
+    for db_rule in ctx.of_type("aws_vpc_security_group_ingress_rule"):
+        groups = {i.address for i in ctx.resolved_instances(db_rule, "security_group_id")}
+        if any(".aws_security_group.db" in g for g in groups):
+            sources = ctx.resolved_types(db_rule, "referenced_security_group_id")
+            if sources != {"aws_security_group"} or db_rule.get("cidr_ipv4"):
+                problems.append(
+                    f"{db_rule.address}: the database admits a source other than a security group"
+                )
+    for egress in ctx.of_type("aws_vpc_security_group_egress_rule"):
+        if _open(egress) and egress.config_address not in REVIEWED_OPEN_EGRESS:
+            problems.append(f"{egress.address}: egress to anywhere is not on the reviewed list")
+    for endpoint in ctx.of_type("aws_vpc_endpoint"):
+        if endpoint.get("vpc_endpoint_type") != "Interface":
+            continue
+        problems += _endpoint_policy_findings(ctx, endpoint)
+        sources = ctx.resolve_attr(endpoint, "subnet_ids")
+        if not any("aws_vpc_endpoint_service" in source for source in sources):
+            problems.append(
+                f"{endpoint.address}: subnet_ids are not chosen from the service's zones "
+                f"(aws_vpc_endpoint_service); they come from {sorted(sources)}"
+            )
+    return problems

@@ -44,8 +44,9 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
 	@touch $@
 
-scan: plan checkov-bootstrap ## checkov over modules/, envs/ and build/plans/*.json (JUnit + SARIF in build/reports/)
+scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, bootstrap/ (checkov also build/plans/*.json); reports in build/reports/
 	$(PY) -c 'import sys; from smartstack_tooling.policy import checkov; sys.exit(checkov.main())'
+	$(PY) -m smartstack_tooling.policy.trivy
 
 check: plan ## Policy rules per environment -> build/reports/policy.md and policy-junit.xml
 	$(PY) -m smartstack_tooling.policy check $(ENV)

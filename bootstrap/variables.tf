@@ -40,3 +40,14 @@ variable "noncurrent_version_retention_days" {
     error_message = "noncurrent_version_retention_days must be at least 30 so a bad state write can be rolled back."
   }
 }
+
+variable "access_log_retention_days" {
+  description = "Days the state bucket's access logs are kept (the audit trail of who read or wrote the state)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.access_log_retention_days >= 90
+    error_message = "access_log_retention_days must be at least 90 so state access stays auditable, e.g. 365."
+  }
+}

@@ -221,6 +221,7 @@ resource "aws_db_instance" "this" {
   monitoring_interval = var.monitoring_interval_seconds
   monitoring_role_arn = var.monitoring_interval_seconds > 0 ? aws_iam_role.monitoring[0].arn : null
 
+  #trivy:ignore:AWS-0177 required true in prod (variable validation, isolation.prod-deletion-protection); dev may be torn down
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = !var.final_snapshot_enabled
   final_snapshot_identifier = var.final_snapshot_enabled ? local.final_snapshot_identifier : null

@@ -396,6 +396,7 @@ resource "aws_s3_bucket_versioning" "web" {
   }
 }
 
+#trivy:ignore:AWS-0132 public static content read only through CloudFront OAC; SSE-KMS would put the apply-time distribution ARN in a key policy
 resource "aws_s3_bucket_server_side_encryption_configuration" "web" {
   bucket = aws_s3_bucket.web.id
   rule {

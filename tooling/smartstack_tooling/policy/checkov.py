@@ -1,4 +1,5 @@
-"""checkov over the Terraform source (modules/, envs/) and the plan JSONs, with JUnit/SARIF reports.
+"""checkov over the Terraform source (modules/, envs/, bootstrap/) and the plan JSONs, with JUnit/SARIF
+reports.
 
 checkov 3.3.30 pins dependencies that conflict with pytest 9, so it runs from its own venv
 (.venv-checkov, `make checkov-bootstrap`, requirements/checkov.txt). Every skip is inline in the HCL
@@ -113,11 +114,13 @@ def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
 def scan(
     out_dir: Path, plan_files: list[Path], *, hcl: bool = True, plan_name: str = "plan"
 ) -> list[ScanResult]:
-    """Scan the HCL of modules/ and envs/ (unless ``hcl`` is false), then the given plan JSONs as the
-    scan ``plan_name``; reports land in out_dir/checkov-<name>/."""
+    """Scan the HCL of modules/, envs/ and bootstrap/ (unless ``hcl`` is false), then the given plan
+    JSONs as the scan ``plan_name``; reports land in out_dir/checkov-<name>/."""
     bootstrap()
     results = (
-        [_run("hcl", ["-d", "modules", "-d", "envs", "--framework", "terraform"], out_dir)] if hcl else []
+        [_run("hcl", ["-d", "modules", "-d", "envs", "-d", "bootstrap", "--framework", "terraform"], out_dir)]
+        if hcl
+        else []
     )
     if plan_files:
         files = [str(p) for p in plan_files]

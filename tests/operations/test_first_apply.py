@@ -104,3 +104,76 @@ def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request, tmp_pa
     assert apply.ZONE_ADDRESS in addresses
     assert {a.split(".")[1] for a in addresses} == {"dns"}, "nothing outside the dns tier"
     assert "name_servers" in planned["planned_values"]["outputs"]
+
+
+class PropagationRace(RecordingTerraform):
+    """The first apply fails as Route 53 does when the query-log resource policy has not propagated."""
+
+    def __init__(self, plan: dict, outputs: dict | None = None, error: str = "") -> None:
+        super().__init__(plan, outputs)
+        self.error, self.applies = error, 0
+
+    def __call__(self, args, cwd, env, capture):
+        if args[0] == "apply":
+            self.applies += 1
+            if self.applies == 1:
+                super().__call__(args, cwd, env, capture)
+                raise apply.planning.TerraformFailed(f"terraform apply failed\nError: {self.error}")
+        return super().__call__(args, cwd, env, capture)
+
+
+def run_racing(error: str, plan: dict) -> tuple[int, PropagationRace, str, list[float]]:
+    terraform, lines, slept = PropagationRace(plan, OUTPUTS, error), [], []
+    code = apply.run(
+        "dev",
+        environ={**REAL, "CONFIRM": "dev", "DELEGATED": "1"},
+        caller=lambda: apply.tfvars_account_id("dev"),
+        terraform=terraform,
+        package=lambda: None,
+        ask=None,
+        interactive=False,
+        out=lines.append,
+        find_placeholders=lambda _env: [],
+        sleep=slept.append,
+    )
+    return code, terraform, "\n".join(lines), slept
+
+
+def test_a_query_logging_propagation_race_is_planned_again_and_applied_once_more():
+    error = "creating Route53 query logging: InsufficientCloudWatchLogsResourcePolicy: ..."
+    code, terraform, output, slept = run_racing(error, zone_exists_plan("dev.smartstack.example.com"))
+    assert code == apply.EXIT_APPLIED, output
+    assert terraform.commands.count("apply") == 2 and terraform.commands.count("plan") == 2
+    assert slept == [apply.RETRY_DELAY_SECONDS] and "had not propagated yet" in output
+
+
+def test_any_other_apply_error_is_not_retried():
+    code, terraform, _, slept = run_racing("AccessDenied", zone_exists_plan("dev.smartstack.example.com"))
+    assert code == apply.EXIT_TERRAFORM and terraform.commands.count("apply") == 1 and slept == []
+
+
+def test_a_retry_never_applies_what_was_not_confirmed(monkeypatch):
+    first = zone_exists_plan("dev.smartstack.example.com")
+    grown = json.loads(json.dumps(first))
+    grown["resource_changes"].append(
+        {"address": "module.x.aws_s3_bucket.new", "type": "aws_s3_bucket", "mode": "managed",
+         "change": {"actions": ["create"], "after": {}, "after_unknown": {}}}
+    )  # fmt: skip
+    terraform = PropagationRace(first, OUTPUTS, "InsufficientCloudWatchLogsResourcePolicy")
+    shows = iter([first, grown])  # the confirmed plan, then the re-plan after the race
+    original = terraform.__call__
+
+    def answer(args, cwd, env, capture):
+        if args[0] == "show":
+            terraform.calls.append(args)
+            return json.dumps(next(shows, grown))
+        return original(args, cwd, env, capture)
+
+    lines: list[str] = []
+    code = apply.run(
+        "dev", environ={**REAL, "CONFIRM": "dev", "DELEGATED": "1"},
+        caller=lambda: apply.tfvars_account_id("dev"), terraform=answer, package=lambda: None, ask=None,
+        interactive=False, out=lines.append, find_placeholders=lambda _env: [], sleep=lambda _s: None,
+    )  # fmt: skip
+    assert code == apply.EXIT_REFUSED and "module.x.aws_s3_bucket.new" in "\n".join(lines)
+    assert terraform.commands.count("apply") == 1

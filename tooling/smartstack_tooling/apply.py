@@ -85,6 +85,51 @@ DELEGATION_NEEDED = (
 CallerIdentity = Callable[[], str]
 Terraform = Callable[[list[str], Path, dict[str, str], bool], str]
 
+# Apply errors that a second attempt a little later resolves (AWS propagation), with why.
+TRANSIENT_APPLY_ERRORS = {
+    "InsufficientCloudWatchLogsResourcePolicy": (
+        "Route 53 query logging was created right after its CloudWatch Logs resource policy, which "
+        "had not propagated yet"
+    ),
+}
+RETRY_DELAY_SECONDS = 30
+
+
+def changed_addresses(plan: Mapping[str, Any]) -> set[str]:
+    return {c["address"] for c in plan.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]}
+
+
+def apply_retrying_once(
+    terraform: Terraform,
+    plan_args: list[str],
+    plan_file: Path,
+    workdir: Path,
+    tf_env: dict[str, str],
+    confirmed: set[str],
+    out: Callable[[str], None],
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Apply ``plan_file``; after a known propagation error, plan again and apply once more what is left,
+    provided it is part of what was ``confirmed`` (the reviewed plan's changes), and nothing else."""
+    try:
+        terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
+    except planning.TerraformFailed as err:
+        reason = next((why for code, why in TRANSIENT_APPLY_ERRORS.items() if code in str(err)), None)
+        if reason is None:
+            raise
+        out(f"   {reason}: planning what is left and applying it again in {RETRY_DELAY_SECONDS} s")
+        sleep(RETRY_DELAY_SECONDS)
+        terraform([*plan_args, f"-out={plan_file}"], workdir, tf_env, False)
+        left = changed_addresses(
+            json.loads(terraform(["show", "-json", str(plan_file)], workdir, tf_env, True))
+        )
+        if left - confirmed:
+            raise Refused(
+                f"the retry would also change {sorted(left - confirmed)}, which the confirmed plan did "
+                "not: run make apply again to review it"
+            ) from err
+        terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
+
 
 class Refused(RuntimeError):
     """A guard said no; the message says why and what to do."""
@@ -280,6 +325,7 @@ def run(
     interactive: bool | None = None,
     out: Callable[[str], None] = print,
     find_placeholders: Callable[[str], list[str]] = placeholders.find,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
     environ = os.environ if environ is None else environ
@@ -306,7 +352,8 @@ def run(
         plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
         started = time.perf_counter()
         terraform(init, workdir, tf_env, True)
-        terraform(["plan", "-input=false", "-no-color", f"-out={plan_file}"], workdir, tf_env, False)
+        full_plan_args = ["plan", "-input=false", "-no-color"]
+        terraform([*full_plan_args, f"-out={plan_file}"], workdir, tf_env, False)
         shown = terraform(["show", "-json", str(plan_file)], workdir, tf_env, True)
         plan = json.loads(shown)
         plan_json = plan_file.with_suffix(".json")
@@ -335,12 +382,13 @@ def run(
             )
             return EXIT_OFFLINE
         confirm(env, environ, ask, interactive)
+        reviewed = changed_addresses(plan)
         domain = planned_domain(plan)
         if creates(plan, ZONE_ADDRESS):  # a fresh account: the zone first, then delegation, then the rest
             dns_plan = plan_file.with_name(f"{plan_file.stem}-dns.tfplan")
-            terraform(["plan", "-input=false", "-no-color", "-target=module.dns", f"-out={dns_plan}"],
-                      workdir, tf_env, False)  # fmt: skip
-            terraform(["apply", "-input=false", "-no-color", str(dns_plan)], workdir, tf_env, False)
+            dns_args = ["plan", "-input=false", "-no-color", "-target=module.dns"]
+            terraform([*dns_args, f"-out={dns_plan}"], workdir, tf_env, False)
+            apply_retrying_once(terraform, dns_args, dns_plan, workdir, tf_env, reviewed, out, sleep)
             outputs = {
                 k: v["value"]
                 for k, v in json.loads(terraform(["output", "-json"], workdir, tf_env, True)).items()
@@ -353,7 +401,7 @@ def run(
             return EXIT_DELEGATE
         if creates(plan, rtype="aws_acm_certificate_validation") and environ.get(DELEGATED_ENV) != "1":
             raise Refused(DELEGATION_NEEDED.format(domain=domain))
-        terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
+        apply_retrying_once(terraform, full_plan_args, plan_file, workdir, tf_env, reviewed, out, sleep)
     except (Refused, roots.ModeUnavailable) as err:
         out(str(err))
         return EXIT_REFUSED

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,17 +124,21 @@ def run_terraform(
     cli: toolchain.TerraformCli | None = None,
 ) -> str:
     cli = cli or toolchain.terraform_cli()
-    proc = subprocess.run(
-        [cli.path, f"-chdir={cwd}", *args],
-        env=dict(env),
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-        stderr=subprocess.PIPE if capture else None,
-    )
+    command = [cli.path, f"-chdir={cwd}", *args]
+    if capture:
+        proc = subprocess.run(command, env=dict(env), text=True, capture_output=True)
+        stdout, detail = proc.stdout or "", proc.stderr or ""
+    else:  # streamed to the user; errors are also kept, so callers can tell what failed
+        streamed = subprocess.Popen(command, env=dict(env), text=True, stderr=subprocess.PIPE)
+        kept: list[str] = []
+        for line in streamed.stderr or []:
+            sys.stderr.write(line)
+            kept = [*kept[-400:], line]
+        proc = subprocess.CompletedProcess(command, streamed.wait())
+        stdout, detail = "", "".join(kept)
     if proc.returncode != 0:
-        detail = (proc.stderr or "") if capture else ""
         raise TerraformFailed(f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}")
-    return proc.stdout or ""
+    return stdout
 
 
 @dataclass(frozen=True)

@@ -356,12 +356,12 @@ resource "aws_iam_role_policy" "rds_connect" {
 # Functions
 # ===========================================================================
 locals {
+  # Exactly what the code reads (policy rule contract.names-the-code-reads-exist), plus Powertools'.
   common_env = {
-    SMARTSTACK_ENV          = var.environment
-    PARAMETER_PATH          = local.parameter_path
-    SECRETS_PREFIX          = "${var.name_prefix}/"
-    POWERTOOLS_LOG_LEVEL    = var.application_log_level
-    POWERTOOLS_SERVICE_NAME = "smartstack"
+    PARAMETER_PATH               = local.parameter_path
+    POWERTOOLS_LOG_LEVEL         = var.application_log_level
+    POWERTOOLS_SERVICE_NAME      = "smartstack"
+    POWERTOOLS_METRICS_NAMESPACE = "SmartStack"
   }
 
   # The functions verify the server (sslmode verify-full) against the RDS CA bundle in every zip.
@@ -378,9 +378,7 @@ locals {
   # The API application's settings: the HTTP function and the queue consumer run the same code.
   api_application_env = merge(local.common_env, local.db_env, {
     DB_USER               = var.api_db_user
-    SECRET_NAMES          = join(",", [for s in local.functions["api"].secret_names : "${var.name_prefix}/${s}"])
     FILES_BUCKET          = var.files_bucket_name
-    ATTACHMENTS_PREFIX    = "attachments/"
     TASK_QUEUE_URL        = var.task_queue_url
     AI_FUNCTION_NAME      = local.functions["ai"].function_name
     AI_TIMEOUT_SECONDS    = tostring(var.ai_timeout_seconds)
@@ -395,16 +393,12 @@ locals {
     api    = local.api_application_env
     worker = local.api_application_env
     ai = merge(local.common_env, local.db_env, {
-      DB_USER           = var.ai_db_user
-      SECRET_NAMES      = join(",", [for s in local.functions["ai"].secret_names : "${var.name_prefix}/${s}"])
-      FILES_BUCKET      = var.files_bucket_name
-      AI_LOGS_PREFIX    = "ai-logs/"
-      BEDROCK_MODEL_IDS = join(",", var.bedrock_model_ids)
+      DB_USER      = var.ai_db_user
+      FILES_BUCKET = var.files_bucket_name
 
       AI_LOG_HMAC_KEY_SECRET_NAME = "${var.name_prefix}/${var.ai_log_hmac_key_secret_name}"
     })
     authorizer = merge(local.common_env, {
-      SECRET_NAMES            = join(",", [for s in var.authorizer_secret_names : "${var.name_prefix}/${s}"])
       SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.signing_key_secret_name}"
     })
   }

@@ -950,3 +950,63 @@ after_twin(
 def _(plan):
     expressions = config_resource(plan, "module.network.aws_vpc_endpoint.interface")["expressions"]
     expressions["subnet_ids"] = {"references": ["aws_subnet.app"]}
+
+
+# ---- names the code reads
+def _variables(plan: dict, function: str) -> dict:
+    return change(plan, f'module.compute.aws_lambda_function.this["{function}"]')["after"]["environment"][0][
+        "variables"
+    ]
+
+
+plan_twin(
+    "contract.names-the-code-reads-exist",
+    "setting-the-code-reads-not-set",
+    "the code reads AI_TIMEOUT_SECONDS, which is not set",
+    "staging",
+    lambda p: _variables(p, "worker").pop("AI_TIMEOUT_SECONDS"),
+)
+plan_twin(
+    "contract.names-the-code-reads-exist",
+    "setting-nobody-reads",
+    "SMARTSTACK_ENV is set but no code of it reads it",
+    "dev",
+    lambda p: _variables(p, "ai").update(SMARTSTACK_ENV="dev"),
+)
+plan_twin(
+    "contract.names-the-code-reads-exist",
+    "parameter-the-code-reads-not-planned",
+    "reads parameter /smartstack/prod/api/max-page-size",
+    "prod",
+    lambda p: drop(p, lambda rc: rc["change"]["after"].get("name") == "/smartstack/prod/api/max-page-size"),
+)
+
+
+@mutation_twin(
+    "contract.names-the-code-reads-exist",
+    "secret-granted-to-a-role-that-never-reads-it",
+    "but granted to",
+    "dev",
+)
+def _(plan):
+    def grant(doc: dict) -> None:
+        statement = next(s for s in doc["Statement"] if s.get("Sid") == "ReadNamedSecrets")
+        statement["Resource"] = [
+            *statement["Resource"],
+            "arn:aws:secretsmanager:us-east-1:1:secret:smartstack-dev/link-signing-key-??????",
+        ]
+
+    set_policy(plan, 'module.compute.aws_iam_role_policy.this["ai"]', grant)
+
+
+@twin("contract.names-the-code-reads-exist", "code-reads-a-new-setting", "NEW_SETTING, which is not set")
+def _(raw, plan_root, tmp_path):
+    """The code's side: the AI runtime starts reading a setting Terraform does not pass."""
+    import shutil
+
+    shutil.copytree(REPO / "functions", tmp_path / "functions", ignore=shutil.ignore_patterns("__pycache__"))
+    runtime = tmp_path / "functions" / "ai" / "smartstack_ai" / "runtime.py"
+    runtime.write_text(
+        runtime.read_text() + '\n\ndef extra() -> str:\n    return require_env("NEW_SETTING")\n'
+    )
+    return context("prod", copy_plan(raw["prod"]), repo=tmp_path)

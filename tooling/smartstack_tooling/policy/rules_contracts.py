@@ -469,3 +469,90 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
                 f"(aws_vpc_endpoint_service); they come from {sorted(sources)}"
             )
     return problems
+
+
+# ---------------------------------------------------------------------- names the code reads
+# Read by the code, provided by the Lambda runtime itself.
+LAMBDA_RUNTIME_PROVIDED = {"AWS_REGION", "AWS_DEFAULT_REGION"}
+# Read by the code only in a mode the deployed functions do not run in.
+CONDITIONAL_READS = {"DB_SECRET_ARN": "read only with DB_AUTH_MODE=secret (the migration operator's mode)"}
+# Set by Terraform, read by a library rather than by our code.
+READ_BY_LIBRARIES = {
+    "POWERTOOLS_LOG_LEVEL": "Powertools Logger",
+    "POWERTOOLS_SERVICE_NAME": "Powertools",
+    "POWERTOOLS_METRICS_NAMESPACE": "Powertools Metrics",
+}
+
+
+def _function_code(function: Instance) -> tuple[str, ...] | None:
+    filename = function.get("filename")
+    stem = Path(filename).stem if isinstance(filename, str) else None
+    spec = next((s for s in packaging.FUNCTIONS if s.name == stem), None)
+    return spec.source_packages if spec else None
+
+
+def _secret_readers(ctx: PolicyContext, function: Instance) -> dict[str, list[str]]:
+    """Secret ARN patterns the function's role policy grants GetSecretValue on."""
+    grants: dict[str, list[str]] = {}
+    for policy in ctx.of_type("aws_iam_role_policy"):
+        if policy.module != function.module or policy.index != function.index or policy.is_unknown("policy"):
+            continue
+        for stmt in json.loads(policy.get("policy") or "{}").get("Statement", []):
+            actions = stmt.get("Action") if isinstance(stmt.get("Action"), list) else [stmt.get("Action")]
+            if stmt.get("Effect") == "Allow" and "secretsmanager:GetSecretValue" in actions:
+                resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
+                grants.setdefault(function.address, []).extend(resources)
+    return grants
+
+
+@rule(
+    "contract.names-the-code-reads-exist",
+    "contracts",
+    "Each function gets exactly the settings its code reads; its parameters and secrets exist and only "
+    "their readers are granted them",
+)
+def names_the_code_reads_exist(ctx: PolicyContext) -> list[str]:
+    """The code's side is read from the function source (environment and parameter reads, through the
+    shared definitions each function uses); the zip a function deploys says which code it runs."""
+    problems = []
+    parameters = {p.get("name") for p in ctx.of_type("aws_ssm_parameter")}
+    secrets = {s.get("name") for s in ctx.of_type("aws_secretsmanager_secret")}
+    readers: dict[str, set[str]] = {}
+    granted: dict[str, set[str]] = {}
+    functions = ctx.of_type("aws_lambda_function")
+    for function in functions:
+        code = _function_code(function)
+        if code is None:
+            problems.append(f"{function.address}: its zip is not one packaging builds; its code is unknown")
+            continue
+        reads = code_facts.function_reads(code, ctx.repo / "functions")
+        variables = first(function.get("environment")).get("variables") or {}
+        later = first(function.unknown.get("environment")).get("variables") or {}
+        names = set(variables) | {k for k, unknown in later.items() if unknown is True}
+        for name in sorted(reads.env - names - LAMBDA_RUNTIME_PROVIDED - set(CONDITIONAL_READS)):
+            problems.append(f"{function.address}: the code reads {name}, which is not set")
+        for name in sorted(names - reads.env - set(READ_BY_LIBRARIES)):
+            problems.append(f"{function.address}: {name} is set but no code of it reads it")
+        path = str(variables.get("PARAMETER_PATH", "")).rstrip("/")
+        for parameter in sorted(reads.parameters):
+            if f"{path}/{parameter}" not in parameters:
+                problems.append(
+                    f"{function.address}: reads parameter {path}/{parameter}, which is not planned"
+                )
+        patterns = [r for rs in _secret_readers(ctx, function).values() for r in rs]
+        for name, value in sorted(variables.items()):
+            if not name.endswith("_SECRET_NAME"):
+                continue
+            readers.setdefault(value, set()).add(function.address)
+            if value not in secrets:
+                problems.append(f"{function.address}: {name}={value} is not a planned secret")
+        for secret in secrets:
+            if any(f":secret:{secret}-" in pattern for pattern in patterns):
+                granted.setdefault(secret, set()).add(function.address)
+    for secret in sorted(secrets & (set(readers) | set(granted))):
+        if readers.get(secret, set()) != granted.get(secret, set()):
+            problems.append(
+                f"secret {secret}: read by {sorted(readers.get(secret, set()))} but granted to "
+                f"{sorted(granted.get(secret, set()))}"
+            )
+    return problems

@@ -224,7 +224,7 @@ locals {
         {
           Sid      = "ReadEnvironmentParameters"
           Effect   = "Allow"
-          Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+          Action   = "ssm:GetParametersByPath" # how Powertools reads a section; nothing else is called
           Resource = local.parameter_path_arns
         },
       ],
@@ -232,7 +232,7 @@ locals {
         {
           Sid      = "ReadNamedSecrets"
           Effect   = "Allow"
-          Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+          Action   = "secretsmanager:GetSecretValue"
           Resource = local.secret_arns[k]
         },
       ],
@@ -252,7 +252,7 @@ locals {
       {
         Sid      = "AttachmentsObjects"
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Action   = ["s3:GetObject", "s3:PutObject"] # presigned downloads and uploads; nothing deletes
         Resource = "${var.files_bucket_arn}/attachments/*"
       },
       {
@@ -287,7 +287,7 @@ locals {
       {
         Sid       = "SendEmailFromIdentity"
         Effect    = "Allow"
-        Action    = ["ses:SendEmail", "ses:SendRawEmail"]
+        Action    = "ses:SendEmail"
         Resource  = [var.ses_identity_arn, var.ses_configuration_set_arn]
         Condition = { StringEquals = { "ses:FromAddress" = var.ses_sender_address } }
       },
@@ -302,13 +302,13 @@ locals {
       {
         Sid      = "WriteAiLogs"
         Effect   = "Allow"
-        Action   = ["s3:PutObject", "s3:GetObject"]
+        Action   = "s3:PutObject" # write-only: the AI function never reads its logs back
         Resource = "${var.files_bucket_arn}/ai-logs/*"
       },
       {
         Sid      = "InvokeApprovedFoundationModels"
         Effect   = "Allow"
-        Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+        Action   = "bedrock:InvokeModel" # Converse, not streamed
         Resource = local.bedrock_model_arns
       },
     ]

@@ -325,3 +325,17 @@ def test_the_patched_emulator_still_refuses_logging_without_a_grant(patched_emul
 def test_the_emulator_answers_as_the_account_it_was_started_for(patched_emulator):
     sts = boto3.client("sts", endpoint_url=patched_emulator.url, **CREDENTIALS)
     assert sts.get_caller_identity()["Account"] == "123456789012"
+
+
+def test_a_resent_response_headers_policy_create_is_answered_like_the_first(patched_emulator):
+    """A create the SDK resends (same configuration, moments later) gets the first answer; another
+    configuration under the same name is still refused, as CloudFront does."""
+    patched_emulator.reset()
+    cloudfront = boto3.client("cloudfront", endpoint_url=patched_emulator.url, **CREDENTIALS)
+    config = {"Name": "security", "Comment": "c", "SecurityHeadersConfig": {
+        "ContentTypeOptions": {"Override": True}}}  # fmt: skip
+    first = cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+    again = cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+    assert again["ResponseHeadersPolicy"]["Id"] == first["ResponseHeadersPolicy"]["Id"]
+    with pytest.raises(ClientError, match="ResponseHeadersPolicyAlreadyExists"):
+        cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig={**config, "Comment": "other"})

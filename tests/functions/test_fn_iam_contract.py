@@ -91,6 +91,8 @@ def recorded(api, bedrock, aws_resources, monkeypatch) -> dict[str, set[str]]:
 
     def as_function(handler: Any, name_of: Any) -> Any:
         def run(event: Any, context: Any) -> Any:
+            # Each function has its own containers: what another one cached is not this one's to reuse.
+            parameters.clear_caches()
             token = CURRENT.set(name_of(event))
             try:
                 return handler(event, context)
@@ -125,6 +127,7 @@ def recorded(api, bedrock, aws_resources, monkeypatch) -> dict[str, set[str]]:
             CURRENT.reset(token)
         parameters.clear_caches()
     test_fn_end_to_end.test_task_attachment_processing_and_email(api, bedrock)
+    authorizer_handler.settings.cache_clear()  # a cold authorizer container reads its parameters
     test_fn_authorizer.test_valid_token_allows_the_api_and_passes_the_caller(aws_resources)
     return dict(calls)
 

@@ -54,7 +54,7 @@ class Applied:
     env: str
     emulator: emulator.Emulator
     outputs: dict[str, Any]
-    functions: dict[str, dict[str, Any]]  # api/ai/authorizer -> GetFunctionConfiguration
+    functions: dict[str, dict[str, Any]]  # api/worker/ai/authorizer -> GetFunctionConfiguration
     event_source_mappings: list[dict[str, Any]]
 
     def client(self, service: str) -> Any:
@@ -78,7 +78,7 @@ def applied() -> Applied:
         for role, name in outputs["function_names"].items()
     }
     # By ARN: moto 5.2.5 filters mappings on the function as Terraform named it (the ARN), not its name.
-    mappings = lambdas.list_event_source_mappings(FunctionName=functions["api"]["FunctionArn"])
+    mappings = lambdas.list_event_source_mappings(FunctionName=functions["worker"]["FunctionArn"])
     return Applied(ENV, running, outputs, functions, mappings["EventSourceMappings"])
 
 

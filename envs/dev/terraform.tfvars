@@ -5,7 +5,7 @@ region             = "us-east-1"
 owner              = "platform"
 vpc_cidr           = "10.0.0.0/16" # the seed layout; each environment has its own account and VPC
 availability_zones = ["us-east-1a", "us-east-1b"]
-nat_gateway_mode   = "single"
+nat_gateway_mode   = "none" # every AWS API through VPC endpoints: no route to the internet
 
 log_retention_days        = 30
 access_log_retention_days = 90

@@ -59,22 +59,32 @@ variable "availability_zones" {
 }
 
 variable "nat_gateway_mode" {
-  description = "\"per_az\" (one NAT gateway per zone, HA) or \"single\" (one shared, dev only)."
+  description = "\"none\" (no route to the internet: every AWS API through the VPC endpoints), or, only without interface endpoints, \"per_az\" (one NAT gateway per zone, HA) or \"single\" (one shared, dev only)."
   type        = string
 
   validation {
-    condition     = contains(["per_az", "single"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"single\" (one shared NAT, cheaper) or \"per_az\" (one per zone)."
+    condition     = contains(["none", "per_az", "single"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"none\" (no internet route), \"single\" (one shared NAT, cheaper) or \"per_az\" (one per zone)."
   }
 
   validation {
-    condition     = var.nat_gateway_mode == "per_az" || local.environment == "dev"
-    error_message = "${local.environment} must keep one NAT gateway per availability zone: set nat_gateway_mode = \"per_az\"."
+    condition     = var.nat_gateway_mode != "single" || local.environment == "dev"
+    error_message = "${local.environment} must not hang its egress on one zone's NAT gateway: set nat_gateway_mode = \"per_az\" (or \"none\" with interface endpoints)."
+  }
+
+  validation {
+    condition     = var.nat_gateway_mode == "none" || !var.enable_interface_endpoints
+    error_message = "With interface endpoints every AWS API the functions call is reached privately and their security group admits no internet: set nat_gateway_mode = \"none\" (a NAT would only add a path out)."
+  }
+
+  validation {
+    condition     = var.nat_gateway_mode != "none" || var.enable_interface_endpoints
+    error_message = "Without interface endpoints the functions reach AWS APIs only through a NAT gateway: set nat_gateway_mode = \"per_az\" (\"single\" in dev) or enable_interface_endpoints = true."
   }
 }
 
 variable "enable_interface_endpoints" {
-  description = "Interface VPC endpoints for the AWS APIs the Lambdas call (keeps that traffic off the NAT)."
+  description = "Interface VPC endpoints for the AWS APIs the Lambdas call (so the app subnets need no route to the internet)."
   type        = bool
   default     = true
 }

@@ -9,9 +9,12 @@ locals {
     }
   }
 
-  # NAT gateways: every zone ("per_az") or only the first ("single"); app subnets route to the NAT of
-  # their own zone when there is one, else to the shared one.
-  nat_zones = var.nat_gateway_mode == "per_az" ? var.availability_zones : [var.availability_zones[0]]
+  # NAT gateways: none, every zone ("per_az") or only the first ("single"); app subnets route to the
+  # NAT of their own zone when there is one, else to the shared one.
+  nat_zones = (
+    var.nat_gateway_mode == "per_az" ? var.availability_zones :
+    var.nat_gateway_mode == "single" ? [var.availability_zones[0]] : []
+  )
   nat_for_zone = {
     for az in var.availability_zones : az => contains(local.nat_zones, az) ? az : var.availability_zones[0]
   }
@@ -97,7 +100,7 @@ resource "aws_route_table_association" "public" {
   route_table_id = aws_route_table.public.id
 }
 
-# ---- NAT egress for the app tier --------------------------------------------------------------
+# ---- NAT egress for the app tier, only where no interface endpoints serve the AWS APIs ----------
 
 resource "aws_eip" "nat" {
   for_each = toset(local.nat_zones)
@@ -121,7 +124,7 @@ resource "aws_nat_gateway" "this" {
   depends_on = [aws_internet_gateway.this]
 }
 
-# ---- private routing: app subnets egress through NAT, data subnets have no default route ---------
+# ---- private routing: app subnets route to a NAT only if there is one; data subnets never -------
 
 resource "aws_route_table" "app" {
   for_each = local.zones
@@ -132,7 +135,7 @@ resource "aws_route_table" "app" {
 }
 
 resource "aws_route" "app_nat" {
-  for_each = local.zones
+  for_each = var.nat_gateway_mode == "none" ? {} : local.zones
 
   route_table_id         = aws_route_table.app[each.key].id
   destination_cidr_block = "0.0.0.0/0"

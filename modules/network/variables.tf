@@ -77,18 +77,23 @@ variable "availability_zones" {
 }
 
 variable "nat_gateway_mode" {
-  description = "\"per_az\": one NAT gateway per zone (HA, prod); \"single\": one shared NAT gateway (cheaper, dev)."
+  description = "\"none\": no NAT, the app subnets have no route to the internet (every AWS API through the VPC endpoints); \"per_az\": one NAT gateway per zone (HA); \"single\": one shared NAT gateway (cheaper)."
   type        = string
-  default     = "per_az"
+  default     = "none"
 
   validation {
-    condition     = contains(["per_az", "single"], var.nat_gateway_mode)
-    error_message = "nat_gateway_mode must be \"per_az\" (one NAT per zone) or \"single\" (one shared NAT)."
+    condition     = contains(["none", "per_az", "single"], var.nat_gateway_mode)
+    error_message = "nat_gateway_mode must be \"none\" (no internet route), \"per_az\" (one NAT per zone) or \"single\" (one shared NAT)."
+  }
+
+  validation {
+    condition     = var.nat_gateway_mode != "none" || var.enable_interface_endpoints
+    error_message = "Without interface endpoints the functions reach AWS APIs only through a NAT gateway: set nat_gateway_mode = \"single\" or \"per_az\", or enable_interface_endpoints = true."
   }
 }
 
 variable "enable_interface_endpoints" {
-  description = "Create interface VPC endpoints so Lambda reaches AWS APIs without the NAT gateway."
+  description = "Create interface VPC endpoints so Lambda reaches AWS APIs without any route to the internet."
   type        = bool
   default     = true
 }

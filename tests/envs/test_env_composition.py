@@ -40,7 +40,6 @@ MODULES = {
 DIAGRAM_TYPES = {
     "aws_vpc": 1,
     "aws_subnet": 6,
-    "aws_nat_gateway": 1,
     "aws_internet_gateway": 1,
     "aws_vpc_endpoint": 2,
     "aws_db_instance": 1,
@@ -197,25 +196,34 @@ def test_prod_protected_and_highly_available(plans):
     assert not db["instance_class"].startswith("db.t")
     zones = prod["variables"]["availability_zones"]["value"]
     assert len(zones) >= 2
-    assert len(of_type(prod, "aws_nat_gateway")) == len(zones)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_route_from_the_functions_to_the_internet(plans, env):
+    """Every AWS API the functions call has a VPC endpoint, so no env plans a NAT gateway or any
+    default route besides the public subnets' route to the internet gateway."""
+    plan = plans[env]
+    assert of_type(plan, "aws_nat_gateway") == []
+    default_routes = [
+        c["address"]
+        for c in creates(plan)
+        if c["type"] == "aws_route" and c["change"]["after"].get("destination_cidr_block") == "0.0.0.0/0"
+    ]
+    assert default_routes == ["module.network.aws_route.public_internet"]
 
 
 def test_staging_like_prod(plans):
     staging, prod = plans["staging"], plans["prod"]
-    assert len(of_type(staging, "aws_nat_gateway")) == len(
-        staging["variables"]["availability_zones"]["value"]
-    )
     assert one(staging, "aws_db_instance")["instance_class"] == one(prod, "aws_db_instance")["instance_class"]
     assert Counter(c["type"] for c in creates(staging)) == Counter(c["type"] for c in creates(prod))
 
 
 def test_dev_small_but_same_architecture(plans):
     dev, prod = plans["dev"], plans["prod"]
-    assert len(of_type(dev, "aws_nat_gateway")) == 1
     assert one(dev, "aws_db_instance")["deletion_protection"] is False
     assert one(dev, "aws_db_instance")["instance_class"] != one(prod, "aws_db_instance")["instance_class"]
     assert dev["variables"]["log_retention_days"]["value"] < prod["variables"]["log_retention_days"]["value"]
-    # Same architecture: the same resource types, only counts (zones, NATs, WAF rules) differ.
+    # Same architecture: the same resource types, only counts (zones, WAF rules) differ.
     assert {c["type"] for c in creates(dev)} == {c["type"] for c in creates(prod)}
 
 

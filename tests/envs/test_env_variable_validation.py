@@ -60,7 +60,7 @@ CASES = [
         "staging",
         "nat_gateway_mode",
         "single",
-        "staging must keep one NAT gateway per availability zone",
+        "staging must not hang its egress on one zone's NAT gateway",
     ),
     Case("ha", "staging", "rds_instance_class", "db.t4g.medium", "non-burstable instance class"),
     Case("protection", "prod", "deletion_protection", "false", "set deletion_protection = true"),
@@ -94,7 +94,9 @@ CASES = [
         "zone names inside var.region",
     ),
     Case("network", "dev", "vpc_cidr", "10.0.0.0/8", "prefix between /16 and /24"),
-    Case("network", "dev", "nat_gateway_mode", "none", 'must be "single"'),
+    Case("network", "dev", "nat_gateway_mode", "zonal", 'must be "none"'),
+    # With interface endpoints a NAT is only a path out.
+    Case("network", "staging", "nat_gateway_mode", "per_az", 'set nat_gateway_mode = "none"'),
     # Retention windows.
     Case("retention", "dev", "log_retention_days", "45", "CloudWatch Logs retention value"),
     Case("retention", "staging", "log_retention_days", "0", "CloudWatch Logs retention value"),
@@ -294,6 +296,7 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
     cheap = [
         "rds_multi_az=false",
         "nat_gateway_mode=single",
+        "enable_interface_endpoints=false",
         "deletion_protection=false",
         "waf_managed_rules_enabled=false",
         "api_waf_enabled=false",

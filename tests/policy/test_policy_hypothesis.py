@@ -147,7 +147,7 @@ BAD_INPUTS = st.one_of(
     st.builds(
         lambda m: ({"nat_gateway_mode": m}, "nat_gateway_mode must be"),
         st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
-            lambda m: m not in ("per_az", "single")
+            lambda m: m not in ("none", "per_az", "single")
         ),
     ),
     st.builds(

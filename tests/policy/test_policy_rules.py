@@ -223,11 +223,20 @@ def _(plan):
     }
 
 
-@mutation_twin("subnet-placement.nat-in-public-subnets", "nat-in-app-subnet", "non-public subnets", "staging")
-def _(plan):
+# No env plans a NAT gateway (the VPC endpoints serve every AWS API): the NAT rules are proven on
+# envs planned the way a VPC without interface endpoints must be.
+def nat_plan(plan_root, env: str, mode: str) -> dict:
+    tf_vars = {"enable_interface_endpoints": False, "nat_gateway_mode": mode}
+    return copy_plan(plan_root(REPO / "envs" / env, tf_vars=tf_vars)._raw)
+
+
+@twin("subnet-placement.nat-in-public-subnets", "nat-in-app-subnet", "non-public subnets")
+def _(raw, plan_root, tmp_path):
+    plan = nat_plan(plan_root, "staging", "per_az")
     config_resource(plan, "module.network.aws_nat_gateway.this")["expressions"]["subnet_id"] = {
         "references": ["aws_subnet.app", "each.key"]
     }
+    return context("staging", plan)
 
 
 @mutation_twin("subnet-placement.tiers-span-two-azs", "data-tier-in-one-zone", "tier 'data' spans", "prod")
@@ -282,16 +291,16 @@ def _(plan):
             rc["change"]["after"]["availability_zone"] = "us-east-1a"
 
 
-plan_twin(
-    "multi-az.prod-nat-per-az",
-    "prod-single-nat",
-    "without their own NAT",
-    "prod",
-    lambda p: drop(p, lambda rc: rc["type"] == "aws_nat_gateway" and rc["index"] != "us-east-1a"),
-)
-swapped_twin(
-    "multi-az.prod-nat-per-az", "dev-layout-as-prod", "NAT gateway(s) for 2 zones", "prod", plan_of="dev"
-)
+@twin("multi-az.prod-nat-per-az", "prod-single-nat", "without their own NAT")
+def _(raw, plan_root, tmp_path):
+    plan = nat_plan(plan_root, "prod", "per_az")
+    drop(plan, lambda rc: rc["type"] == "aws_nat_gateway" and rc["index"] != "us-east-1a")
+    return context("prod", plan)
+
+
+@twin("multi-az.prod-nat-per-az", "dev-layout-as-prod", "NAT gateway(s) for 2 zones")
+def _(raw, plan_root, tmp_path):
+    return context("prod", nat_plan(plan_root, "dev", "single"))
 
 
 # ---- IAM-only access
@@ -942,6 +951,23 @@ after_twin(
     _ENDPOINT,
     policy=json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
 )
+
+
+@mutation_twin(
+    "contract.network-reachability",
+    "app-subnets-route-to-a-nat",
+    "routes the app subnets to the internet",
+    "prod",
+)
+def _(plan):
+    add_resource(
+        plan,
+        'module.network.aws_route.app_nat["us-east-1b"]',
+        "aws_route",
+        {"destination_cidr_block": "0.0.0.0/0"},
+        module="module.network",
+    )
+    plan["resource_changes"][-1].update(name="app_nat", index="us-east-1b")
 
 
 @mutation_twin(

@@ -16,6 +16,7 @@ from typing import Any
 from .. import package_functions as packaging
 from . import code_facts, source
 from .engine import Instance, PolicyContext, rule
+from .rules_network import tier
 
 # Size limits of AWS managed rule groups, as documented in the AWS WAF Developer Guide
 # ("Baseline rule groups" > "Core rule set (CRS) managed rule group"): rule -> (request part, bytes).
@@ -429,14 +430,14 @@ def _endpoint_policy_findings(ctx: PolicyContext, endpoint: Instance) -> list[st
 @rule(
     "contract.network-reachability",
     "contracts",
-    "Every ingress names its source, open egress is reviewed, endpoints are account-scoped and placed "
-    "where their service is",
+    "Every ingress names its source, open egress is reviewed, the app subnets route to the internet "
+    "only for it, endpoints are account-scoped and placed where their service is",
 )
 def network_reachability(ctx: PolicyContext) -> list[str]:
     """No ingress from anywhere (the database only from the function security group); egress to
-    0.0.0.0/0 only on the reviewed list; interface endpoints carry a policy limiting them to this
-    account's principals; endpoint subnets come from the service's own zone list
-    (aws_vpc_endpoint_service)."""
+    0.0.0.0/0 only on the reviewed list, and a default route from the app subnets only when such
+    egress needs one; interface endpoints carry a policy limiting them to this account's principals;
+    endpoint subnets come from the service's own zone list (aws_vpc_endpoint_service)."""
     problems = []
     for ingress in ctx.of_type("aws_vpc_security_group_ingress_rule"):
         if _open(ingress):
@@ -455,9 +456,20 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
                 problems.append(
                     f"{db_rule.address}: the database admits a source other than a security group"
                 )
+    reviewed_open = []
     for egress in ctx.of_type("aws_vpc_security_group_egress_rule"):
         if _open(egress) and egress.config_address not in REVIEWED_OPEN_EGRESS:
             problems.append(f"{egress.address}: egress to anywhere is not on the reviewed list")
+        elif _open(egress):
+            reviewed_open.append(egress)
+    if not reviewed_open:
+        problems += [
+            f"{route.address}: routes the app subnets to the internet although no reviewed egress needs "
+            "it (a path only a compromised function would use)"
+            for route in ctx.of_type("aws_route")
+            if route.get("destination_cidr_block") in OPEN
+            and any(tier(table) == "app" for table in ctx.resolved_instances(route, "route_table_id"))
+        ]
     for endpoint in ctx.of_type("aws_vpc_endpoint"):
         if endpoint.get("vpc_endpoint_type") != "Interface":
             continue

@@ -161,14 +161,13 @@ def private_subnets(ctx: PolicyContext) -> list[str]:
 
 
 @rule(
-    "subnet-placement.nat-in-public-subnets", "Subnet placement", "NAT gateways live only in public subnets"
+    "subnet-placement.nat-in-public-subnets",
+    "Subnet placement",
+    "NAT gateways, where there are any, live only in public subnets",
 )
 def nat_public(ctx: PolicyContext) -> list[str]:
     problems = []
-    nats = ctx.of_type("aws_nat_gateway")
-    if not nats:
-        problems.append("no aws_nat_gateway planned (app subnets have no egress)")
-    for nat in nats:
+    for nat in ctx.of_type("aws_nat_gateway"):
         problems += _placement(ctx, nat, "subnet_id", "public")
     return problems
 
@@ -258,13 +257,14 @@ def subnets_two_azs(ctx: PolicyContext) -> list[str]:
 @rule(
     "multi-az.prod-nat-per-az",
     "Multi-AZ",
-    "prod has one NAT gateway per availability zone, each app route table using its own zone's NAT",
+    "prod NAT gateways, where there are any, are one per availability zone, each app route table "
+    "using its own zone's NAT",
 )
 def nat_per_az(ctx: PolicyContext) -> list[str]:
-    if ctx.env not in NAT_PER_AZ_REQUIRED:
+    nats = ctx.of_type("aws_nat_gateway")
+    if ctx.env not in NAT_PER_AZ_REQUIRED or not nats:
         return []
     app_zones = {s.get("availability_zone") for s in ctx.of_type("aws_subnet") if tier(s) == "app"}
-    nats = ctx.of_type("aws_nat_gateway")
     problems = []
     if len(nats) < len(app_zones):
         problems.append(f"{len(nats)} NAT gateway(s) for {len(app_zones)} zones {sorted(app_zones)}")

@@ -106,7 +106,7 @@ def environment(postgres: PostgresServer, moto_endpoint: str) -> dict[str, str]:
         "AI_FUNCTION_NAME": "smartstack-test-ai",
         "AI_TIMEOUT_SECONDS": "120",
         "SES_SENDER": SES_SENDER,
-        "SES_CONFIGURATION_SET": "",
+        "SES_CONFIGURATION_SET": "smartstack-test-default",
         "SIGNING_KEY_SECRET_NAME": SIGNING_KEY_SECRET_NAME,
         "AI_LOG_HMAC_KEY_SECRET_NAME": AI_LOG_HMAC_KEY_SECRET_NAME,
         "LINK_SIGNING_KEY_SECRET_NAME": LINK_SIGNING_KEY_SECRET_NAME,
@@ -153,6 +153,7 @@ def aws_resources(environment: dict[str, str], postgres: PostgresServer) -> dict
     url, _, _ = queue_pair(sqs, "smartstack-test-tasks")
     os.environ["TASK_QUEUE_URL"] = environment["TASK_QUEUE_URL"] = url
     boto3.client("ses").verify_email_identity(EmailAddress=SES_SENDER)
+    boto3.client("sesv2").create_configuration_set(ConfigurationSetName=environment["SES_CONFIGURATION_SET"])
     ssm = boto3.client("ssm")
     for name, value in {
         "api/presigned-url-ttl-seconds": "900",

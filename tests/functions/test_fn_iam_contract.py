@@ -1,19 +1,20 @@
-"""IAM actions used = granted: every AWS call the functions make, recorded while they run their real
-flows, is allowed by that function's planned role policy, and every granted action is used by some call
-or listed with the reason it is granted.
+"""IAM used = granted: every AWS call the functions make, recorded while they run their real flows, is
+allowed by that function's planned role policy (action, resource ARNs and conditions), and every granted
+action is used by some call or listed with the reason it is granted.
 
 The flows are the suite's own end-to-end tests (API, presigned S3, queue, consumer, AI, SES) and the
 authorizer's, run again under a recorder that attributes each call to the function making it (the HTTP
-API, the queue worker, the AI function, the authorizer). Calls map to IAM actions by the service's
-signing name and operation, with the documented exceptions below. Resource ARNs are not compared: the
-tests' buckets, queues and secrets carry test names, the plan's carry env names.
+API, the queue worker, the AI function, the authorizer). fn_iam turns each call into the request IAM
+evaluates. The tests' resources carry test names (`smartstack-test-…`, moto's account); each request is
+renamed to the prod plan's names through the settings that carry them (the functions' environment, the
+parameter path, the planned bucket and queue) before the prod role policies judge it.
 """
 
 from __future__ import annotations
 
 import contextvars
-import fnmatch
 import json
+import os
 from collections import defaultdict
 from typing import Any
 
@@ -23,20 +24,13 @@ import test_fn_authorizer
 import test_fn_end_to_end
 from aws_lambda_powertools.utilities import parameters
 from fn_helpers import InProcessAiInvoker
+from fn_iam import Request, action_of, allows, is_known_action, request_of
 from smartstack_ai import handler as ai_handler
 from smartstack_ai import runtime as ai_runtime
 from smartstack_api import handler as api_handler
 from smartstack_api import runtime as api_runtime
 from smartstack_authorizer import handler as authorizer_handler
 
-# Operation -> IAM action where they differ (AWS Service Authorization Reference).
-ACTION_EXCEPTIONS = {
-    "lambda:Invoke": "lambda:InvokeFunction",
-    "bedrock:Converse": "bedrock:InvokeModel",
-    "bedrock:ConverseStream": "bedrock:InvokeModelWithResponseStream",
-    "s3:ListObjectsV2": "s3:ListBucket",
-    "s3:HeadObject": "s3:GetObject",
-}
 # Granted but never called by the code, with why.
 GRANTED_FOR_THE_PLATFORM = {
     "logs:CreateLogStream": "Lambda writes the function's logs",
@@ -56,37 +50,67 @@ GRANTED_FOR_THE_PLATFORM = {
     "rds-db:connect": "generate_db_auth_token signs locally; RDS checks the action on connect",
     "sqs:SendMessage": "Lambda sends failed asynchronous invocations to the on-failure queue with the role",
 }
+# The account moto serves every test resource from.
+TEST_ACCOUNT = "123456789012"
+# Settings carrying no AWS resource name (the database connection's, the libraries').
+NOT_RESOURCE_NAMES = ("DB_", "POWERTOOLS_", "AI_TIMEOUT_SECONDS")
 CURRENT = contextvars.ContextVar("current_function", default="")
 
 
-def action_of(client: Any, operation: str) -> str:
-    prefix = client.meta.service_model.signing_name
-    action = f"{prefix}:{operation}"
-    return ACTION_EXCEPTIONS.get(action, action)
+def request(client: Any, operation: str, params: dict[str, Any]) -> Request:
+    meta = client.meta
+    return request_of(
+        action_of(meta.service_model.signing_name, operation),
+        params,
+        partition=meta.partition,
+        region=meta.region_name,
+        account=TEST_ACCOUNT,
+    )
 
 
-def allowed(action: str, statements: list[dict]) -> bool:
-    for statement in statements:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        if statement["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action, a) for a in actions):
-            return True
-    return False
+def deployed_names(
+    plan: dict[str, Any], environment: dict[str, str], queue_url: str
+) -> list[tuple[str, str]]:
+    """(test name, the plan's name) for every name the functions' requests carry (queue_url: the
+    test's own task queue, which its runtime sends to)."""
+    planned = {c["address"]: c["change"]["after"] for c in plan["resource_changes"] if c["mode"] == "managed"}
+    settings: dict[str, Any] = {}
+    for address, after in planned.items():
+        if address.startswith("module.compute.aws_lambda_function.this["):
+            settings.update(after["environment"][0]["variables"])
+    pairs = [
+        (environment[name].rstrip("/"), value.rstrip("/"))
+        for name, value in settings.items()
+        if environment.get(name) and isinstance(value, str) and not name.startswith(NOT_RESOURCE_NAMES)
+    ]
+    sender_domain = lambda settings_of: settings_of["SES_SENDER"].rsplit("@", 1)[1]  # noqa: E731
+    pairs += [
+        (environment["FILES_BUCKET"], planned["module.storage.aws_s3_bucket.files"]["bucket"]),
+        (
+            queue_url.rsplit("/", 1)[1],
+            planned["module.messaging.aws_sqs_queue.tasks"]["name"],
+        ),
+        (sender_domain(environment), sender_domain(settings)),
+        (TEST_ACCOUNT, plan["variables"]["account_id"]["value"]),
+    ]
+    return pairs
 
 
 @pytest.fixture
-def recorded(api, bedrock, aws_resources, monkeypatch) -> dict[str, set[str]]:
-    calls: dict[str, set[str]] = defaultdict(set)
+def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str, set[Request]]:
+    calls: dict[str, set[Request]] = defaultdict(set)
     make_api_call, s3 = botocore.client.BaseClient._make_api_call, api.runtime.s3
     presign = s3.generate_presigned_url
 
     def record(self: Any, operation: str, params: Any) -> Any:
         if CURRENT.get():
-            calls[CURRENT.get()].add(action_of(self, operation))
+            calls[CURRENT.get()].add(request(self, operation, params))
         return make_api_call(self, operation, params)
 
     def record_presigned(client_method: str, *args: Any, **kwargs: Any) -> Any:
         """A presigned URL is the signed operation, performed later by the holder with this role."""
-        calls[CURRENT.get()].add(action_of(s3, s3.meta.method_to_api_mapping[client_method]))
+        operation = s3.meta.method_to_api_mapping[client_method]
+        calls[CURRENT.get()].add(request(s3, operation, kwargs.get("Params", {})))
         return presign(client_method, *args, **kwargs)
 
     def as_function(handler: Any, name_of: Any) -> Any:
@@ -102,7 +126,10 @@ def recorded(api, bedrock, aws_resources, monkeypatch) -> dict[str, set[str]]:
         return run
 
     def invoke(self: InProcessAiInvoker, payload: dict) -> dict:
-        calls[CURRENT.get()].add("lambda:InvokeFunction")  # what LambdaAiInvoker calls in Lambda
+        # What LambdaAiInvoker calls in Lambda, on the function its settings name.
+        params = {"FunctionName": environment["AI_FUNCTION_NAME"]}
+        calls[CURRENT.get()].add(request_of("lambda:InvokeFunction", params, partition="aws",
+                                            region=s3.meta.region_name, account=TEST_ACCOUNT))  # fmt: skip
         return original_invoke(self, payload)
 
     original_invoke = InProcessAiInvoker.invoke
@@ -132,27 +159,62 @@ def recorded(api, bedrock, aws_resources, monkeypatch) -> dict[str, set[str]]:
     return dict(calls)
 
 
-def test_every_call_is_granted_and_every_grant_is_used(recorded, env_plans, record_property):
-    plan = env_plans["prod"]
-    policies = {
+def role_policies(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
         c["index"]: json.loads(c["change"]["after"]["policy"])["Statement"]
         for c in plan["resource_changes"]
         if c["type"] == "aws_iam_role_policy"
         and c["name"] == "this"
         and c["module_address"] == "module.compute"
     }
+
+
+def granted_actions(statements: list[dict[str, Any]]) -> set[str]:
+    return {a for s in statements if s["Effect"] == "Allow"
+            for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}  # fmt: skip
+
+
+def test_every_call_is_granted_and_every_grant_is_used(
+    recorded, api, env_plans, environment, record_property
+):
+    plan = env_plans["prod"]
+    policies = role_policies(plan)
     # rds-db:connect names the instance's resource id, known after apply, so that policy is planned
     # unknown (the iam-only rules read its configuration); the action is in GRANTED_FOR_THE_PLATFORM.
     assert set(recorded) == set(policies), (set(recorded), set(policies))
+    names = deployed_names(plan, dict(os.environ), api.queue_url)
+    # The tests connect with DB_AUTH_MODE=secret; deployed functions sign IAM tokens (rds-db:connect).
+    tests_only = environment["DB_SECRET_ARN"]
     figures = {}
     for function, statements in policies.items():
-        called = recorded[function]
-        denied = sorted(a for a in called if not allowed(a, statements))
-        assert denied == [], f"{function} calls {denied}, which its role does not grant"
-        granted = {a for s in statements if s["Effect"] == "Allow"
-                   for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}  # fmt: skip
+        requests = {
+            r.translated(names) for r in recorded[function] if not any(tests_only in x for x in r.resources)
+        }
+        denied = sorted(
+            f"{r.action} on {list(r.resources)} {dict(r.context)}"
+            for r in requests
+            if not allows(statements, r)
+        )
+        assert denied == [], f"{function} makes requests its role does not allow: {denied}"
+        for statement in statements:  # each grant is needed: without it some request is denied
+            if set(granted_actions([statement])) <= set(GRANTED_FOR_THE_PLATFORM):
+                continue
+            others = [s for s in statements if s is not statement]
+            assert any(not allows(others, r) for r in requests), (
+                f"{function}: statement {statement.get('Sid')} allows nothing the code requests"
+            )
+        called = {r.action for r in requests}
+        granted = granted_actions(statements)
         unused = sorted(granted - called - set(GRANTED_FOR_THE_PLATFORM))
         assert unused == [], f"{function} is granted {unused}, which no call uses and nothing explains"
         figures[function] = f"{len(called)} actions called / {len(granted)} granted"
     record_property("iam_actions", figures)
     print("\n".join(f"{k}: {v}" for k, v in sorted(figures.items())))
+
+
+def test_every_granted_action_exists(env_plans):
+    """A misspelt action grants nothing and fails silently in IAM; the reference knows every real one."""
+    for env, plan in env_plans.items():
+        for function, statements in role_policies(plan).items():
+            unknown = sorted(a for a in granted_actions(statements) if not is_known_action(a))
+            assert unknown == [], f"{env} {function}: {unknown} are not IAM actions"

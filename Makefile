@@ -44,7 +44,7 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
 	@touch $@
 
-scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, bootstrap/ (checkov also build/plans/*.json); reports in build/reports/
+scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, bootstrap/ and the env plans in build/plans/; reports in build/reports/
 	$(PY) -c 'import sys; from smartstack_tooling.policy import checkov; sys.exit(checkov.main())'
 	$(PY) -m smartstack_tooling.policy.trivy
 

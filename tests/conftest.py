@@ -52,6 +52,7 @@ def plan_staged(
     root.plan(plan_file, var_args)
     output = tftest.TerraformPlanOutput(json.loads(root.show_json(plan_file)))
     output.warnings, output.expected_warnings = roots.classify_warnings(root.warnings)
+    output.plan_file = plan_file  # the binary plan, for scanners that read it (trivy)
     return output
 
 

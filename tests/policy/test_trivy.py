@@ -1,5 +1,5 @@
-"""trivy, the second scanner: 0 failed on modules/, envs/ and bootstrap/; every exception inline, with
-a reason, as with checkov."""
+"""trivy, the second scanner: 0 failed on modules/, envs/ and bootstrap/ and on every environment's plan
+(the stand-in's and the real provider's); every exception inline, with a reason, as with checkov."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from smartstack_tooling import toolchain
 from smartstack_tooling.policy import trivy
 
-from tests.conftest import REPO
+from tests.conftest import ENVIRONMENTS, REPO
 
 IGNORE = re.compile(r"#\s*trivy:ignore:(\S+)(.*)")
 
@@ -22,6 +22,21 @@ def trivy_result() -> trivy.TrivyResult:
 def test_trivy_zero_failed(trivy_result) -> None:
     assert trivy_result.files > 0 and trivy_result.passed > 0
     assert trivy_result.failed == []
+
+
+def test_trivy_zero_failed_on_the_plans(env_plans) -> None:
+    results = trivy.scan_plans({env: env_plans[env].plan_file for env in ENVIRONMENTS})
+    for env, result in results.items():
+        assert result.passed > 0, env
+        assert result.failed == [], env
+
+
+def test_trivy_zero_failed_on_the_real_provider_plans(local_env_plans) -> None:
+    """The real provider fills in what the stand-in leaves unknown: more values for trivy to judge."""
+    results = trivy.scan_plans({f"{env}-local": local_env_plans[env].plan_file for env in ENVIRONMENTS})
+    for env, result in results.items():
+        assert result.passed > 0, env
+        assert result.failed == [], env
 
 
 def test_every_trivy_exception_is_inline_with_a_reason() -> None:

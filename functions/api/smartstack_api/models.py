@@ -1,0 +1,180 @@
+"""The API's request bodies as Pydantic models: the resolver validates every request against them and
+publishes them in the OpenAPI document (docs/openapi.json).
+
+Unknown fields are refused, text is stripped the way Python strips it before its limit applies, and
+every text must be storable in PostgreSQL (`storable_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from http import HTTPStatus
+from typing import Annotated, Any, Literal, get_args
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from smartstack_api import limits
+
+ATTACHMENT_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{limits.ATTACHMENT_NAME_MAX - 1}}}")
+CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+TaskStatus = Literal["open", "processing", "done", "failed"]
+EditableStatus = Literal["open", "done"]
+JobStatus = Literal["queued", "processing", "succeeded", "failed"]
+EDITABLE_STATUSES = get_args(EditableStatus)
+
+
+def storable_text(value: str) -> bool:
+    """PostgreSQL text rejects NUL, and lone surrogates (valid in JSON escapes) are not UTF-8."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _storable(value: str) -> str:
+    if not storable_text(value):
+        raise ValueError("must be valid UTF-8 text without NUL characters")
+    return value
+
+
+def attachment_name(value: str) -> str:
+    if not ATTACHMENT_NAME.fullmatch(value) or ".." in value:
+        raise ValueError("must be 1-128 of A-Z a-z 0-9 . _ - and start alphanumeric")
+    return value
+
+
+def _content_type(value: str) -> str:
+    if not CONTENT_TYPE.fullmatch(value.lower()):
+        raise ValueError("must look like type/subtype")
+    return value.lower()
+
+
+def Text(max_length: int, *, min_length: int = 0) -> Any:
+    """A JSON string, stripped, between the lengths, storable in PostgreSQL."""
+    return Annotated[
+        str,
+        # Constraints first: they belong to the str schema, which the strip then wraps.
+        StringConstraints(min_length=min_length, max_length=max_length, strict=True),
+        BeforeValidator(_stripped),
+        AfterValidator(_storable),
+    ]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskCreate(Body):
+    title: Text(limits.TITLE_MAX, min_length=1)
+    description: Text(limits.DESCRIPTION_MAX) | None = None
+
+
+class TaskUpdate(Body):
+    title: Text(limits.TITLE_MAX, min_length=1) | None = None
+    description: Text(limits.DESCRIPTION_MAX) | None = None
+    status: Annotated[EditableStatus, BeforeValidator(_stripped)] | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> TaskUpdate:
+        if not self.changes():
+            raise ValueError("nothing to update: send title, description or status")
+        return self
+
+    def changes(self) -> dict[str, str]:
+        return self.model_dump(exclude_none=True)
+
+
+class UploadRequest(Body):
+    name: Annotated[Text(limits.ATTACHMENT_NAME_MAX, min_length=1), AfterValidator(attachment_name)]
+    content_type: Annotated[Text(limits.CONTENT_TYPE_MAX, min_length=1), AfterValidator(_content_type)]
+
+
+class ProcessRequest(Body):
+    instruction: Text(limits.INSTRUCTION_MAX, min_length=1)
+
+
+# ---------------------------------------------------------------------- responses
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Task(BaseModel):
+    id: UUID
+    owner_id: str
+    title: str
+    description: str
+    status: TaskStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskList(BaseModel):
+    tasks: list[Task]
+
+
+class Job(BaseModel):
+    id: UUID
+    task_id: UUID
+    instruction: str
+    status: JobStatus
+    attempts: int
+    result_text: str | None
+    ai_log_key: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Upload(BaseModel):
+    key: str
+    upload_url: str
+    method: Literal["PUT"]
+    headers: dict[str, str] = Field(
+        description="Send these headers with the PUT (the URL is signed with them)."
+    )
+    expires_in: int
+
+
+class Download(BaseModel):
+    key: str
+    download_url: str
+    size: int
+    expires_in: int
+
+
+class Attachment(BaseModel):
+    name: str
+    size: int
+
+
+class AttachmentList(BaseModel):
+    attachments: list[Attachment]
+
+
+class ErrorMessage(BaseModel):
+    message: str = Field(description="Why the request failed, for the caller.")
+
+
+def error_response(status: int) -> dict[str, Any]:
+    """An OpenAPI response entry: every error answers {"message": ...}."""
+    return {
+        "description": HTTPStatus(status).phrase,
+        "content": {"application/json": {"model": ErrorMessage}},
+    }

@@ -31,13 +31,13 @@ def test_real_provider_plans_the_same_addresses_as_the_stand_in(env, local_env_p
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_policy_verdicts_agree_between_providers(env, local_env_plans, env_plans):
-    def verdicts(plan) -> dict[str, list[str]]:
+    def verdicts(plan) -> dict[str, tuple[list[str], str | None]]:
         results = policy.evaluate(policy.context_for_env(env, plan._raw))
-        return {r.rule.id: sorted(r.violations) for r in results}
+        return {r.rule.id: (sorted(r.violations), r.error) for r in results}
 
     real, stand_in = verdicts(local_env_plans[env]), verdicts(env_plans[env])
     assert real == stand_in
-    assert all(not violations for violations in real.values()), real
+    assert all(verdict == ([], None) for verdict in real.values()), real  # no violation, no rule error
 
 
 # Values the stand-in (v6 schema) knows at plan time that provider v5 computes at apply.

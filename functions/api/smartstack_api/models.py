@@ -7,7 +7,6 @@ every text must be storable in PostgreSQL (`storable_text`).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Literal, get_args
@@ -25,8 +24,10 @@ from pydantic import (
 
 from smartstack_api import limits
 
-ATTACHMENT_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{limits.ATTACHMENT_NAME_MAX - 1}}}")
-CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+# One S3 key segment: starts alphanumeric, then letters, digits and . _ - (no "/", so a name never
+# reaches outside its task's prefix).
+ATTACHMENT_NAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{limits.ATTACHMENT_NAME_MAX - 1}}}$"
+CONTENT_TYPE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$"
 TaskStatus = Literal["open", "processing", "done", "failed"]
 EditableStatus = Literal["open", "done"]
 JobStatus = Literal["queued", "processing", "succeeded", "failed"]
@@ -54,27 +55,41 @@ def _storable(value: str) -> str:
     return value
 
 
-def attachment_name(value: str) -> str:
-    if not ATTACHMENT_NAME.fullmatch(value) or ".." in value:
-        raise ValueError("must be 1-128 of A-Z a-z 0-9 . _ - and start alphanumeric")
-    return value
+AttachmentName = Annotated[
+    str,
+    StringConstraints(max_length=limits.ATTACHMENT_NAME_MAX, pattern=ATTACHMENT_NAME_PATTERN, strict=True),
+]
 
 
-def _content_type(value: str) -> str:
-    if not CONTENT_TYPE.fullmatch(value.lower()):
-        raise ValueError("must look like type/subtype")
-    return value.lower()
+# Text the API stores: no NUL (PostgreSQL text refuses it), and when required, not only whitespace.
+# Patterns are in the published schema, so clients (and schemathesis) know what is accepted.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
-def Text(max_length: int, *, min_length: int = 0) -> Any:
-    """A JSON string, stripped, between the lengths, storable in PostgreSQL."""
+def Text(max_length: int, *, required: bool = False) -> Any:
+    """A JSON string between the lengths once stripped (as Python strips), storable in PostgreSQL."""
     return Annotated[
         str,
         # Constraints first: they belong to the str schema, which the strip then wraps.
-        StringConstraints(min_length=min_length, max_length=max_length, strict=True),
+        StringConstraints(
+            min_length=1 if required else 0,
+            max_length=max_length,
+            pattern=NOT_BLANK if required else NO_NUL,
+            strict=True,
+        ),
         BeforeValidator(_stripped),
         AfterValidator(_storable),
     ]
+
+
+# What each pattern means, for the 400's message (validation.describe).
+PATTERN_MEANINGS = {
+    NO_NUL: "must be text without NUL characters",
+    NOT_BLANK: "must not be blank, and be text without NUL characters",
+    ATTACHMENT_NAME_PATTERN: "must be 1-128 of A-Z a-z 0-9 . _ - and start alphanumeric",
+    CONTENT_TYPE_PATTERN: "must look like type/subtype",
+}
 
 
 class Body(BaseModel):
@@ -82,14 +97,18 @@ class Body(BaseModel):
 
 
 class TaskCreate(Body):
-    title: Text(limits.TITLE_MAX, min_length=1)
+    title: Text(limits.TITLE_MAX, required=True)
     description: Text(limits.DESCRIPTION_MAX) | None = None
 
 
 class TaskUpdate(Body):
-    title: Text(limits.TITLE_MAX, min_length=1) | None = None
-    description: Text(limits.DESCRIPTION_MAX) | None = None
-    status: Annotated[EditableStatus, BeforeValidator(_stripped)] | None = None
+    """Only the fields sent change; at least one must be sent (null is not a value to set)."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    title: Text(limits.TITLE_MAX, required=True) = None
+    description: Text(limits.DESCRIPTION_MAX) = None
+    status: Annotated[EditableStatus, BeforeValidator(_stripped)] = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> TaskUpdate:
@@ -102,12 +121,17 @@ class TaskUpdate(Body):
 
 
 class UploadRequest(Body):
-    name: Annotated[Text(limits.ATTACHMENT_NAME_MAX, min_length=1), AfterValidator(attachment_name)]
-    content_type: Annotated[Text(limits.CONTENT_TYPE_MAX, min_length=1), AfterValidator(_content_type)]
+    name: AttachmentName
+    content_type: Annotated[
+        str,
+        StringConstraints(max_length=limits.CONTENT_TYPE_MAX, pattern=CONTENT_TYPE_PATTERN, strict=True),
+        BeforeValidator(_stripped),
+        AfterValidator(str.lower),
+    ]
 
 
 class ProcessRequest(Body):
-    instruction: Text(limits.INSTRUCTION_MAX, min_length=1)
+    instruction: Text(limits.INSTRUCTION_MAX, required=True)
 
 
 # ---------------------------------------------------------------------- responses

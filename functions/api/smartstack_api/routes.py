@@ -22,7 +22,6 @@ from aws_lambda_powertools.event_handler.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import AfterValidator
 from smartstack_shared.db import DatabaseUnavailable
 from smartstack_shared.settings import ConfigurationError
 
@@ -35,9 +34,11 @@ T = TypeVar("T")
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=validation.parse_json_body)
 
 TaskId = Annotated[UUID, Path(description="The task's id.")]
+PAGE_SIZE = "Page size, at most the configured api/max-page-size."
+PageSize = Annotated[int, Query(ge=1, le=limits.PAGE_SIZE_MAX, description=PAGE_SIZE)]
 JobId = Annotated[UUID, Path(description="The processing job's id.")]
 AttachmentName = Annotated[
-    str, Path(max_length=limits.ATTACHMENT_NAME_MAX), AfterValidator(models.attachment_name)
+    str, Path(max_length=limits.ATTACHMENT_NAME_MAX, pattern=models.ATTACHMENT_NAME_PATTERN)
 ]
 
 
@@ -139,9 +140,7 @@ def create_task(body: models.TaskCreate) -> Response[models.Task]:
 
 
 @app.get("/tasks", responses=_documented(200, models.TaskList))
-def list_tasks(
-    limit: Annotated[int, Query(ge=1, description="Page size (at most api/max-page-size).")] = 20,
-) -> models.TaskList:
+def list_tasks(limit: PageSize = 20) -> models.TaskList:
     owner, _ = _caller()
     runtime = _runtime()
     if limit > runtime.max_page_size:  # the maximum is configuration (SSM), not part of the model

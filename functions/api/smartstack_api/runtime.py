@@ -17,6 +17,7 @@ from smartstack_shared.settings import (
     require_int_parameter,
 )
 
+from smartstack_api import limits
 from smartstack_api.ai_invoker import AiInvoker, LambdaAiInvoker
 from smartstack_api.links import read_link_signing_key
 
@@ -71,7 +72,9 @@ def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
         presigned_url_ttl_seconds=require_int_parameter(
             values, PARAMETER_SECTION, "presigned-url-ttl-seconds", 60, 43_200
         ),
-        max_page_size=require_int_parameter(values, PARAMETER_SECTION, "max-page-size", 1, 1000),
+        max_page_size=require_int_parameter(
+            values, PARAMETER_SECTION, "max-page-size", 1, limits.PAGE_SIZE_MAX
+        ),
         app_base_url=require_env("APP_BASE_URL"),
         link_signing_key_secret_name=require_env("LINK_SIGNING_KEY_SECRET_NAME"),
     )

@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 
 from smartstack_api.limits import MAX_BODY_BYTES
+from smartstack_api.models import PATTERN_MEANINGS
 
 LOCATIONS = ("body", "path", "query")
 
@@ -39,6 +40,9 @@ def _problem(error: dict[str, Any]) -> str:
         detail = str(error.get("ctx", {}).get("error", error.get("msg", "")))
     elif kind == "missing":
         detail = "is required"
+    elif kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        detail = PATTERN_MEANINGS.get(pattern, f"must match {pattern}")
     else:
         detail = str(error.get("msg", "is invalid"))
     return f"'{'.'.join(location)}': {detail}" if location else detail

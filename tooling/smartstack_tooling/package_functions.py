@@ -60,7 +60,7 @@ class FunctionSpec:
 
 FUNCTIONS = (
     FunctionSpec("api", ("shared", "api"), _OBSERVABILITY + _POSTGRES + _MODELS),
-    FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES),
+    FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES + _MODELS),
     FunctionSpec("authorizer", ("shared", "authorizer"), (*_OBSERVABILITY, "pyjwt")),
 )
 

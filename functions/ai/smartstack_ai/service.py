@@ -10,7 +10,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
-from smartstack_shared.ai_contract import AiRequest, ContractError, error_payload
+from pydantic import ValidationError
+from smartstack_shared.ai_contract import AiRequest, error_payload, problem
 from smartstack_shared.db import DatabaseUnavailable
 from smartstack_shared.pseudonym import pseudonymise
 from smartstack_shared.settings import SecretUnavailable
@@ -77,9 +78,9 @@ def process_ai_request(
 ) -> dict[str, Any]:
     """Never raises for expected failures: the caller gets ``ok: false`` with a kind and reason."""
     try:
-        request = AiRequest.from_payload(payload)
-    except ContractError as exc:
-        return error_payload("bad_input", str(exc))
+        request = AiRequest.model_validate(payload)
+    except ValidationError as exc:
+        return error_payload("bad_input", problem(exc))
     try:
         stored = results.find_result(runtime.db, request.job_id)
         if stored is not None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import uuid
-from dataclasses import dataclass
-
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
-from smartstack_shared.ai_contract import AiRequest
+from pydantic import ValidationError
+from smartstack_shared.ai_contract import AiRequest, JobMessage, problem
 from smartstack_shared.db import Row
 from smartstack_shared.settings import SecretUnavailable
 
@@ -32,28 +29,11 @@ class NotificationFailed(RuntimeError):
     """SES refused or was unreachable; the message is retried and only the email is re-sent."""
 
 
-@dataclass(frozen=True)
-class JobMessage:
-    job_id: str
-    task_id: str
-
-    def to_body(self) -> str:
-        return json.dumps({"job_id": self.job_id, "task_id": self.task_id}, sort_keys=True)
-
-
 def parse_job_message(body: str) -> JobMessage:
     try:
-        document = json.loads(body)
-    except (json.JSONDecodeError, RecursionError, TypeError) as exc:
-        raise InvalidJobMessage("body is not JSON") from exc
-    if not isinstance(document, dict):
-        raise InvalidJobMessage("body is not a JSON object")
-    try:
-        return JobMessage(
-            job_id=str(uuid.UUID(document["job_id"])), task_id=str(uuid.UUID(document["task_id"]))
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InvalidJobMessage("job_id and task_id must be UUID strings") from exc
+        return JobMessage.model_validate_json(body)
+    except ValidationError as exc:
+        raise InvalidJobMessage(f"not a job message: {problem(exc)}") from exc
 
 
 def build_prompt(job: Row, attachment_names: list[str]) -> str:

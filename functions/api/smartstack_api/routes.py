@@ -22,11 +22,11 @@ from aws_lambda_powertools.event_handler.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from botocore.exceptions import BotoCoreError, ClientError
+from smartstack_shared.ai_contract import JobMessage
 from smartstack_shared.db import DatabaseUnavailable
 from smartstack_shared.settings import ConfigurationError
 
 from smartstack_api import attachments, jobs, limits, links, models, tasks, validation
-from smartstack_api.processing import JobMessage
 from smartstack_api.runtime import ApiRuntime, get_runtime
 
 logger = Logger(child=True)

@@ -1,49 +1,78 @@
-"""The JSON payload exchanged between the API function and the AI function (Lambda invoke)."""
+"""The messages between the functions, as Pydantic models: the SQS job message (API -> worker) and the
+AI request (worker -> AI function, Lambda invoke), which is the job message plus its prompt."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+)
 
 MAX_PROMPT_CHARS = 20_000
 
 
-class ContractError(ValueError):
-    """The payload does not follow the contract; the message says which field and why."""
+def _canonical_uuid(value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    raise ValueError("must be a UUID string")
 
 
-def _uuid_field(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str):
-        raise ContractError(f"{name} must be a UUID string")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError as exc:
-        raise ContractError(f"{name} must be a UUID string") from exc
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
 
 
-@dataclass(frozen=True)
-class AiRequest:
-    job_id: str
-    task_id: str
-    prompt: str
+UuidText = Annotated[str, BeforeValidator(_canonical_uuid)]
+Prompt = Annotated[
+    str, StringConstraints(max_length=MAX_PROMPT_CHARS, strict=True), AfterValidator(_not_blank)
+]
+
+
+class JobMessage(BaseModel):
+    """What the task queue carries: which job of which task to process (extra keys are ignored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    job_id: UuidText
+    task_id: UuidText
+
+    def to_body(self) -> str:
+        return json.dumps({"job_id": self.job_id, "task_id": self.task_id}, sort_keys=True)
+
+
+class AiRequest(JobMessage):
+    """The AI function's payload: the job, and the prompt built from its task."""
+
+    prompt: Prompt
 
     def to_payload(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "task_id": self.task_id, "prompt": self.prompt}
+        return self.model_dump()
 
-    @classmethod
-    def from_payload(cls, payload: Any) -> AiRequest:
-        if not isinstance(payload, dict):
-            raise ContractError("payload must be a JSON object")
-        prompt = payload.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip():
-            raise ContractError("prompt must be a non-empty string")
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise ContractError(f"prompt must be at most {MAX_PROMPT_CHARS} characters")
-        return cls(
-            job_id=_uuid_field(payload, "job_id"), task_id=_uuid_field(payload, "task_id"), prompt=prompt
-        )
+
+def problem(error: ValidationError) -> str:
+    """The first problem of a contract payload as one sentence, e.g. "job_id must be a UUID string"."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first.get("loc", ()))
+    if first.get("type") in ("model_type", "model_attributes_type", "dict_type") and not field:
+        return "payload must be a JSON object"
+    if first.get("type") == "value_error":
+        return f"{field} {first['ctx']['error']}"
+    return f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Functions benchmark (not a test): zip sizes, cold import time vs boto3, warm API throughput.
+"""Functions benchmark (not a test): zip sizes, cold import time vs boto3 (paired, tracing as deployed),
+the -X importtime top 10 per function, warm API throughput.
 
 Run from the repo root in a venv with `.[test,functions]`:  python benchmarks/functions_bench.py
 Warm throughput starts a throwaway PostgreSQL (tests/functions/fn_postgres.py) and a moto server.
@@ -48,12 +49,54 @@ def cold_import_seconds(module: str) -> float:
 
 
 def cold_imports() -> None:
-    print(f"\n## cold import (median of {RUNS} fresh subprocesses)")
+    print(f"\n## cold import, tracing disabled (median of {RUNS} fresh subprocesses)")
     baseline = cold_import_seconds("boto3")
     print(f"{'boto3':<11} {baseline * 1000:8.1f} ms  (baseline)")
     for name, module in HANDLERS.items():
         seconds = cold_import_seconds(module)
         print(f"{name:<11} {seconds * 1000:8.1f} ms  ratio vs boto3 {seconds / baseline:5.2f}")
+
+
+def _deployed_env() -> dict[str, str]:
+    """Tracing configured as deployed (no POWERTOOLS_TRACE_DISABLED), outside Lambda."""
+    env = {k: v for k, v in os.environ.items() if k != "POWERTOOLS_TRACE_DISABLED"}
+    return {**env, "PYTHONPATH": os.pathsep.join(FUNCTION_PATHS), "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def _process_seconds(module: str) -> float:
+    """Wall time of a whole `python -c 'import module'` process, as a cold start pays it."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import {module}"], env=_deployed_env(), check=True)
+    return time.perf_counter() - started
+
+
+def paired_process_ratios(pairs: int = 7) -> None:
+    """Handler process vs boto3 process, alternating so machine noise hits both alike."""
+    print(f"\n## whole-process import, tracing as deployed (median ratio of {pairs} alternating pairs)")
+    for name, module in HANDLERS.items():
+        ratios, handler_times = [], []
+        for _ in range(pairs):
+            baseline, handler = _process_seconds("boto3"), _process_seconds(module)
+            ratios.append(handler / baseline)
+            handler_times.append(handler)
+        print(f"{name:<11} {statistics.median(handler_times) * 1000:8.1f} ms  "
+              f"ratio vs a boto3 process {statistics.median(ratios):5.2f}")  # fmt: skip
+
+
+def import_profile(top: int = 10) -> None:
+    """The modules with the most self time at import (-X importtime), per function."""
+    for name, module in HANDLERS.items():
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                              env=_deployed_env(), check=True, capture_output=True, text=True)  # fmt: skip
+        rows = []
+        for line in proc.stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            self_us, cumulative_us, package = (part.strip() for part in line[12:].split("|"))
+            rows.append((int(self_us), int(cumulative_us), package.strip()))
+        print(f"\n## -X importtime, {name}: top {top} by self time (tracing as deployed)")
+        for self_us, cumulative_us, package in sorted(rows, reverse=True)[:top]:
+            print(f"{self_us / 1000:8.1f} ms self  {cumulative_us / 1000:8.1f} ms cumulative  {package}")
 
 
 def warm_throughput(requests: int = 2000) -> None:
@@ -111,4 +154,6 @@ def warm_throughput(requests: int = 2000) -> None:
 if __name__ == "__main__":
     zip_sizes()
     cold_imports()
+    paired_process_ratios()
+    import_profile()
     warm_throughput()

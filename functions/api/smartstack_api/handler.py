@@ -17,7 +17,9 @@ from smartstack_api.routes import app
 from smartstack_api.runtime import get_runtime
 
 logger = Logger()
-tracer = Tracer()
+# Patch only what this function uses (AWS calls and SQL): patch_all would import every library X-Ray
+# can patch that happens to be installed, at every cold start.
+tracer = Tracer(patch_modules=("botocore", "pg8000"))
 # Default namespace so a missing POWERTOOLS_METRICS_NAMESPACE cannot fail every invocation.
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "SmartStack")
 # Report every failure as an item failure, even when the whole batch failed, instead of raising:

@@ -18,7 +18,9 @@ from smartstack_shared.settings import get_secret_string, load_parameters, requi
 from smartstack_authorizer.tokens import InvalidToken, bearer_token, verify_token
 
 logger = Logger()
-tracer = Tracer()
+# Patch only what this function uses (AWS calls): patch_all would import every library X-Ray
+# can patch that happens to be installed, at every cold start.
+tracer = Tracer(patch_modules=("botocore",))
 PARAMETER_SECTION = "auth"
 
 

@@ -41,7 +41,8 @@ def test_every_function_dependency_is_pinned_and_boto3_is_not_bundled():
     for spec in packaging.FUNCTIONS:
         for name in spec.dependencies:
             assert packaging._normalise(name) in pins, (spec.name, name)
-        assert not {"boto3", "botocore", "s3transfer"} & {packaging._normalise(n) for n in spec.dependencies}
+        bundled = {packaging._normalise(n) for n in spec.dependencies}
+        assert not set(packaging.RUNTIME_PROVIDED) & bundled, (spec.name, "the Lambda runtime provides it")
 
 
 def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):

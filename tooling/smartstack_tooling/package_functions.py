@@ -5,8 +5,8 @@ permissions, no bytecode), so Terraform's ``source_code_hash`` changes only when
 Dependencies come from the pinned ``functions`` group of pyproject.toml and are installed for
 the Lambda target (CPython 3.12, manylinux wheels only, for the functions' architecture) with
 ``--no-deps``: the group pins the whole dependency closure, so nothing unpinned can slip in.
-boto3/botocore are not bundled; the Lambda runtime provides them. Downloads are cached under
-``.cache/pip``.
+What the Lambda Python runtime already provides (boto3, botocore and their dependencies) is not
+bundled: a second copy would only grow the zip. Downloads are cached under ``.cache/pip``.
 
 The architecture is the env roots' ``lambda_architecture`` (its default in envs/shared/variables.tf
 and every env's tfvars): one zip set per declared architecture, in build/functions/<architecture>/,
@@ -46,8 +46,11 @@ WHEEL_PLATFORMS = {
 MACHINE = {"arm64": "aarch64", "x86_64": "x86_64"}
 ARCHITECTURE_VARIABLE = "lambda_architecture"
 
-_OBSERVABILITY = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "jmespath", "typing-extensions")
-_POSTGRES = ("pg8000", "scramp", "asn1crypto", "python-dateutil", "six")
+# In the Lambda Python runtime, as boto3's dependency closure: never bundled (jmespath serves
+# Powertools, python-dateutil and six pg8000; the runtime's versions are the ones that load first).
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3")
+_OBSERVABILITY = ("aws-lambda-powertools", "aws-xray-sdk", "wrapt", "typing-extensions")
+_POSTGRES = ("pg8000", "scramp", "asn1crypto")
 _MODELS = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
 
 

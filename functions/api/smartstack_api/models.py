@@ -1,5 +1,5 @@
-"""The API's request bodies as Pydantic models: the resolver validates every request against them and
-publishes them in the OpenAPI document (docs/openapi.json).
+"""The API's request and response bodies as Pydantic models: the resolver validates every request
+against them and publishes them in the OpenAPI document (docs/openapi.json).
 
 Unknown fields are refused, text is stripped the way Python strips it before its limit applies, and
 every text must be storable in PostgreSQL (`storable_text`).
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -31,7 +31,6 @@ CONTENT_TYPE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9
 TaskStatus = Literal["open", "processing", "done", "failed"]
 EditableStatus = Literal["open", "done"]
 JobStatus = Literal["queued", "processing", "succeeded", "failed"]
-EDITABLE_STATUSES = get_args(EditableStatus)
 
 
 def storable_text(value: str) -> bool:

@@ -147,9 +147,11 @@ def is_known_action(action: str) -> bool:
 
 
 # ---------------------------------------------------------------------- evaluation
-def _pattern(text: str) -> re.Pattern[str]:
-    """An IAM wildcard pattern (`*` any run, `?` one character), case-sensitive like ARNs."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text) + r"\Z")
+@cache
+def _pattern(text: str, flags: int = 0) -> re.Pattern[str]:
+    """An IAM wildcard pattern (`*` any run, `?` one character); case-sensitive like ARNs by default."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text) + r"\Z"
+    return re.compile(regex, flags)
 
 
 def _listed(value: Any) -> list[Any]:
@@ -158,7 +160,7 @@ def _listed(value: Any) -> list[Any]:
 
 def _matches(patterns: Any, value: str, case_sensitive: bool = True) -> bool:
     flags = 0 if case_sensitive else re.IGNORECASE
-    return any(re.match(_pattern(p).pattern, value, flags) for p in _listed(patterns))
+    return any(_pattern(p, flags).match(value) for p in _listed(patterns))
 
 
 CONDITION_OPERATORS: dict[str, Callable[[Any, str], bool]] = {

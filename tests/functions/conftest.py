@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import uuid
@@ -18,25 +17,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 for package_dir in ("shared", "api", "ai", "authorizer"):
     sys.path.insert(0, str(REPO_ROOT / "functions" / package_dir))
 
-# Before any function module is imported: Powertools reads these at import, and no test may
-# ever reach a real AWS account.
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "POWERTOOLS_SERVICE_NAME": "smartstack-test",
-        "POWERTOOLS_METRICS_NAMESPACE": "SmartStackTest",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "SMARTSTACK_ENV": "test",
-        "PARAMETER_PATH": "/smartstack/test",
-    }
+from fn_postgres import PostgresServer  # noqa: E402
+from fn_world import (  # noqa: E402
+    OFFLINE_AWS_ENVIRONMENT,
+    create_aws_resources,
+    function_environment,
+    moto_server,
+    queue_pair,
 )
+
+os.environ.update({**OFFLINE_AWS_ENVIRONMENT, "POWERTOOLS_TRACE_DISABLED": "true"})
 
 # The fuzz tests use this profile explicitly (it is not loaded globally, so other suites keep theirs).
 settings.register_profile(
@@ -50,23 +40,6 @@ settings.register_profile(
     ],
     database=None,
 )
-
-from fn_postgres import APP_USER, DATABASE, PostgresServer  # noqa: E402
-
-FILES_BUCKET = "smartstack-test-files"
-SES_SENDER = "noreply@smartstack.test"
-DB_SECRET_NAME = "smartstack-test/db-app"
-SIGNING_KEY_SECRET_NAME = "smartstack-test/api-signing-key"
-SIGNING_KEY = "test-signing-key-" + "k" * 32
-AI_LOG_HMAC_KEY_SECRET_NAME = "smartstack-test/ai-log-hmac-key"
-AI_LOG_HMAC_KEY = "test-ai-log-hmac-key-" + "h" * 32
-LINK_SIGNING_KEY_SECRET_NAME = "smartstack-test/link-signing-key"
-LINK_SIGNING_KEY = "test-link-signing-key-" + "l" * 32
-APP_BASE_URL = "https://smartstack.test"
-MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
-TOKEN_ISSUER = "https://auth.smartstack.test"
-TOKEN_AUDIENCE = "smartstack-api"
-MAX_RECEIVE_COUNT = 3
 
 
 @pytest.fixture(scope="session")
@@ -84,97 +57,20 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    from fn_postgres import free_port
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="session")
 def environment(postgres: PostgresServer, moto_endpoint: str) -> dict[str, str]:
-    """The functions' configuration contract (functions/README.md) pointed at the local services."""
-    values = {
-        "AWS_ENDPOINT_URL": moto_endpoint,
-        "FILES_BUCKET": FILES_BUCKET,
-        "TASK_QUEUE_URL": "",  # filled in by aws_resources
-        "AI_FUNCTION_NAME": "smartstack-test-ai",
-        "AI_TIMEOUT_SECONDS": "120",
-        "SES_SENDER": SES_SENDER,
-        "SES_CONFIGURATION_SET": "smartstack-test-default",
-        "SIGNING_KEY_SECRET_NAME": SIGNING_KEY_SECRET_NAME,
-        "AI_LOG_HMAC_KEY_SECRET_NAME": AI_LOG_HMAC_KEY_SECRET_NAME,
-        "LINK_SIGNING_KEY_SECRET_NAME": LINK_SIGNING_KEY_SECRET_NAME,
-        "APP_BASE_URL": APP_BASE_URL,
-        "DB_HOST": "127.0.0.1",
-        "DB_PORT": str(postgres.port),
-        "DB_NAME": DATABASE,
-        "DB_USER": APP_USER,
-        # Tests take the password from Secrets Manager (moto); the IAM token provider is covered in test_db.
-        "DB_AUTH_MODE": "secret",
-        "DB_SECRET_ARN": DB_SECRET_NAME,
-        "DB_CA_BUNDLE": str(postgres.ca_file),
-    }
+    values = function_environment(postgres, moto_endpoint)
     os.environ.update(values)
     return values
 
 
-def queue_pair(sqs: Any, name: str) -> tuple[str, str, str]:
-    """A queue with a dead-letter queue after MAX_RECEIVE_COUNT receives: (url, arn, dlq_url)."""
-    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    url = sqs.create_queue(
-        QueueName=name,
-        Attributes={
-            "VisibilityTimeout": "30",
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
-            ),
-        },
-    )["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return url, arn, dlq_url
-
-
 @pytest.fixture(scope="session")
 def aws_resources(environment: dict[str, str], postgres: PostgresServer) -> dict[str, Any]:
-    import boto3
-
-    s3 = boto3.client("s3")
-    s3.create_bucket(Bucket=FILES_BUCKET)
-    sqs = boto3.client("sqs")
-    url, _, _ = queue_pair(sqs, "smartstack-test-tasks")
-    os.environ["TASK_QUEUE_URL"] = environment["TASK_QUEUE_URL"] = url
-    boto3.client("ses").verify_email_identity(EmailAddress=SES_SENDER)
-    boto3.client("sesv2").create_configuration_set(ConfigurationSetName=environment["SES_CONFIGURATION_SET"])
-    ssm = boto3.client("ssm")
-    for name, value in {
-        "api/presigned-url-ttl-seconds": "900",
-        "api/max-page-size": "100",
-        "ai/model-id": MODEL_ID,
-        "ai/max-output-tokens": "512",
-        "auth/token-issuer": TOKEN_ISSUER,
-        "auth/token-audience": TOKEN_AUDIENCE,
-    }.items():
-        ssm.put_parameter(Name=f"/smartstack/test/{name}", Value=value, Type="String", Overwrite=True)
-    secrets = boto3.client("secretsmanager")
-    secrets.create_secret(
-        Name=DB_SECRET_NAME,
-        SecretString=json.dumps(
-            {"username": APP_USER, "password": postgres.app_password, "engine": "postgres"}
-        ),
-    )
-    secrets.create_secret(Name=SIGNING_KEY_SECRET_NAME, SecretString=SIGNING_KEY)
-    secrets.create_secret(Name=AI_LOG_HMAC_KEY_SECRET_NAME, SecretString=AI_LOG_HMAC_KEY)
-    secrets.create_secret(Name=LINK_SIGNING_KEY_SECRET_NAME, SecretString=LINK_SIGNING_KEY)
-    return {"s3": s3, "sqs": sqs}
+    return create_aws_resources(environment, postgres)
 
 
 @pytest.fixture(scope="session")

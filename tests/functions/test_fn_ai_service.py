@@ -9,8 +9,8 @@ import uuid
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from conftest import MODEL_ID
 from fn_helpers import LambdaContext, api_event, call_api, converse_response
+from fn_world import MODEL_ID
 from smartstack_ai import handler as ai_handler
 from smartstack_ai.bedrock import BedrockThrottled, RetryPolicy, converse_with_retry
 from smartstack_api.ai_invoker import AiRejected, AiUnavailable, LambdaAiInvoker, ask_ai

@@ -6,8 +6,8 @@ import time
 
 import jwt
 import pytest
-from conftest import SIGNING_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER
 from fn_helpers import LambdaContext
+from fn_world import SIGNING_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER
 from smartstack_authorizer import handler
 
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/test/GET/tasks"

@@ -6,9 +6,10 @@ import json
 import uuid
 from dataclasses import replace
 
-from conftest import MAX_RECEIVE_COUNT, sent_emails
+from conftest import sent_emails
 from fn_helpers import api_event, call_api, converse_response, deliver_once
 from fn_postgres import free_port
+from fn_world import MAX_RECEIVE_COUNT
 from smartstack_api import runtime as api_runtime_module
 from smartstack_shared.db import Database
 from smartstack_shared.settings import DatabaseSettings

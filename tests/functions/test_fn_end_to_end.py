@@ -8,8 +8,9 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from conftest import AI_LOG_HMAC_KEY, APP_BASE_URL, MODEL_ID, sent_emails
+from conftest import sent_emails
 from fn_helpers import api_event, call_api, converse_response, deliver_once
+from fn_world import AI_LOG_HMAC_KEY, APP_BASE_URL, MODEL_ID
 from smartstack_ai.bedrock import SYSTEM_PROMPT
 from smartstack_shared.pseudonym import pseudonymise
 

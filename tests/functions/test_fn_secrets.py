@@ -13,8 +13,9 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import LINK_SIGNING_KEY, sent_emails
+from conftest import sent_emails
 from fn_helpers import LambdaContext, api_event, call_api, converse_response, deliver_once
+from fn_world import LINK_SIGNING_KEY
 from smartstack_ai import handler as ai_handler
 from smartstack_ai import runtime as ai_runtime_module
 from smartstack_api import links

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,14 +118,18 @@ def call_api(event: dict[str, Any]) -> ApiResponse:
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
-    """The event the Lambda SQS event source mapping builds from received messages."""
+    """The event the Lambda SQS event source mapping builds from received messages (it always sends
+    these four attributes; a message received with AttributeNames=["All"] carries its own)."""
+    now_ms = str(int(time.time() * 1000))
+    always = {"ApproximateReceiveCount": "1", "SentTimestamp": now_ms, "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+              "ApproximateFirstReceiveTimestamp": now_ms}  # fmt: skip
     return {
         "Records": [
             {
                 "messageId": message["MessageId"],
                 "receiptHandle": message["ReceiptHandle"],
                 "body": message["Body"],
-                "attributes": message.get("Attributes", {}),
+                "attributes": {**always, **message.get("Attributes", {})},
                 "messageAttributes": {},
                 "md5OfBody": message["MD5OfBody"],
                 "eventSource": "aws:sqs",

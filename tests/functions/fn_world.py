@@ -6,9 +6,11 @@ and the first-response benchmark (benchmarks/first_response_bench.py) build the 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fn_postgres import APP_USER, DATABASE, PostgresServer, free_port
@@ -62,6 +64,7 @@ def moto_server() -> Iterator[str]:
     """A moto server on 127.0.0.1 in this process; yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -145,3 +148,33 @@ def create_aws_resources(environment: dict[str, str], postgres: PostgresServer) 
     secrets.create_secret(Name=AI_LOG_HMAC_KEY_SECRET_NAME, SecretString=AI_LOG_HMAC_KEY)
     secrets.create_secret(Name=LINK_SIGNING_KEY_SECRET_NAME, SecretString=LINK_SIGNING_KEY)
     return {"s3": s3, "sqs": sqs}
+
+
+@dataclass
+class LocalWorld:
+    postgres: PostgresServer
+    environment: dict[str, str]
+
+
+@contextmanager
+def local_world() -> Iterator[LocalWorld]:
+    """PostgreSQL provisioned like RDS and migrated, moto with the resources, os.environ pointed at both
+    (for scripts: the tests build the same from fixtures)."""
+    from smartstack_shared.db import Database, secret_password_provider
+    from smartstack_shared.migrate import apply_migrations
+    from smartstack_shared.settings import DatabaseSettings
+
+    os.environ.update(OFFLINE_AWS_ENVIRONMENT)
+    postgres = PostgresServer.start()
+    try:
+        postgres.provision_like_rds()
+        with moto_server() as endpoint:
+            environment = function_environment(postgres, endpoint)
+            os.environ.update(environment)
+            create_aws_resources(environment, postgres)
+            db = Database(DatabaseSettings.from_env(), secret_password_provider(DB_SECRET_NAME))
+            apply_migrations(db)
+            db.close()
+            yield LocalWorld(postgres, environment)
+    finally:
+        postgres.stop()

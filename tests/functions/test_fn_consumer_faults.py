@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import replace
 
@@ -33,6 +34,16 @@ def test_one_bad_message_does_not_fail_the_batch(api, bedrock):
     assert api.runtime.db.query_one(
         "SELECT status FROM processing_jobs WHERE id = CAST(:id AS uuid)", id=job_id
     ) == {"status": "succeeded"}
+
+
+def test_a_body_that_is_no_job_message_fails_its_record_with_a_logged_reason(api, caplog):
+    api.sqs.send_message(QueueUrl=api.queue_url, MessageBody=json.dumps({"job_id": "not-a-uuid"}))
+    with caplog.at_level(logging.WARNING):
+        received, response = deliver_once(api.sqs, api.queue_url, api.queue_arn)
+    assert response == {"batchItemFailures": [{"itemIdentifier": received[0]["MessageId"]}]}
+    [warning] = [record for record in caplog.records if record.getMessage() == "job message failed"]
+    assert warning.message_id == received[0]["MessageId"]
+    assert warning.reason == "not a job message: body.job_id must be a UUID string"
 
 
 def test_poison_message_reaches_the_dlq_after_max_receive_count(api):

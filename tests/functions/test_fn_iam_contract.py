@@ -22,7 +22,6 @@ import botocore.client
 import pytest
 import test_fn_authorizer
 import test_fn_end_to_end
-from aws_lambda_powertools.utilities import parameters
 from fn_helpers import InProcessAiInvoker
 from fn_iam import Request, action_of, allows, is_known_action, request_of
 from smartstack_ai import handler as ai_handler
@@ -30,6 +29,7 @@ from smartstack_ai import runtime as ai_runtime
 from smartstack_api import handler as api_handler
 from smartstack_api import runtime as api_runtime
 from smartstack_authorizer import handler as authorizer_handler
+from smartstack_shared.settings import clear_config_caches
 
 # Granted but never called by the code, with why.
 GRANTED_FOR_THE_PLATFORM = {
@@ -116,7 +116,7 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
     def as_function(handler: Any, name_of: Any) -> Any:
         def run(event: Any, context: Any) -> Any:
             # Each function has its own containers: what another one cached is not this one's to reuse.
-            parameters.clear_caches()
+            clear_config_caches()
             token = CURRENT.set(name_of(event))
             try:
                 return handler(event, context)
@@ -144,7 +144,7 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
         "lambda_handler",
         as_function(authorizer_handler.lambda_handler, lambda e: "authorizer"),
     )
-    parameters.clear_caches()  # cold containers: parameters and secrets are read again
+    clear_config_caches()  # cold containers: parameters and secrets are read again
     for function, build in (("api", api_runtime.build_runtime), ("worker", api_runtime.build_runtime),
                             ("ai", ai_runtime.build_runtime)):  # fmt: skip
         token = CURRENT.set(function)
@@ -152,7 +152,7 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
             build(ai=InProcessAiInvoker()) if function != "ai" else build()
         finally:
             CURRENT.reset(token)
-        parameters.clear_caches()
+        clear_config_caches()
     test_fn_end_to_end.test_task_attachment_processing_and_email(api, bedrock)
     authorizer_handler.settings.cache_clear()  # a cold authorizer container reads its parameters
     test_fn_authorizer.test_valid_token_allows_the_api_and_passes_the_caller(aws_resources)

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.smoke
 def set_process_environment(applied: Applied, function: str, database: dict[str, dict[str, str]]) -> None:
     """This process becomes the applied function: its variables, the emulator, the local database."""
     from smartstack_shared.clients import reset_clients
+    from smartstack_shared.settings import clear_config_caches
 
     for name in [*os.environ]:
         if name.startswith(("DB_", "SES_", "AI_", "TASK_", "FILES_", "LINK_", "APP_")):
@@ -30,6 +31,7 @@ def set_process_environment(applied: Applied, function: str, database: dict[str,
     os.environ.update(applied.variables(function))
     os.environ.update(database[function])
     reset_clients()
+    clear_config_caches()
 
 
 @pytest.fixture(scope="module")

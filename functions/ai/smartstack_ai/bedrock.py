@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from smartstack_shared.clients import session
 
 RETRYABLE_ERROR_CODES = frozenset(
     {
@@ -62,7 +62,7 @@ class Conversation:
 
 
 def bedrock_client() -> Any:
-    return boto3.session.Session().client(
+    return session().client(
         "bedrock-runtime",
         config=Config(
             connect_timeout=5, read_timeout=60, retries={"mode": "standard", "total_max_attempts": 1}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import ValidationError
-from smartstack_shared.ai_contract import AiRequest, JobMessage, problem
+from smartstack_shared.ai_contract import AiRequest, JobMessage
 from smartstack_shared.db import Row
 from smartstack_shared.settings import SecretUnavailable
 
@@ -17,23 +16,12 @@ from smartstack_api.runtime import ApiRuntime
 logger = Logger(child=True)
 
 
-class InvalidJobMessage(ValueError):
-    """The message body is not a job message; it is reported failed so SQS moves it to the DLQ."""
-
-
 class UnknownJob(LookupError):
     """The message names a job that is not in the database (also left for the DLQ)."""
 
 
 class NotificationFailed(RuntimeError):
     """SES refused or was unreachable; the message is retried and only the email is re-sent."""
-
-
-def parse_job_message(body: str) -> JobMessage:
-    try:
-        return JobMessage.model_validate_json(body)
-    except ValidationError as exc:
-        raise InvalidJobMessage(f"not a job message: {problem(exc)}") from exc
 
 
 def build_prompt(job: Row, attachment_names: list[str]) -> str:
@@ -71,9 +59,8 @@ def _notify(runtime: ApiRuntime, job: Row, outcome: str, detail: str) -> None:
     jobs.mark_notified(runtime.db, str(job["id"]))
 
 
-def process_job_message(runtime: ApiRuntime, body: str, message_id: str) -> str:
+def process_job_message(runtime: ApiRuntime, message: JobMessage, message_id: str) -> str:
     """Returns what happened; raises to make the batch report this message as failed (retried)."""
-    message = parse_job_message(body)
     job = jobs.load_for_processing(runtime.db, message.job_id)
     if job is None or str(job["task_id"]) != message.task_id:
         raise UnknownJob(f"job {message.job_id} of task {message.task_id} does not exist")

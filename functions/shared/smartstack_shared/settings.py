@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 
-from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from smartstack_shared.call_bounds import DATABASE
+from smartstack_shared.clients import client
 
 # Parameters and secrets are re-fetched at most this often by a warm container.
 CONFIG_MAX_AGE_SECONDS = 300
@@ -38,6 +40,24 @@ def optional_env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+@cache
+def ssm_provider() -> SSMProvider:
+    """Powertools' cached provider on this container's bounded client (its own would wait unbounded
+    and load the service models in a session of its own)."""
+    return SSMProvider(boto3_client=client("ssm"))
+
+
+@cache
+def secrets_provider() -> SecretsProvider:
+    return SecretsProvider(boto3_client=client("secretsmanager"))
+
+
+def clear_config_caches() -> None:
+    """Forget cached parameters and secrets, as a new container would (tests; after reset_clients)."""
+    ssm_provider.cache_clear()
+    secrets_provider.cache_clear()
+
+
 def parameter_path() -> str:
     return require_env("PARAMETER_PATH").rstrip("/")
 
@@ -45,7 +65,7 @@ def parameter_path() -> str:
 def load_parameters(section: str) -> dict[str, str]:
     """All parameters under ``$PARAMETER_PATH/<section>/``, keyed by their name below it."""
     path = f"{parameter_path()}/{section}"
-    values = parameters.get_parameters(path, max_age=CONFIG_MAX_AGE_SECONDS, decrypt=True)
+    values = ssm_provider().get_multiple(path, max_age=CONFIG_MAX_AGE_SECONDS, decrypt=True, recursive=True)
     return {name.strip("/"): value for name, value in values.items()}
 
 
@@ -70,7 +90,7 @@ def require_int_parameter(values: dict[str, str], section: str, name: str, low: 
 def get_secret_string(name: str) -> str:
     """The secret's SecretString, cached per container for CONFIG_MAX_AGE_SECONDS (so rotation applies)."""
     try:
-        value = parameters.get_secret(name, max_age=CONFIG_MAX_AGE_SECONDS)
+        value = secrets_provider().get(name, max_age=CONFIG_MAX_AGE_SECONDS)
     except GetParameterError as exc:
         # Powertools wraps ResourceNotFound, AccessDenied, KMS and network errors alike; keep the cause.
         raise SecretUnavailable(f"secret {name} cannot be read: {exc}") from exc

@@ -211,8 +211,8 @@ def first_response(pairs: int = 9) -> None:
     floor process that imports boto3, creates the same clients and makes the same AWS calls (recorded
     from the function), and a second floor that also runs the function's SQL over TLS."""
     from fn_world import DB_SECRET_NAME
+    from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, secret_password_provider
-    from smartstack_shared.settings import DatabaseSettings
 
     print(f"\n## time to first response, tracing as deployed (median of {pairs} alternating rounds)")
     print(f"{'function':<11} {'process':>9} {'boto3 floor':>12} {'ratio':>6} {'+ SQL floor':>12} {'ratio':>6}"

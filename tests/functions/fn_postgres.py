@@ -136,8 +136,8 @@ class PostgresServer:
         the functions' roles (CREATEROLE, like rds_superuser); rds_iam is RDS's IAM-login role.
         """
         import pg8000.native
+        from smartstack_shared.database_settings import DatabaseSettings
         from smartstack_shared.db import ssl_context_for
-        from smartstack_shared.settings import DatabaseSettings
 
         settings = DatabaseSettings(host="127.0.0.1", port=self.port, name="postgres", user=SUPERUSER,
                                     region="us-east-1", ca_bundle=str(self.ca_file))  # fmt: skip

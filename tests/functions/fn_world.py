@@ -160,9 +160,9 @@ class LocalWorld:
 def local_world() -> Iterator[LocalWorld]:
     """PostgreSQL provisioned like RDS and migrated, moto with the resources, os.environ pointed at both
     (for scripts: the tests build the same from fixtures)."""
+    from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, secret_password_provider
     from smartstack_shared.migrate import apply_migrations
-    from smartstack_shared.settings import DatabaseSettings
 
     os.environ.update(OFFLINE_AWS_ENVIRONMENT)
     postgres = PostgresServer.start()

@@ -12,8 +12,8 @@ from fn_helpers import api_event, call_api, converse_response, deliver_once
 from fn_postgres import free_port
 from fn_world import MAX_RECEIVE_COUNT
 from smartstack_api import runtime as api_runtime_module
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database
-from smartstack_shared.settings import DatabaseSettings
 
 
 def create_job(owner: str, email: str | None = None) -> tuple[str, str]:
@@ -105,7 +105,9 @@ def test_database_down_gives_503_and_retries_the_message(api, bedrock):
     owner = f"user-{uuid.uuid4().hex[:8]}"
     create_job(owner)
     live = api.runtime
-    dead_settings = replace(DatabaseSettings.from_env(), port=free_port(), connect_timeout_seconds=2)
+    dead_settings = DatabaseSettings.from_env().model_copy(
+        update={"port": free_port(), "connect_timeout_seconds": 2}
+    )
     down = replace(live, db=Database(dead_settings, lambda: "unused"))
     api_runtime_module.set_runtime(down)
     try:

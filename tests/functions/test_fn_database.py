@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import replace
 
 import boto3
 import pytest
 from fn_postgres import APP_USER
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, DatabaseUnavailable, iam_token_provider
 from smartstack_shared.migrate import apply_migrations, migration_files
-from smartstack_shared.settings import DatabaseSettings
 
 
 def settings() -> DatabaseSettings:
@@ -34,7 +33,9 @@ def test_migrations_are_applied_once_and_recorded(migrated, postgres):
 
 
 def test_iam_token_provider_signs_a_connect_request_for_the_db_user(migrated):
-    token = iam_token_provider(replace(settings(), port=5432, host="db.internal"), boto3.client("rds"))()
+    token = iam_token_provider(
+        settings().model_copy(update={"port": 5432, "host": "db.internal"}), boto3.client("rds")
+    )()
     assert token.startswith("db.internal:5432/?")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit("https://" + token).query)
     assert query["Action"] == ["connect"]
@@ -76,7 +77,8 @@ def test_connection_uses_tls(migrated, postgres):
 def test_untrusted_certificate_or_wrong_password_is_reported_as_unavailable(migrated, postgres):
     # The system CA store does not trust the test server's self-signed certificate: verify-full must refuse.
     db = Database(
-        replace(settings(), ca_bundle="/etc/ssl/certs/ca-certificates.crt"), lambda: postgres.app_password
+        settings().model_copy(update={"ca_bundle": "/etc/ssl/certs/ca-certificates.crt"}),
+        lambda: postgres.app_password,
     )
     with pytest.raises(DatabaseUnavailable, match="cannot connect"):
         db.query("SELECT 1")
@@ -108,3 +110,26 @@ def test_api_cold_start_configuration_error_answers_503(api, monkeypatch):
     response = call_api(api_event("GET", "/tasks"))
     assert response.status == 503
     assert response.body == {"message": "service not fully configured, retry later"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DB_PORT",
+            "abc",
+            "DB_PORT input should be a valid integer, unable to parse string as an integer, got 'abc'",
+        ),
+        ("DB_PORT", "0", "DB_PORT input should be greater than or equal to 1, got '0'"),
+        ("DB_AUTH_MODE", "password", "DB_AUTH_MODE must be one of 'iam' or 'secret', got 'password'"),
+        ("DB_HOST", " ", "environment variable DB_HOST is required"),
+    ],
+)
+def test_a_malformed_database_variable_is_a_configuration_error_naming_it(
+    environment, monkeypatch, variable, value, message
+):
+    from smartstack_shared.settings import ConfigurationError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"^{re.escape(message)}$"):
+        DatabaseSettings.from_env()

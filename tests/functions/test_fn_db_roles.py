@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pg8000.native
 import pytest
@@ -15,9 +14,9 @@ from fn_postgres import APP_USER, SUPERUSER
 from smartstack_ai import results as ai_results
 from smartstack_api import jobs, tasks
 from smartstack_shared.ai_contract import AiRequest
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, ssl_context_for
 from smartstack_shared.migrate import apply_migrations, migration_files, pending_migrations, split_statements
-from smartstack_shared.settings import DatabaseSettings
 
 ROLES = ("smartstack_api", "smartstack_ai")
 
@@ -48,7 +47,9 @@ def as_role(role_passwords) -> Iterator:
     opened: list[Database] = []
 
     def connect(role: str) -> Database:
-        db = Database(replace(DatabaseSettings.from_env(), user=role), lambda: role_passwords[role])
+        db = Database(
+            DatabaseSettings.from_env().model_copy(update={"user": role}), lambda: role_passwords[role]
+        )
         opened.append(db)
         return db
 
@@ -169,7 +170,9 @@ def test_ai_role_reads_only_the_owner_link_and_writes_only_results(as_role):
 
 
 def test_owner_keeps_full_rights(migrated, postgres):
-    db = Database(replace(DatabaseSettings.from_env(), user=APP_USER), lambda: postgres.app_password)
+    db = Database(
+        DatabaseSettings.from_env().model_copy(update={"user": APP_USER}), lambda: postgres.app_password
+    )
     try:
         with db.transaction():
             db.query("CREATE TABLE owner_probe (id int)")

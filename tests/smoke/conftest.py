@@ -103,9 +103,9 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
     a local-only secret; returns the DB_* settings per function (host, port and auth are the local ones)."""
     import pg8000.native
     from fn_postgres import APP_USER, DATABASE, SUPERUSER
+    from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, ssl_context_for
     from smartstack_shared.migrate import apply_migrations
-    from smartstack_shared.settings import DatabaseSettings
 
     owner = DatabaseSettings(
         host="127.0.0.1",

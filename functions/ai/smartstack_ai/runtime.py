@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from smartstack_shared.clients import client
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, password_provider_for
 from smartstack_shared.pseudonym import MIN_KEY_BYTES
 from smartstack_shared.settings import (
-    DatabaseSettings,
     SecretUnavailable,
     get_secret_string,
     load_parameters,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from smartstack_shared.clients import client, invoke_client
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, password_provider_for
 from smartstack_shared.settings import (
     ConfigurationError,
-    DatabaseSettings,
     SecretUnavailable,
     load_parameters,
     optional_env,

@@ -16,7 +16,8 @@ from typing import Any
 import pg8000.native
 from pg8000.exceptions import DatabaseError, InterfaceError
 
-from smartstack_shared.settings import ConfigurationError, DatabaseSettings, get_secret_string
+from smartstack_shared.database_settings import DatabaseSettings
+from smartstack_shared.settings import ConfigurationError, get_secret_string
 
 PasswordProvider = Callable[[], str]
 Row = dict[str, Any]

@@ -15,8 +15,8 @@ import os
 import sys
 from importlib import resources
 
+from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, PasswordProvider, password_provider_for
-from smartstack_shared.settings import DatabaseSettings
 
 # Arbitrary constant: serialises concurrent migrators (two cold starts, CI and a developer).
 _MIGRATION_LOCK_ID = 7_301_922

@@ -8,13 +8,11 @@ Powertools' cached providers so a warm container does not call the APIs per requ
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-from smartstack_shared.call_bounds import DATABASE
 from smartstack_shared.clients import client
 
 # Parameters and secrets are re-fetched at most this often by a warm container.
@@ -99,45 +97,3 @@ def get_secret_string(name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SecretUnavailable(f"secret {name} has no SecretString value; set it with put-secret-value")
     return value
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
-    host: str
-    port: int
-    name: str
-    user: str
-    region: str
-    # "iam": RDS IAM auth token as password (default); "secret": password from DB_SECRET_ARN.
-    auth_mode: str = "iam"
-    secret_id: str = ""
-    # TLS with the server verified (sslmode verify-full) against this CA bundle: the RDS CAs.
-    ca_bundle: str = ""
-    connect_timeout_seconds: float = DATABASE.connect_seconds
-
-    @classmethod
-    def from_env(cls) -> DatabaseSettings:
-        auth_mode = optional_env("DB_AUTH_MODE", "iam")
-        if auth_mode not in ("iam", "secret"):
-            raise ConfigurationError(f"DB_AUTH_MODE must be 'iam' or 'secret', got {auth_mode!r}")
-        ca_bundle = require_env("DB_CA_BUNDLE")
-        if not os.path.isfile(ca_bundle):
-            # Otherwise every connection fails later with a bare FileNotFoundError.
-            raise ConfigurationError(
-                f"DB_CA_BUNDLE {ca_bundle} does not exist: the zips carry certs/rds-ca-bundle.pem"
-                " (make package; functions/certs/README.md)"
-            )
-        port_text = optional_env("DB_PORT", "5432")
-        if not port_text.isdigit():
-            raise ConfigurationError(f"DB_PORT must be a number, got {port_text!r}")
-        return cls(
-            host=require_env("DB_HOST"),
-            port=int(port_text),
-            name=require_env("DB_NAME"),
-            user=require_env("DB_USER"),
-            region=optional_env("AWS_REGION") or optional_env("AWS_DEFAULT_REGION", "us-east-1"),
-            auth_mode=auth_mode,
-            secret_id=require_env("DB_SECRET_ARN") if auth_mode == "secret" else "",
-            ca_bundle=ca_bundle,
-            connect_timeout_seconds=DATABASE.connect_seconds,
-        )

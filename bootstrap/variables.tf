@@ -1,10 +1,10 @@
 variable "environment" {
-  description = "Environment whose state bucket this creates: dev, staging or prod."
+  description = "Environment whose state bucket this creates: one of envs/profiles.json."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of dev, staging, prod."
+    condition     = contains(keys(jsondecode(file("${path.module}/../envs/profiles.json")).environments), var.environment)
+    error_message = "environment must be one of ${join(", ", keys(jsondecode(file("${path.module}/../envs/profiles.json")).environments))} (envs/profiles.json)."
   }
 }
 

@@ -2,6 +2,12 @@
 # here). The environment comes from local.environment in envs/<env>/environment.tf; sizing comes from
 # envs/<env>/terraform.tfvars; every resource lives in a module.
 locals {
+  # What this environment must meet, read by the variable validations (envs/profiles.json, the one home
+  # of these facts, shared with the Python tooling).
+  profiles               = jsondecode(file("${path.module}/../profiles.json")).environments
+  profile                = local.profiles[local.environment]
+  subdomain_environments = [for name, profile in local.profiles : name if !profile.apex_domain]
+
   name_prefix = "smartstack-${local.environment}"
   default_tags = {
     Environment = local.environment

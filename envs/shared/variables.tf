@@ -1,7 +1,7 @@
 # Inputs of every environment root (envs/<env>/variables.tf links here); values live in envs/<env>/terraform.tfvars.
-# Rules that differ by environment test local.environment (envs/<env>/environment.tf): dev stays cheap but
-# architecturally identical; staging and prod stay highly available; prod is also protected against loss.
-# Every message names the environment and the fix.
+# Rules that differ by environment read local.profile, this environment's entry in envs/profiles.json: dev
+# stays cheap but architecturally identical; staging and prod stay highly available; prod is also protected
+# against loss. Every message names the environment and the fix.
 variable "account_id" {
   description = "AWS account id of this environment; the provider refuses any other account."
   type        = string
@@ -68,7 +68,7 @@ variable "nat_gateway_mode" {
   }
 
   validation {
-    condition     = var.nat_gateway_mode != "single" || local.environment == "dev"
+    condition     = var.nat_gateway_mode != "single" || !local.profile.nat_per_az_required
     error_message = "${local.environment} must not hang its egress on one zone's NAT gateway: set nat_gateway_mode = \"per_az\" (or \"none\" with interface endpoints)."
   }
 
@@ -99,8 +99,8 @@ variable "log_retention_days" {
   }
 
   validation {
-    condition     = var.log_retention_days >= 90 || local.environment == "dev"
-    error_message = "${local.environment} keeps logs at least 90 days for incident review: set log_retention_days = 90 or more (365 in prod)."
+    condition     = var.log_retention_days >= local.profile.log_retention_floor_days
+    error_message = "${local.environment} keeps logs at least ${local.profile.log_retention_floor_days} days for incident review: set log_retention_days = ${local.profile.log_retention_floor_days} or more."
   }
 }
 
@@ -114,8 +114,8 @@ variable "access_log_retention_days" {
   }
 
   validation {
-    condition     = var.access_log_retention_days >= 90 || local.environment == "dev"
-    error_message = "${local.environment} keeps S3/CloudFront access logs at least 90 days: set access_log_retention_days = 90 or more."
+    condition     = var.access_log_retention_days >= local.profile.access_log_retention_floor_days
+    error_message = "${local.environment} keeps S3/CloudFront access logs at least ${local.profile.access_log_retention_floor_days} days: set access_log_retention_days = ${local.profile.access_log_retention_floor_days} or more."
   }
 }
 
@@ -129,8 +129,8 @@ variable "kms_deletion_window_days" {
   }
 
   validation {
-    condition     = var.kms_deletion_window_days == 30 || local.environment != "prod"
-    error_message = "${local.environment} keeps the longest KMS key deletion window: set kms_deletion_window_days = 30."
+    condition     = var.kms_deletion_window_days >= local.profile.kms_deletion_window_floor_days
+    error_message = "${local.environment} keeps deleted KMS keys recoverable at least ${local.profile.kms_deletion_window_floor_days} days: set kms_deletion_window_days = ${local.profile.kms_deletion_window_floor_days}."
   }
 }
 
@@ -140,12 +140,12 @@ variable "domain_name" {
 
   # prod owns the apex; every other environment lives on its own <env>. subdomain.
   validation {
-    condition     = local.environment != "prod" || (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name)) && !can(regex("^(dev|staging)\\.", var.domain_name)))
-    error_message = "domain_name must be the production domain in lowercase, not a dev./staging. subdomain, e.g. domain_name = \"smartstack.example.com\"."
+    condition     = !local.profile.apex_domain || (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name)) && !can(regex("^(${join("|", local.subdomain_environments)})\\.", var.domain_name)))
+    error_message = "domain_name must be the ${local.environment} domain in lowercase, not a ${join("/", [for name in local.subdomain_environments : "${name}."])} subdomain, e.g. domain_name = \"smartstack.example.com\"."
   }
 
   validation {
-    condition     = local.environment == "prod" || can(regex("^${local.environment}\\.([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
+    condition     = local.profile.apex_domain || can(regex("^${local.environment}\\.([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
     error_message = "domain_name must be the ${local.environment} subdomain in lowercase so it cannot collide with another environment, e.g. domain_name = \"${local.environment}.smartstack.example.com\"."
   }
 }
@@ -156,7 +156,7 @@ variable "ses_sender_address" {
 
   validation {
     condition     = can(regex("^[a-z0-9._+-]+@", var.ses_sender_address)) && endswith(var.ses_sender_address, "@${var.domain_name}")
-    error_message = "ses_sender_address must be an address at domain_name (the SES identity), e.g. ses_sender_address = \"no-reply@${local.environment == "prod" ? "" : "${local.environment}."}smartstack.example.com\"."
+    error_message = "ses_sender_address must be an address at domain_name (the SES identity), e.g. ses_sender_address = \"no-reply@${local.profile.apex_domain ? "" : "${local.environment}."}smartstack.example.com\"."
   }
 }
 
@@ -181,7 +181,7 @@ variable "rds_instance_class" {
   }
 
   validation {
-    condition     = !startswith(var.rds_instance_class, "db.t") || local.environment == "dev"
+    condition     = !startswith(var.rds_instance_class, "db.t") || !local.profile.non_burstable_db_required
     error_message = "${local.environment} runs on a non-burstable instance class so CPU credits cannot run out: set rds_instance_class to e.g. \"db.m7g.large\"."
   }
 }
@@ -192,7 +192,7 @@ variable "rds_multi_az" {
   default     = true
 
   validation {
-    condition     = var.rds_multi_az || local.environment == "dev"
+    condition     = var.rds_multi_az || !local.profile.multi_az_required
     error_message = "${local.environment} must run RDS Multi-AZ (the diagram's standby in a second zone): set rds_multi_az = true or remove the override."
   }
 }
@@ -207,8 +207,8 @@ variable "rds_backup_retention_days" {
   }
 
   validation {
-    condition     = var.rds_backup_retention_days >= 30 || local.environment != "prod"
-    error_message = "${local.environment} keeps at least 30 days of point-in-time recovery: set rds_backup_retention_days between 30 and 35."
+    condition     = var.rds_backup_retention_days >= local.profile.rds_backup_retention_floor_days
+    error_message = "${local.environment} keeps at least ${local.profile.rds_backup_retention_floor_days} days of point-in-time recovery: set rds_backup_retention_days between ${local.profile.rds_backup_retention_floor_days} and 35."
   }
 }
 
@@ -217,7 +217,7 @@ variable "deletion_protection" {
   type        = bool
 
   validation {
-    condition     = var.deletion_protection || local.environment != "prod"
+    condition     = var.deletion_protection || !local.profile.database_protected
     error_message = "${local.environment} must keep RDS deletion protection on: set deletion_protection = true."
   }
 }
@@ -227,7 +227,7 @@ variable "rds_final_snapshot_enabled" {
   type        = bool
 
   validation {
-    condition     = var.rds_final_snapshot_enabled || local.environment != "prod"
+    condition     = var.rds_final_snapshot_enabled || !local.profile.database_protected
     error_message = "${local.environment} must take a final RDS snapshot on deletion: set rds_final_snapshot_enabled = true."
   }
 }
@@ -296,7 +296,7 @@ variable "lambda_reserved_concurrency" {
   }
 
   validation {
-    condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c >= 1]) || local.environment == "dev"
+    condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c >= 1]) || !local.profile.reserved_concurrency_required
     error_message = "${local.environment} reserves concurrency for every function so one cannot starve another: set each of api, worker, ai, authorizer to >= 1."
   }
 
@@ -342,7 +342,7 @@ variable "waf_managed_rules_enabled" {
   type        = bool
 
   validation {
-    condition     = var.waf_managed_rules_enabled || local.environment != "prod"
+    condition     = var.waf_managed_rules_enabled || !local.profile.waf_required
     error_message = "${local.environment} must run the WAF managed rule groups: set waf_managed_rules_enabled = true."
   }
 }
@@ -352,7 +352,7 @@ variable "api_waf_enabled" {
   type        = bool
 
   validation {
-    condition     = var.api_waf_enabled || local.environment != "prod"
+    condition     = var.api_waf_enabled || !local.profile.waf_required
     error_message = "${local.environment} must protect the API stage with its regional web ACL: set api_waf_enabled = true."
   }
 }
@@ -422,8 +422,8 @@ variable "secret_recovery_window_days" {
   }
 
   validation {
-    condition     = var.secret_recovery_window_days == 30 || local.environment != "prod"
-    error_message = "${local.environment} keeps deleted secrets recoverable for 30 days: set secret_recovery_window_days = 30."
+    condition     = var.secret_recovery_window_days >= local.profile.secret_recovery_window_floor_days
+    error_message = "${local.environment} keeps deleted secrets recoverable at least ${local.profile.secret_recovery_window_floor_days} days: set secret_recovery_window_days = ${local.profile.secret_recovery_window_floor_days}."
   }
 }
 

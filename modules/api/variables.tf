@@ -165,11 +165,6 @@ variable "waf_enabled" {
   description = "Associate a REGIONAL WAF web ACL (AWS managed Common, KnownBadInputs and AnonymousIpList rule groups, per-IP rate limit; logged to aws-waf-logs-<name_prefix>-api) with the stage. Must be true in prod."
   type        = bool
   default     = true
-
-  validation {
-    condition     = var.waf_enabled || var.environment != "prod"
-    error_message = "waf_enabled must be true when environment is \"prod\": api.<domain> is reachable without CloudFront, so the stage needs its own web ACL."
-  }
 }
 
 variable "waf_rate_limit_per_5_minutes" {
@@ -184,12 +179,12 @@ variable "waf_rate_limit_per_5_minutes" {
 }
 
 variable "environment" {
-  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  description = "Name of the environment (the env root's local.environment): names, tags, parameter paths. Protections are inputs of their own."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be the env root's environment name (lowercase letters and digits, e.g. \"dev\"); pass local.environment."
   }
 }
 

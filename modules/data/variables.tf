@@ -157,22 +157,12 @@ variable "deletion_protection" {
   description = "RDS deletion protection. Must be true in prod (the env roots enforce it); dev may turn it off to allow teardown."
   type        = bool
   default     = true
-
-  validation {
-    condition     = var.deletion_protection || var.environment != "prod"
-    error_message = "deletion_protection must be true when environment is \"prod\"; remove the override from the prod env root."
-  }
 }
 
 variable "final_snapshot_enabled" {
   description = "Take a final snapshot named <name_prefix>-postgres-final when the instance is deleted. Must be true in prod."
   type        = bool
   default     = true
-
-  validation {
-    condition     = var.final_snapshot_enabled || var.environment != "prod"
-    error_message = "final_snapshot_enabled must be true when environment is \"prod\"; remove the override from the prod env root."
-  }
 }
 
 variable "apply_immediately" {
@@ -264,12 +254,12 @@ variable "log_retention_days" {
 # ---------------------------------------------------------------------------
 
 variable "environment" {
-  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  description = "Name of the environment (the env root's local.environment): names, tags, parameter paths. Protections are inputs of their own."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be the env root's environment name (lowercase letters and digits, e.g. \"dev\"); pass local.environment."
   }
 }
 

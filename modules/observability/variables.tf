@@ -120,12 +120,12 @@ variable "kms_deletion_window_days" {
 # ---------------------------------------------------------------------------
 
 variable "environment" {
-  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  description = "Name of the environment (the env root's local.environment): names, tags, parameter paths. Protections are inputs of their own."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be the env root's environment name (lowercase letters and digits, e.g. \"dev\"); pass local.environment."
   }
 }
 

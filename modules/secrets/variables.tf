@@ -59,11 +59,6 @@ variable "recovery_window_in_days" {
     condition     = var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30
     error_message = "recovery_window_in_days must be between 7 and 30 (0 = immediate deletion is not allowed)."
   }
-
-  validation {
-    condition     = var.environment != "prod" || var.recovery_window_in_days == 30
-    error_message = "recovery_window_in_days must be 30 when environment is \"prod\"; remove the override from the prod env root."
-  }
 }
 
 variable "kms_deletion_window_days" {
@@ -81,12 +76,12 @@ variable "kms_deletion_window_days" {
 # ---------------------------------------------------------------------------
 
 variable "environment" {
-  description = "Deployment environment. One of dev, staging, prod; drives protection defaults and naming."
+  description = "Name of the environment (the env root's local.environment): names, tags, parameter paths. Protections are inputs of their own."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be one of \"dev\", \"staging\" or \"prod\"; pass the env root's environment name."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be the env root's environment name (lowercase letters and digits, e.g. \"dev\"); pass local.environment."
   }
 }
 

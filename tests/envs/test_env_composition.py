@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from smartstack_tooling.profiles import profile
 
 from tests.conftest import ENVIRONMENTS, REPO
 
@@ -237,10 +238,15 @@ def waf_rule_names(plan: dict[str, Any]) -> set[str]:
     return {rule["name"] for rule in cdn_acl(plan)["rule"]}
 
 
-def test_waf_managed_rules_on_in_prod_and_staging_off_in_dev(plans):
-    for env in ("staging", "prod"):
-        assert any("AWSManagedRulesCommonRuleSet" in n for n in waf_rule_names(plans[env])), env
-    assert not any("AWSManagedRules" in n for n in waf_rule_names(plans["dev"]))
+def test_waf_managed_rules_follow_the_tfvars_and_are_on_wherever_the_profile_requires(plans):
+    enabled = {env: plans[env]["variables"]["waf_managed_rules_enabled"]["value"] for env in ENVIRONMENTS}
+    for env in ENVIRONMENTS:
+        assert enabled[env] or not profile(env).waf_required, env
+        names = waf_rule_names(plans[env])
+        managed = any("AWSManagedRulesCommonRuleSet" in n for n in names)
+        assert managed == enabled[env] == any("AWSManagedRules" in n for n in names), env
+    # The tfvars keep the managed rules off somewhere (dev saves their cost): both cases are exercised.
+    assert set(enabled.values()) == {True, False}
     for env in ENVIRONMENTS:  # the rate limit is part of the architecture everywhere
         assert cdn_acl(plans[env])["scope"] == "CLOUDFRONT"
         assert len(waf_rule_names(plans[env])) >= 1

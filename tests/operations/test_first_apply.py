@@ -6,6 +6,7 @@ import json
 
 import pytest
 from smartstack_tooling import apply
+from smartstack_tooling.profiles import ENVIRONMENTS, profile
 
 from .test_apply_guards import REAL, RecordingTerraform, crafted_plan
 
@@ -45,9 +46,16 @@ def run(env: str, plan: dict, extra: dict | None = None) -> tuple[int, Recording
     return code, terraform, "\n".join(lines)
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
+# One environment on a subdomain (delegated from its parent zone) and the one on the apex (registrar).
+DELEGATION_CASES = [
+    next(env for env in ENVIRONMENTS if not profile(env).apex_domain),
+    next(env for env in ENVIRONMENTS if profile(env).apex_domain),
+]
+
+
+@pytest.mark.parametrize("env", DELEGATION_CASES)
 def test_a_fresh_account_gets_the_dns_tier_then_a_delegation_stop(env):
-    domain = "dev.smartstack.example.com" if env == "dev" else "smartstack.example.com"
+    domain = "smartstack.example.com" if profile(env).apex_domain else f"{env}.smartstack.example.com"
     code, terraform, output = run(env, fresh_account_plan(domain))
     assert code == apply.EXIT_DELEGATE, output
     targeted = [c for c in terraform.calls if "-target=module.dns" in c]

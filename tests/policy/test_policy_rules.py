@@ -31,10 +31,13 @@ from tests.policy.conftest import (
 )
 
 RULE_IDS = list(policy.RULES)
+# Each rule on each environment whose profile requires it (Rule.envs, from envs/profiles.json).
+APPLICABLE = [
+    (rule_id, env) for rule_id in RULE_IDS for env in ENVIRONMENTS if env in policy.RULES[rule_id].envs
+]
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-@pytest.mark.parametrize("rule_id", RULE_IDS)
+@pytest.mark.parametrize(("rule_id", "env"), APPLICABLE)
 def test_rule(rule_id: str, env: str, env_results) -> None:
     result = env_results[env][rule_id]
     assert result.error is None, result.error

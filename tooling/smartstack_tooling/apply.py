@@ -37,9 +37,10 @@ from typing import Any
 
 from . import placeholders, roots, toolchain
 from . import plan as planning
+from .profiles import environments_where, profile
 
 APPLY_DIR = toolchain.BUILD / "apply"
-PROTECTED = frozenset({"prod"})  # environments that need an explicit confirmation
+PROTECTED = frozenset(environments_where("apply_confirmation_required"))  # asked to confirm by name
 STATEFUL_TYPES = frozenset(
     {
         "aws_db_instance",
@@ -232,7 +233,7 @@ def creates(plan: Mapping[str, Any], address: str | None = None, rtype: str | No
 def delegation_records(env: str, domain: str, outputs: Mapping[str, Any]) -> str:
     """What to publish where, so that the environment's zone answers for its domain."""
     servers = [f"{ns}." for ns in outputs.get("name_servers") or []]
-    if env == "prod":
+    if profile(env).apex_domain:
         lines = [f"At the registrar of {domain}, set its name servers to:", *(f"  {ns}" for ns in servers)]
     else:
         parent = domain.split(".", 1)[1]

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from . import roots, toolchain
+from .profiles import ENVIRONMENTS
 
-ENVIRONMENTS = ("dev", "staging", "prod")
+__all__ = ["ENVIRONMENTS"]  # the env list callers read here comes from profiles
 PLANS = toolchain.BUILD / "plans"
 
 

@@ -149,6 +149,10 @@ _BACKEND_OVERRIDE = (
 GENERATED_PREFIX, GENERATED_SUFFIX = "smartstack_", "_override.tf"
 
 
+# Data files the roots read with file() from outside their own directory.
+STAGED_DATA_FILES = (REPO / "envs" / "profiles.json",)
+
+
 def stage(root: Path, work: Path) -> Path:
     """Copy modules/ and the root module at ``root`` (relative layout kept) into the workspace ``work``.
 
@@ -163,6 +167,11 @@ def stage(root: Path, work: Path) -> Path:
         dest = work / source.relative_to(REPO)
         dest.mkdir(parents=True, exist_ok=True)
         _sync_tree(source, dest)
+    for shared in STAGED_DATA_FILES:  # read by the env roots from outside their directory
+        target = work / shared.relative_to(REPO)
+        if not target.exists() or target.read_bytes() != shared.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(shared, target)
     # Roots reach build outputs (the function zips) as ../../build/...; keep that path valid here.
     build_link = work / "build"
     if not build_link.is_symlink():

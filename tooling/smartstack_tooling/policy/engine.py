@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import toolchain
+from ..profiles import ENVIRONMENTS
 from . import source
 
 REPO = toolchain.REPO
-ENVIRONMENTS = ("dev", "staging", "prod")
 
 
 @dataclass(frozen=True)
@@ -382,5 +382,7 @@ def run_rule(rule_obj: Rule, ctx: PolicyContext) -> Result:
 
 
 def evaluate(ctx: PolicyContext, rule_ids: Iterable[str] | None = None) -> list[Result]:
+    """The results of the rules (all, or ``rule_ids``) that apply to the context's environment: a rule
+    whose ``envs`` (from envs/profiles.json) leave it out is not required there and not run."""
     ids = list(rule_ids) if rule_ids is not None else list(RULES)
-    return [run_rule(RULES[i], ctx) for i in ids]
+    return [run_rule(RULES[i], ctx) for i in ids if ctx.env in RULES[i].envs]

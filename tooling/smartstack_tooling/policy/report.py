@@ -25,7 +25,7 @@ def markdown(results: dict[str, list[Result]]) -> str:
     by_env = {env: {r.rule.id: r for r in rs} for env, rs in results.items()}
     for rule_id, rule in RULES.items():
         cells = [
-            ("pass" if by_env[e][rule_id].passed else "**FAIL**") if rule_id in by_env[e] else "-"
+            ("pass" if by_env[e][rule_id].passed else "**FAIL**") if rule_id in by_env[e] else "not required"
             for e in envs
         ]
         lines.append(f"| `{rule_id}` — {rule.title} | {rule.group} | " + " | ".join(cells) + " |")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 
+from ..profiles import environments_where, profile
 from .engine import Instance, PolicyContext, rule
 
 PRIVATE_TIERS = {"app", "data"}
-MULTI_AZ_REQUIRED = {"staging", "prod"}
-NAT_PER_AZ_REQUIRED = {"prod"}
 
 
 def tier(subnet: Instance) -> str:
@@ -230,7 +229,7 @@ def rds_multi_az(ctx: PolicyContext) -> list[str]:
         value = db.get("multi_az")
         if not isinstance(value, bool):
             problems.append(f"{db.address}: multi_az is not set explicitly ({value!r})")
-        elif ctx.env in MULTI_AZ_REQUIRED and not value:
+        elif profile(ctx.env).multi_az_required and not value:
             problems.append(f"{db.address}: multi_az = false in {ctx.env}, which requires a standby")
     return problems
 
@@ -257,12 +256,13 @@ def subnets_two_azs(ctx: PolicyContext) -> list[str]:
 @rule(
     "multi-az.prod-nat-per-az",
     "Multi-AZ",
-    "prod NAT gateways, where there are any, are one per availability zone, each app route table "
+    "NAT gateways, where there are any, are one per availability zone, each app route table "
     "using its own zone's NAT",
+    envs=environments_where("nat_per_az_required"),
 )
 def nat_per_az(ctx: PolicyContext) -> list[str]:
     nats = ctx.of_type("aws_nat_gateway")
-    if ctx.env not in NAT_PER_AZ_REQUIRED or not nats:
+    if not nats:
         return []
     app_zones = {s.get("availability_zone") for s in ctx.of_type("aws_subnet") if tier(s) == "app"}
     problems = []

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..profiles import environments_where
 from . import source
 from .engine import ENVIRONMENTS, PolicyContext, _collect_refs, policy_documents, rule
 from .rules_iam import is_tls_deny
@@ -434,11 +435,10 @@ def no_cross_env(ctx: PolicyContext) -> list[str]:
 @rule(
     "isolation.prod-deletion-protection",
     "Environment isolation",
-    "prod: RDS deletion protection on and a final snapshot on delete",
+    "RDS deletion protection on and a final snapshot on delete",
+    envs=environments_where("database_protected"),
 )
 def prod_deletion_protection(ctx: PolicyContext) -> list[str]:
-    if ctx.env != "prod":
-        return []
     problems = []
     dbs = ctx.of_type("aws_db_instance")
     if not dbs:
@@ -466,11 +466,10 @@ PREVENT_DESTROY_EXEMPT = {
 @rule(
     "isolation.prod-prevent-destroy",
     "Environment isolation",
-    "prod: every stateful resource has lifecycle { prevent_destroy = true } in its module source",
+    "Every stateful resource has lifecycle { prevent_destroy = true } in its module source",
+    envs=environments_where("prevent_destroy_required"),
 )
 def prod_prevent_destroy(ctx: PolicyContext) -> list[str]:
-    if ctx.env != "prod":
-        return []
     problems = []
     seen = set()
     for inst in ctx.instances:

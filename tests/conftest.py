@@ -16,8 +16,11 @@ from typing import Any
 
 import pytest
 import tftest
+import yaml
 from smartstack_tooling import apply, emulator, roots, toolchain
 from smartstack_tooling import plan as planning
+
+from tests import inventory
 
 REPO = toolchain.REPO
 ENVIRONMENTS = planning.ENVIRONMENTS
@@ -86,6 +89,21 @@ def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.Te
         return output
 
     return plan
+
+
+@pytest.fixture(scope="session")
+def plan_validator(plan_root: PlanFn) -> Callable[..., tftest.TerraformPlanOutput]:
+    """Plan a root (with its terraform.tfvars) and check the plan against its inventory (tests/inventory.py):
+    ``inventory.yaml`` beside the root unless another file is named."""
+
+    def validate(root: Path, inventory_file: Path | None = None) -> tftest.TerraformPlanOutput:
+        expected = yaml.safe_load((inventory_file or root / "inventory.yaml").read_text())
+        output = plan_root(root)
+        found = inventory.problems(output._raw, expected)
+        assert found == [], f"{root.relative_to(REPO)} departs from its inventory:\n" + "\n".join(found)
+        return output
+
+    return validate
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,6 @@ locals {
   account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
   major_version    = split(".", var.engine_version)[0]
 
-  # Explicit key-administration actions for the account root (no "kms:*").
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
-
   final_snapshot_identifier = "${local.identifier}-final"
 
   tags = merge(var.tags, { Tier = "data" })
@@ -22,58 +12,48 @@ locals {
 # Customer managed KMS key: RDS storage, Performance Insights and the
 # RDS-managed master user secret. Used only through RDS / Secrets Manager.
 # ---------------------------------------------------------------------------
-resource "aws_kms_key" "rds" {
+module "rds_key" {
+  source = "../kms-key"
+
+  alias                   = "${var.name_prefix}-rds"
   description             = "${var.name_prefix} RDS PostgreSQL storage, Performance Insights and master secret"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = jsonencode(local.rds_key_policy)
   tags                    = local.tags
-
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-locals {
-  rds_key_policy = {
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministrationByAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = local.kms_admin_actions
-        Resource  = "*"
-      },
-      {
-        # Same shape as the AWS managed aws/rds key: any principal of this
-        # account may use the key, but only through RDS or Secrets Manager.
-        Sid       = "UseThroughRdsAndSecretsManagerOnly"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action = [
-          "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-          "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "kms:DescribeKey",
-        ]
-        Resource = "*"
-        Condition = {
-          StringEquals = {
-            "kms:CallerAccount" = var.account_id
-            "kms:ViaService" = [
-              "rds.${var.region}.amazonaws.com",
-              "secretsmanager.${var.region}.amazonaws.com",
-            ]
-          }
+  usage_statements = [
+    {
+      # Same shape as the AWS managed aws/rds key: any principal of this
+      # account may use the key, but only through RDS or Secrets Manager.
+      Sid       = "UseThroughRdsAndSecretsManagerOnly"
+      Effect    = "Allow"
+      Principal = { AWS = local.account_root_arn }
+      Action = [
+        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+        "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "kms:DescribeKey",
+      ]
+      Resource = "*"
+      Condition = {
+        StringEquals = {
+          "kms:CallerAccount" = var.account_id
+          "kms:ViaService" = [
+            "rds.${var.region}.amazonaws.com",
+            "secretsmanager.${var.region}.amazonaws.com",
+          ]
         }
-      },
-    ]
-  }
+      }
+    },
+  ]
 }
 
-resource "aws_kms_alias" "rds" {
-  name          = "alias/${var.name_prefix}-rds"
-  target_key_id = aws_kms_key.rds.key_id
+moved {
+  from = aws_kms_key.rds
+  to   = module.rds_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.rds
+  to   = module.rds_key.aws_kms_alias.this
 }
 
 # ---------------------------------------------------------------------------
@@ -182,7 +162,7 @@ resource "aws_db_instance" "this" {
   # The master password is generated and rotated by RDS and stored in Secrets
   # Manager; it never appears in code, variables or state.
   manage_master_user_password         = true
-  master_user_secret_kms_key_id       = aws_kms_key.rds.arn
+  master_user_secret_kms_key_id       = module.rds_key.arn
   iam_database_authentication_enabled = true
 
   multi_az               = var.multi_az
@@ -196,7 +176,7 @@ resource "aws_db_instance" "this" {
   allocated_storage     = var.allocated_storage_gb
   max_allocated_storage = var.max_allocated_storage_gb
   storage_encrypted     = true
-  kms_key_id            = aws_kms_key.rds.arn
+  kms_key_id            = module.rds_key.arn
 
   parameter_group_name = aws_db_parameter_group.this.name
 
@@ -211,7 +191,7 @@ resource "aws_db_instance" "this" {
   apply_immediately           = var.apply_immediately
 
   performance_insights_enabled          = true
-  performance_insights_kms_key_id       = aws_kms_key.rds.arn
+  performance_insights_kms_key_id       = module.rds_key.arn
   performance_insights_retention_period = var.performance_insights_retention_days
 
   enabled_cloudwatch_logs_exports = var.cloudwatch_logs_exports

@@ -40,5 +40,5 @@ output "db_security_group_id" {
 
 output "kms_key_arn" {
   description = "ARN of the customer managed key encrypting storage, Performance Insights and the master secret."
-  value       = aws_kms_key.rds.arn
+  value       = module.rds_key.arn
 }

@@ -3,8 +3,7 @@
 # zone / registrar is done once, outside this module, with name_servers (and,
 # with DNSSEC, the DS record: see README "DNSSEC").
 locals {
-  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
-  tags             = merge(var.tags, { Tier = "dns" })
+  tags = merge(var.tags, { Tier = "dns" })
 
   # Route 53 query logs must go to a log group in us-east-1, whatever the home region.
   query_log_group_name = "/aws/route53/${var.domain_name}"
@@ -13,14 +12,6 @@ locals {
   # aws:SourceAccount confines the service to this environment's own account.
   hosted_zones_arn = "arn:${var.partition}:route53:::hostedzone/*"
 
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
 }
 
 resource "aws_route53_zone" "this" {
@@ -38,53 +29,45 @@ resource "aws_route53_zone" "this" {
 # Query logging: every DNS query Route 53 answers for the zone, to a
 # KMS-encrypted us-east-1 log group with retention.
 # ===========================================================================
-resource "aws_kms_key" "query_logs" {
-  provider                = aws.us_east_1
+module "query_logs_key" {
+  source    = "../kms-key"
+  providers = { aws = aws.us_east_1 }
+
+  alias                   = "${var.name_prefix}-route53-query-logs"
   description             = "${var.name_prefix} Route 53 query logs (us-east-1)"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministrationByAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = local.kms_admin_actions
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncryptsTheQueryLogGroup"
-        Effect    = "Allow"
-        Principal = { Service = "logs.us-east-1.amazonaws.com" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-        Resource  = "*"
-        Condition = {
-          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.query_log_group_arn }
-        }
-      },
-    ]
-  })
-
-  lifecycle {
-    prevent_destroy = true
-  }
+  usage_statements = [
+    {
+      Sid       = "CloudWatchLogsEncryptsTheQueryLogGroup"
+      Effect    = "Allow"
+      Principal = { Service = "logs.us-east-1.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = {
+        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.query_log_group_arn }
+      }
+    },
+  ]
 }
 
-resource "aws_kms_alias" "query_logs" {
-  provider      = aws.us_east_1
-  name          = "alias/${var.name_prefix}-route53-query-logs"
-  target_key_id = aws_kms_key.query_logs.key_id
+moved {
+  from = aws_kms_key.query_logs
+  to   = module.query_logs_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.query_logs
+  to   = module.query_logs_key.aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "query_logs" {
   provider          = aws.us_east_1
   name              = local.query_log_group_name
   retention_in_days = var.query_log_retention_days
-  kms_key_id        = aws_kms_key.query_logs.arn
+  kms_key_id        = module.query_logs_key.arn
   tags              = local.tags
 }
 
@@ -123,63 +106,55 @@ resource "aws_route53_query_log" "this" {
 # manages the zone-signing keys. The chain of trust is complete only once the
 # DS record is published at the parent (README "DNSSEC").
 # ===========================================================================
-resource "aws_kms_key" "dnssec" {
-  count                    = var.dnssec_enabled ? 1 : 0
-  provider                 = aws.us_east_1
-  description              = "${var.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
-  customer_master_key_spec = "ECC_NIST_P256"
-  key_usage                = "SIGN_VERIFY"
-  # Asymmetric keys cannot rotate automatically; a KSK is rolled by adding a new
-  # aws_route53_key_signing_key and updating the DS record (README "DNSSEC").
+module "dnssec_key" {
+  source    = "../kms-key"
+  providers = { aws = aws.us_east_1 }
+  count     = var.dnssec_enabled ? 1 : 0
+
+  alias                   = "${var.name_prefix}-dnssec-ksk"
+  description             = "${var.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
+  key_spec                = "ECC_NIST_P256"
+  key_usage               = "SIGN_VERIFY"
+  extra_admin_actions     = ["kms:GetPublicKey"]
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministrationByAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = concat(local.kms_admin_actions, ["kms:GetPublicKey"])
-        Resource  = "*"
-      },
-      {
-        Sid       = "Route53DnssecSignsThisAccountsZones"
-        Effect    = "Allow"
-        Principal = { Service = "dnssec-route53.amazonaws.com" }
-        Action    = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
-        }
-      },
-      {
-        Sid       = "Route53DnssecCreatesGrantsForItsOwnUse"
-        Effect    = "Allow"
-        Principal = { Service = "dnssec-route53.amazonaws.com" }
-        Action    = "kms:CreateGrant"
-        Resource  = "*"
-        Condition = {
-          Bool         = { "kms:GrantIsForAWSResource" = "true" }
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
-        }
-      },
-    ]
-  })
-
-  lifecycle {
-    prevent_destroy = true
-  }
+  usage_statements = [
+    {
+      Sid       = "Route53DnssecSignsThisAccountsZones"
+      Effect    = "Allow"
+      Principal = { Service = "dnssec-route53.amazonaws.com" }
+      Action    = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
+      }
+    },
+    {
+      Sid       = "Route53DnssecCreatesGrantsForItsOwnUse"
+      Effect    = "Allow"
+      Principal = { Service = "dnssec-route53.amazonaws.com" }
+      Action    = "kms:CreateGrant"
+      Resource  = "*"
+      Condition = {
+        Bool         = { "kms:GrantIsForAWSResource" = "true" }
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
+      }
+    },
+  ]
 }
 
-resource "aws_kms_alias" "dnssec" {
-  count         = var.dnssec_enabled ? 1 : 0
-  provider      = aws.us_east_1
-  name          = "alias/${var.name_prefix}-dnssec-ksk"
-  target_key_id = aws_kms_key.dnssec[0].key_id
+moved {
+  from = aws_kms_key.dnssec
+  to   = module.dnssec_key[0].aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.dnssec
+  to   = module.dnssec_key[0].aws_kms_alias.this
 }
 
 resource "aws_route53_key_signing_key" "this" {
@@ -188,7 +163,7 @@ resource "aws_route53_key_signing_key" "this" {
   # KSK names allow only letters, digits and underscores (no "-").
   name                       = replace("${var.name_prefix}_ksk", "-", "_")
   hosted_zone_id             = aws_route53_zone.this.id
-  key_management_service_arn = aws_kms_key.dnssec[0].arn
+  key_management_service_arn = module.dnssec_key[0].arn
   status                     = "ACTIVE"
 }
 

@@ -19,16 +19,6 @@ locals {
   # start with aws-waf-logs-. ARNs are written out so the key and resource policies are known at plan.
   waf_log_group_name = "aws-waf-logs-${var.name_prefix}"
   waf_log_group_arn  = "arn:${var.partition}:logs:us-east-1:${var.account_id}:log-group:${local.waf_log_group_name}"
-  account_root_arn   = "arn:${var.partition}:iam::${var.account_id}:root"
-
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
 }
 
 # ===========================================================================
@@ -160,48 +150,38 @@ resource "aws_wafv2_web_acl" "cdn" {
 # region; the observability key lives in the home region). The Authorization
 # header (bearer JWTs) is redacted before logging.
 # ===========================================================================
-resource "aws_kms_key" "waf_logs" {
-  provider = aws.us_east_1
+module "waf_logs_key" {
+  source    = "../kms-key"
+  providers = { aws = aws.us_east_1 }
 
+  alias                   = "${var.name_prefix}-waf-logs"
   description             = "${var.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministrationByAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = local.kms_admin_actions
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncryptsTheWafLogGroup"
-        Effect    = "Allow"
-        Principal = { Service = "logs.us-east-1.amazonaws.com" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-        Resource  = "*"
-        Condition = {
-          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.waf_log_group_arn }
-        }
-      },
-    ]
-  })
-
-  lifecycle {
-    prevent_destroy = true
-  }
+  usage_statements = [
+    {
+      Sid       = "CloudWatchLogsEncryptsTheWafLogGroup"
+      Effect    = "Allow"
+      Principal = { Service = "logs.us-east-1.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = {
+        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.waf_log_group_arn }
+      }
+    },
+  ]
 }
 
-resource "aws_kms_alias" "waf_logs" {
-  provider = aws.us_east_1
+moved {
+  from = aws_kms_key.waf_logs
+  to   = module.waf_logs_key.aws_kms_key.this
+}
 
-  name          = "alias/${var.name_prefix}-waf-logs"
-  target_key_id = aws_kms_key.waf_logs.key_id
+moved {
+  from = aws_kms_alias.waf_logs
+  to   = module.waf_logs_key.aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "waf" {
@@ -209,7 +189,7 @@ resource "aws_cloudwatch_log_group" "waf" {
 
   name              = local.waf_log_group_name
   retention_in_days = var.waf_log_retention_days
-  kms_key_id        = aws_kms_key.waf_logs.arn
+  kms_key_id        = module.waf_logs_key.arn
   tags              = local.tags
 }
 

@@ -1,64 +1,46 @@
 # VPC flow logs go to a KMS-encrypted CloudWatch log group written by a dedicated role.
 
 locals {
-  # Written out: a wildcard such as kms:Get* also grants actions AWS adds later.
-  kms_key_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+}
+
+module "flow_logs_key" {
+  source = "../kms-key"
+
+  alias                   = "${var.name_prefix}-flow-logs"
+  description             = "${var.name_prefix} VPC flow logs"
+  account_id              = var.account_id
+  partition               = var.partition
+  deletion_window_in_days = var.kms_deletion_window_days
+  tags                    = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
+  usage_statements = [
+    {
+      Sid       = "CloudWatchLogsUseForThisLogGroup"
+      Effect    = "Allow"
+      Principal = { Service = "logs.${var.region}.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
+      Resource  = "*" # in a key policy, "*" is this key
+      Condition = {
+        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.flow_log_group_arn }
+      }
+    },
   ]
 }
 
-resource "aws_kms_key" "flow_logs" {
-  description             = "${var.name_prefix} VPC flow logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # Key administration stays with the account (IAM decides who); no data-plane use here.
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${var.partition}:iam::${var.account_id}:root" }
-        Action    = local.kms_key_admin_actions
-        Resource  = "*" # in a key policy, "*" is this key
-      },
-      {
-        Sid       = "CloudWatchLogsUseForThisLogGroup"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
-        Resource  = "*" # in a key policy, "*" is this key
-        Condition = {
-          ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.flow_log_group_arn }
-        }
-      },
-    ]
-  })
-
-  tags = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
-
-  # Like every other customer managed key here: deleting it makes the flow logs it encrypted unreadable.
-  lifecycle {
-    prevent_destroy = true
-  }
+moved {
+  from = aws_kms_key.flow_logs
+  to   = module.flow_logs_key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "flow_logs" {
-  name          = "alias/${var.name_prefix}-flow-logs"
-  target_key_id = aws_kms_key.flow_logs.key_id
+moved {
+  from = aws_kms_alias.flow_logs
+  to   = module.flow_logs_key.aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
   name              = local.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.flow_logs.arn
+  kms_key_id        = module.flow_logs_key.arn
 
   tags = var.tags
 }

@@ -4,14 +4,6 @@ locals {
   topic_arn        = "arn:${var.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}"
   log_group_arn    = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group"
 
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
 
   # Log groups of this environment that may be encrypted with the key.
   encrypted_log_groups = [
@@ -30,55 +22,48 @@ locals {
 # ===========================================================================
 # KMS key for CloudWatch Logs and the alarm topic
 # ===========================================================================
-resource "aws_kms_key" "observability" {
+module "observability_key" {
+  source = "../kms-key"
+
+  alias                   = "${var.name_prefix}-observability"
   description             = "${var.name_prefix} CloudWatch Logs and alarm topic"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "KeyAdministrationByAccount"
-        Effect    = "Allow"
-        Principal = { AWS = local.account_root_arn }
-        Action    = local.kms_admin_actions
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.encrypted_log_groups }
-        }
-      },
-      {
-        Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.name_prefix}-*" }
-        }
-      },
-    ]
-  })
-
-  lifecycle {
-    prevent_destroy = true
-  }
+  usage_statements = [
+    {
+      Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
+      Effect    = "Allow"
+      Principal = { Service = "logs.${var.region}.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = {
+        ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.encrypted_log_groups }
+      }
+    },
+    {
+      Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+      Effect    = "Allow"
+      Principal = { Service = "cloudwatch.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.name_prefix}-*" }
+      }
+    },
+  ]
 }
 
-resource "aws_kms_alias" "observability" {
-  name          = "alias/${var.name_prefix}-observability"
-  target_key_id = aws_kms_key.observability.key_id
+moved {
+  from = aws_kms_key.observability
+  to   = module.observability_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.observability
+  to   = module.observability_key.aws_kms_alias.this
 }
 
 # ===========================================================================
@@ -86,7 +71,7 @@ resource "aws_kms_alias" "observability" {
 # ===========================================================================
 resource "aws_sns_topic" "alarms" {
   name              = local.topic_name
-  kms_master_key_id = aws_kms_key.observability.arn
+  kms_master_key_id = module.observability_key.arn
   tags              = local.tags
 }
 

@@ -1,6 +1,6 @@
 output "logs_kms_key_arn" {
   description = "KMS key for this environment's CloudWatch log groups (Lambda, RDS exports, API Gateway, WAF in the same region)."
-  value       = aws_kms_key.observability.arn
+  value       = module.observability_key.arn
 }
 
 output "alarm_topic_arn" {

@@ -2,82 +2,67 @@ locals {
   account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
   parameter_prefix = "/smartstack/${var.environment}"
 
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
 
   writer_principals = length(var.secret_writer_role_arns) > 0 ? var.secret_writer_role_arns : [local.account_root_arn]
 
   tags = merge(var.tags, { Tier = "secrets" })
 }
 
-resource "aws_kms_key" "secrets" {
+module "secrets_key" {
+  source = "../kms-key"
+
+  alias                   = "${var.name_prefix}-secrets"
   description             = "${var.name_prefix} Secrets Manager secrets"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          Sid       = "KeyAdministrationByAccount"
-          Effect    = "Allow"
-          Principal = { AWS = local.account_root_arn }
-          Action    = local.kms_admin_actions
-          Resource  = "*"
-        },
-        {
-          # Operators/CI set secret values outside Terraform (PutSecretValue).
-          Sid       = "SecretWritersThroughSecretsManager"
-          Effect    = "Allow"
-          Principal = { AWS = local.writer_principals }
-          Action    = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-          Resource  = "*"
-          Condition = {
-            StringEquals = {
-              "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
-              "kms:CallerAccount" = var.account_id
-            }
+  usage_statements = concat(
+    [
+      {
+        # Operators/CI set secret values outside Terraform (PutSecretValue).
+        Sid       = "SecretWritersThroughSecretsManager"
+        Effect    = "Allow"
+        Principal = { AWS = local.writer_principals }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
+            "kms:CallerAccount" = var.account_id
           }
-        },
-      ],
-      length(var.reader_role_arns) == 0 ? [] : [
-        {
-          Sid       = "LambdaRolesDecryptThroughSecretsManager"
-          Effect    = "Allow"
-          Principal = { AWS = var.reader_role_arns }
-          Action    = "kms:Decrypt"
-          Resource  = "*"
-          Condition = {
-            StringEquals = {
-              "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
-              "kms:CallerAccount" = var.account_id
-            }
-            StringLike = {
-              "kms:EncryptionContext:SecretARN" = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/*"
-            }
+        }
+      },
+    ],
+    length(var.reader_role_arns) == 0 ? [] : [
+      {
+        Sid       = "LambdaRolesDecryptThroughSecretsManager"
+        Effect    = "Allow"
+        Principal = { AWS = var.reader_role_arns }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
+            "kms:CallerAccount" = var.account_id
           }
-        },
-      ],
-    )
-  })
-
-  lifecycle {
-    prevent_destroy = true
-  }
+          StringLike = {
+            "kms:EncryptionContext:SecretARN" = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/*"
+          }
+        }
+      },
+    ],
+  )
 }
 
-resource "aws_kms_alias" "secrets" {
-  name          = "alias/${var.name_prefix}-secrets"
-  target_key_id = aws_kms_key.secrets.key_id
+moved {
+  from = aws_kms_key.secrets
+  to   = module.secrets_key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.secrets
+  to   = module.secrets_key.aws_kms_alias.this
 }
 
 # Secret containers only: values are set outside Terraform (no
@@ -88,7 +73,7 @@ resource "aws_secretsmanager_secret" "this" {
 
   name                    = "${var.name_prefix}/${each.key}"
   description             = each.value
-  kms_key_id              = aws_kms_key.secrets.arn
+  kms_key_id              = module.secrets_key.arn
   recovery_window_in_days = var.recovery_window_in_days
   tags                    = merge(local.tags, { SecretName = each.key })
 

@@ -25,5 +25,5 @@ output "parameter_names" {
 
 output "kms_key_arn" {
   description = "ARN of the customer managed key encrypting the secrets."
-  value       = aws_kms_key.secrets.arn
+  value       = module.secrets_key.arn
 }

@@ -1,6 +1,4 @@
 locals {
-  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
-
   # Globally unique, deterministic bucket names (so ARNs are known at plan).
   web_bucket_name   = "${var.name_prefix}-web-${var.account_id}-${var.region}"
   files_bucket_name = "${var.name_prefix}-files-${var.account_id}-${var.region}"
@@ -10,14 +8,6 @@ locals {
   files_bucket_arn = "arn:${var.partition}:s3:::${local.files_bucket_name}"
   logs_bucket_arn  = "arn:${var.partition}:s3:::${local.logs_bucket_name}"
 
-  kms_admin_actions = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey",
-    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies",
-    "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant",
-    "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
-    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-  ]
 
   tags = merge(var.tags, { Tier = "storage" })
 }
@@ -110,58 +100,44 @@ moved {
 # ===========================================================================
 # KMS key for the files bucket (attachments + AI logs)
 # ===========================================================================
-resource "aws_kms_key" "files" {
+module "files_key" {
+  source = "../kms-key"
+
+  alias                   = "${var.name_prefix}-files"
   description             = "${var.name_prefix} files bucket (attachments, AI logs) SSE-KMS"
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  account_id              = var.account_id
+  partition               = var.partition
   deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = jsonencode(local.files_key_policy)
   tags                    = local.tags
-
-  lifecycle {
-    prevent_destroy = true
-  }
+  usage_statements = length(var.files_kms_user_role_arns) == 0 ? [] : [
+    {
+      # The Lambda roles get data-key use only through S3, for this bucket.
+      Sid       = "LambdaRolesUseKeyThroughS3"
+      Effect    = "Allow"
+      Principal = { AWS = var.files_kms_user_role_arns }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = {
+          "kms:ViaService"    = "s3.${var.region}.amazonaws.com"
+          "kms:CallerAccount" = var.account_id
+        }
+        StringLike = {
+          "kms:EncryptionContext:aws:s3:arn" = [local.files_bucket_arn, "${local.files_bucket_arn}/*"]
+        }
+      }
+    },
+  ]
 }
 
-locals {
-  files_key_policy = {
-    Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          Sid       = "KeyAdministrationByAccount"
-          Effect    = "Allow"
-          Principal = { AWS = local.account_root_arn }
-          Action    = local.kms_admin_actions
-          Resource  = "*"
-        },
-      ],
-      length(var.files_kms_user_role_arns) == 0 ? [] : [
-        {
-          # The Lambda roles get data-key use only through S3, for this bucket.
-          Sid       = "LambdaRolesUseKeyThroughS3"
-          Effect    = "Allow"
-          Principal = { AWS = var.files_kms_user_role_arns }
-          Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-          Resource  = "*"
-          Condition = {
-            StringEquals = {
-              "kms:ViaService"    = "s3.${var.region}.amazonaws.com"
-              "kms:CallerAccount" = var.account_id
-            }
-            StringLike = {
-              "kms:EncryptionContext:aws:s3:arn" = [local.files_bucket_arn, "${local.files_bucket_arn}/*"]
-            }
-          }
-        },
-      ],
-    )
-  }
+moved {
+  from = aws_kms_key.files
+  to   = module.files_key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "files" {
-  name          = "alias/${var.name_prefix}-files"
-  target_key_id = aws_kms_key.files.key_id
+moved {
+  from = aws_kms_alias.files
+  to   = module.files_key.aws_kms_alias.this
 }
 
 # ===========================================================================
@@ -301,7 +277,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "files" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.files.arn
+      kms_master_key_id = module.files_key.arn
     }
     bucket_key_enabled = true
   }

@@ -25,7 +25,7 @@ output "files_bucket_arn" {
 
 output "files_kms_key_arn" {
   description = "ARN of the customer managed key for the files bucket."
-  value       = aws_kms_key.files.arn
+  value       = module.files_key.arn
 }
 
 output "logs_bucket_name" {

@@ -403,7 +403,7 @@ statement_twin(
     "kms-foreign-account",
     "is not a role/root of account",
     "staging",
-    "module.storage.aws_kms_key.files",
+    "module.storage.module.files_key.aws_kms_key.this",
     "KeyAdministrationByAccount",
     lambda s: s.update(Principal={"AWS": "arn:aws:iam::999999999999:root"}),
 )
@@ -447,8 +447,8 @@ statement_twin(
     "key-admin-by-prefix",
     "Allow kms:Get*",
     "staging",
-    "module.network.aws_kms_key.flow_logs",
-    "AccountAdministration",
+    "module.network.module.flow_logs_key.aws_kms_key.this",
+    "KeyAdministrationByAccount",
     lambda s: s.update(Action=[*s["Action"], "kms:Get*"]),
 )
 statement_twin(
@@ -647,6 +647,13 @@ def _(plan):
 )
 def _(plan):
     plan["configuration"]["root_module"]["module_calls"]["dns"]["source"] = "../../envs/staging/dns"
+
+
+@mutation_twin(
+    "isolation.no-cross-env-references", "module-from-outside-modules", "resolves outside modules/", "prod"
+)
+def _(plan):
+    plan["configuration"]["root_module"]["module_calls"]["dns"]["source"] = "git::https://example.com/dns.git"
 
 
 after_twin(

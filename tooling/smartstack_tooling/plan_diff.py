@@ -1,10 +1,12 @@
 """Compare the planned values of two sets of plans (`make plan` output, build/plans/<env>.json), so that a
 refactor can show that it changed no planned value in any environment:
 
-    python -m smartstack_tooling.plan_diff BEFORE_DIR AFTER_DIR [ENV ...]
+    python -m smartstack_tooling.plan_diff [--renames FILE] BEFORE_DIR AFTER_DIR [ENV ...]
 
 Compared per resource address: actions, planned values and which values are unknown; plus the root
-outputs. Prints each difference and exits 1 if there is any, 0 when every environment is identical.
+outputs. ``--renames`` names a JSON object {old address: new address} for resources a refactor moved
+(its `moved` blocks): they are compared under their new address. Prints each difference and exits 1 if
+there is any, 0 when every environment is identical.
 """
 
 from __future__ import annotations
@@ -54,11 +56,18 @@ def _differences(before: Any, after: Any, path: str) -> list[str]:
     return [] if before == after else [f"{path}: {json.dumps(before)[:200]} -> {json.dumps(after)[:200]}"]
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    return _differences(planned(before), planned(after), "")
+def diff(before: dict[str, Any], after: dict[str, Any], renames: dict[str, str] | None = None) -> list[str]:
+    old = planned(before)
+    old["resources"] = {
+        (renames or {}).get(address, address): value for address, value in old["resources"].items()
+    }
+    return _differences(old, planned(after), "")
 
 
 def main(argv: list[str]) -> int:
+    renames: dict[str, str] = {}
+    if argv[:1] == ["--renames"] and len(argv) > 1:
+        renames, argv = json.loads(Path(argv[1]).read_text()), argv[2:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -67,7 +76,7 @@ def main(argv: list[str]) -> int:
     for env in envs:
         before = json.loads((before_dir / f"{env}.json").read_text())
         after = json.loads((after_dir / f"{env}.json").read_text())
-        found = diff(before, after)
+        found = diff(before, after, renames)
         resources = len(planned(after)["resources"])
         print(f"{env}: {resources} resources, {len(found)} difference(s)")
         for line in found:

@@ -54,6 +54,7 @@ def join(module: str, rest: str) -> str:
     return f"{module}.{rest}" if module else rest
 
 
+_INSTANCE_KEY = re.compile(r'\[(?:"[^"]*"|[^\]]*)\]')  # [0] or ["key"] of a module instance
 _RESOURCE_REF = re.compile(r"^(?:data\.)?[a-z0-9]+_[a-z0-9_]+\.[A-Za-z0-9_-]+")
 _SOURCE_REF = re.compile(
     r"(?<![\w.])((?:var|local|module|data)\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?|aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)"
@@ -131,7 +132,8 @@ class PolicyContext:
         return self._config[1]
 
     def module_dir(self, module: str) -> Path:
-        return self._config[2].get(module, self.root_dir)
+        """The directory of a module call path or instance (module.dns.module.dnssec_key[0])."""
+        return self._config[2].get(_INSTANCE_KEY.sub("", module), self.root_dir)
 
     def config_of(self, inst: Instance | str) -> dict:
         key = inst.config_address if isinstance(inst, Instance) else inst

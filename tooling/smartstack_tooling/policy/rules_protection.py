@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -397,10 +396,12 @@ def backend_and_account(ctx: PolicyContext) -> list[str]:
 )
 def no_cross_env(ctx: PolicyContext) -> list[str]:
     problems = []
+    shared_modules = (ctx.repo / "modules").resolve()
     for path, call in ctx.module_calls.items():
         src = call.get("source", "")
-        if not re.fullmatch(r"\.\./\.\./modules/[a-z0-9_-]+", src) and "/modules/" not in src:
-            problems.append(f"{path}: source {src!r} is not a shared module")
+        # A tier module may call another shared module (modules/kms-key) by its sibling path.
+        if not ctx.module_dir(path).resolve().is_relative_to(shared_modules):
+            problems.append(f"{path}: source {src!r} is not a shared module (it resolves outside modules/)")
         if any(f"envs/{o}" in src for o in ENVIRONMENTS if o != ctx.env):
             problems.append(f"{path}: source {src!r} reaches another environment")
     tokens = {}

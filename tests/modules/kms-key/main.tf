@@ -1,0 +1,63 @@
+# Module test root: plans modules/kms-key as a tier module uses it (the files bucket key of the storage tier).
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "files_key" {
+  source = "../../../modules/kms-key"
+
+  alias                   = "${local.name_prefix}-files"
+  description             = "${local.name_prefix} files bucket (attachments, AI logs) SSE-KMS"
+  account_id              = var.account_id
+  deletion_window_in_days = 30
+  tags                    = { Tier = "storage" }
+  usage_statements = [
+    {
+      Sid       = "LambdaRolesUseKeyThroughS3"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"] }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.amazonaws.com" } }
+    },
+  ]
+}
+
+module "signing_key" {
+  source = "../../../modules/kms-key"
+
+  alias                   = "${local.name_prefix}-dnssec-ksk"
+  description             = "${local.name_prefix} DNSSEC key-signing key"
+  key_spec                = "ECC_NIST_P256"
+  key_usage               = "SIGN_VERIFY"
+  extra_admin_actions     = ["kms:GetPublicKey"]
+  account_id              = var.account_id
+  deletion_window_in_days = 7
+  usage_statements = [
+    {
+      Sid       = "Route53DnssecSigns"
+      Effect    = "Allow"
+      Principal = { Service = "dnssec-route53.amazonaws.com" }
+      Action    = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
+      Resource  = "*"
+    },
+  ]
+}

@@ -9,6 +9,15 @@ locals {
   subdomain_environments = [for name, profile in local.profiles : name if !profile.apex_domain]
 
   name_prefix = "smartstack-${local.environment}"
+
+  # The module context, passed to every module (modules/*/context.tf).
+  context = {
+    environment = local.environment
+    name_prefix = local.name_prefix
+    account_id  = var.account_id
+    region      = var.region
+  }
+
   default_tags = {
     Environment = local.environment
     Service     = "smartstack"
@@ -27,9 +36,7 @@ locals {
 module "network" {
   source = "../../modules/network"
 
-  name_prefix                = local.name_prefix
-  account_id                 = var.account_id
-  region                     = var.region
+  context                    = local.context
   vpc_cidr                   = var.vpc_cidr
   availability_zones         = var.availability_zones
   nat_gateway_mode           = var.nat_gateway_mode
@@ -45,10 +52,7 @@ module "dns" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment = local.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
+  context     = local.context
   domain_name = var.domain_name
 
   kms_deletion_window_days = var.kms_deletion_window_days
@@ -57,10 +61,7 @@ module "dns" {
 module "observability" {
   source = "../../modules/observability"
 
-  environment              = local.environment
-  name_prefix              = local.name_prefix
-  account_id               = var.account_id
-  region                   = var.region
+  context                  = local.context
   lambda_function_names    = module.compute.function_names
   dlq_names                = { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }
   db_instance_identifier   = module.data.db_instance_identifier
@@ -73,10 +74,7 @@ module "observability" {
 module "storage" {
   source = "../../modules/storage"
 
-  environment                 = local.environment
-  name_prefix                 = local.name_prefix
-  account_id                  = var.account_id
-  region                      = var.region
+  context                     = local.context
   files_kms_user_role_arns    = module.compute.files_kms_user_role_arns
   cloudfront_distribution_arn = module.edge.distribution_arn
   access_log_retention_days   = var.access_log_retention_days
@@ -86,10 +84,7 @@ module "storage" {
 module "secrets" {
   source = "../../modules/secrets"
 
-  environment              = local.environment
-  name_prefix              = local.name_prefix
-  account_id               = var.account_id
-  region                   = var.region
+  context                  = local.context
   reader_role_arns         = module.compute.secret_reader_role_arns
   parameters               = local.parameters
   recovery_window_in_days  = var.secret_recovery_window_days
@@ -99,10 +94,7 @@ module "secrets" {
 module "email" {
   source = "../../modules/email"
 
-  environment    = local.environment
-  name_prefix    = local.name_prefix
-  account_id     = var.account_id
-  region         = var.region
+  context        = local.context
   domain_name    = var.domain_name
   hosted_zone_id = module.dns.zone_id
 }
@@ -110,10 +102,7 @@ module "email" {
 module "messaging" {
   source = "../../modules/messaging"
 
-  environment              = local.environment
-  name_prefix              = local.name_prefix
-  account_id               = var.account_id
-  region                   = var.region
+  context                  = local.context
   producer_role_arns       = [module.compute.api_role_arn]
   consumer_role_arns       = [module.compute.worker_role_arn]
   consumer_function_arn    = module.compute.worker_function_arn
@@ -123,10 +112,7 @@ module "messaging" {
 module "data" {
   source = "../../modules/data"
 
-  environment              = local.environment
-  name_prefix              = local.name_prefix
-  account_id               = var.account_id
-  region                   = var.region
+  context                  = local.context
   vpc_id                   = module.network.vpc_id
   data_subnet_ids          = module.network.data_subnet_ids
   app_security_group_id    = module.compute.lambda_security_group_id
@@ -143,10 +129,7 @@ module "data" {
 module "compute" {
   source = "../../modules/compute"
 
-  environment             = local.environment
-  name_prefix             = local.name_prefix
-  account_id              = var.account_id
-  region                  = var.region
+  context                 = local.context
   vpc_id                  = module.network.vpc_id
   app_subnet_ids          = module.network.app_subnet_ids
   data_subnet_cidr_blocks = module.network.data_subnet_cidr_blocks
@@ -184,10 +167,7 @@ module "compute" {
 module "api" {
   source = "../../modules/api"
 
-  environment                    = local.environment
-  name_prefix                    = local.name_prefix
-  account_id                     = var.account_id
-  region                         = var.region
+  context                        = local.context
   api_function_name              = module.compute.api_function_name
   api_function_invoke_arn        = module.compute.api_function_invoke_arn
   authorizer_function_name       = module.compute.authorizer_function_name
@@ -208,10 +188,7 @@ module "edge" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment                     = local.environment
-  name_prefix                     = local.name_prefix
-  account_id                      = var.account_id
-  region                          = var.region
+  context                         = local.context
   domain_name                     = var.domain_name
   hosted_zone_id                  = module.dns.zone_id
   web_bucket_regional_domain_name = module.storage.web_bucket_regional_domain_name

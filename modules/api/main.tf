@@ -1,14 +1,14 @@
 locals {
-  api_name        = "${var.name_prefix}-api"
+  api_name        = "${var.context.name_prefix}-api"
   api_domain_name = "api.${var.domain_name}"
-  access_log_name = "/aws/apigateway/${var.name_prefix}-api/access"
+  access_log_name = "/aws/apigateway/${var.context.name_prefix}-api/access"
 
-  tags = merge(var.tags, { Tier = "api" })
+  tags = merge(var.context.tags, { Tier = "api" })
 
   # Regional WAF logs: same region as the ACL, name required to start with aws-waf-logs-; the observability
   # key's policy already admits aws-waf-logs-<name_prefix>* log groups of this region.
-  waf_log_group_name = "aws-waf-logs-${var.name_prefix}-api"
-  waf_log_group_arn  = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:${local.waf_log_group_name}"
+  waf_log_group_name = "aws-waf-logs-${var.context.name_prefix}-api"
+  waf_log_group_arn  = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:${local.waf_log_group_name}"
 }
 
 # ===========================================================================
@@ -17,7 +17,7 @@ locals {
 resource "aws_api_gateway_rest_api" "this" {
   #checkov:skip=CKV_AWS_237:the API is updated in place; replacing it would move the execute-api ARN, base path mapping and Lambda permissions together, which create_before_destroy cannot order
   name                         = local.api_name
-  description                  = "SmartStack ${var.environment} REST API"
+  description                  = "SmartStack ${var.context.environment} REST API"
   disable_execute_api_endpoint = var.disable_execute_api_endpoint
 
   endpoint_configuration {
@@ -28,7 +28,7 @@ resource "aws_api_gateway_rest_api" "this" {
 }
 
 resource "aws_api_gateway_authorizer" "token" {
-  name                             = "${var.name_prefix}-token"
+  name                             = "${var.context.name_prefix}-token"
   rest_api_id                      = aws_api_gateway_rest_api.this.id
   type                             = "TOKEN"
   authorizer_uri                   = var.authorizer_function_invoke_arn
@@ -77,7 +77,7 @@ resource "aws_api_gateway_integration" "lambda" {
 
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
-  description = "SmartStack ${var.environment}"
+  description = "SmartStack ${var.context.environment}"
 
   # Redeploy whenever the API's shape changes.
   triggers = {
@@ -170,7 +170,7 @@ resource "aws_api_gateway_method_settings" "all" {
 }
 
 resource "aws_api_gateway_usage_plan" "this" {
-  name        = "${var.name_prefix}-default"
+  name        = "${var.context.name_prefix}-default"
   description = "Default throttle and quota for ${local.api_name}"
 
   api_stages {
@@ -198,8 +198,8 @@ resource "aws_api_gateway_usage_plan" "this" {
 resource "aws_iam_role" "cloudwatch" {
   count = var.manage_account_cloudwatch_role ? 1 : 0
 
-  name        = "${var.name_prefix}-apigw-cloudwatch"
-  description = "Lets API Gateway write execution and access logs in ${var.region}"
+  name        = "${var.context.name_prefix}-apigw-cloudwatch"
+  description = "Lets API Gateway write execution and access logs in ${var.context.region}"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -231,7 +231,7 @@ resource "aws_iam_role_policy" "cloudwatch" {
           "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
           "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
         ]
-        Resource = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:*"
+        Resource = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:*"
       },
     ]
   })
@@ -255,7 +255,7 @@ resource "aws_lambda_permission" "api" {
   function_name  = var.api_function_name
   principal      = "apigateway.amazonaws.com"
   source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
-  source_account = var.account_id
+  source_account = var.context.account_id
 }
 
 resource "aws_lambda_permission" "authorizer" {
@@ -264,7 +264,7 @@ resource "aws_lambda_permission" "authorizer" {
   function_name  = var.authorizer_function_name
   principal      = "apigateway.amazonaws.com"
   source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.token.id}"
-  source_account = var.account_id
+  source_account = var.context.account_id
 }
 
 # ===========================================================================
@@ -335,8 +335,8 @@ resource "aws_route53_record" "api_alias" {
 resource "aws_wafv2_web_acl" "api" {
   count = var.waf_enabled ? 1 : 0
 
-  name        = "${var.name_prefix}-api"
-  description = "SmartStack ${var.environment} API Gateway stage protection"
+  name        = "${var.context.name_prefix}-api"
+  description = "SmartStack ${var.context.environment} API Gateway stage protection"
   scope       = "REGIONAL"
 
   default_action {
@@ -363,7 +363,7 @@ resource "aws_wafv2_web_acl" "api" {
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name_prefix}-api-rate-limit"
+      metric_name                = "${var.context.name_prefix}-api-rate-limit"
       sampled_requests_enabled   = true
     }
   }
@@ -395,7 +395,7 @@ resource "aws_wafv2_web_acl" "api" {
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name_prefix}-api-common"
+      metric_name                = "${var.context.name_prefix}-api-common"
       sampled_requests_enabled   = true
     }
   }
@@ -418,7 +418,7 @@ resource "aws_wafv2_web_acl" "api" {
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name_prefix}-api-known-bad-inputs"
+      metric_name                = "${var.context.name_prefix}-api-known-bad-inputs"
       sampled_requests_enabled   = true
     }
   }
@@ -450,14 +450,14 @@ resource "aws_wafv2_web_acl" "api" {
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name_prefix}-api-anonymous-ip"
+      metric_name                = "${var.context.name_prefix}-api-anonymous-ip"
       sampled_requests_enabled   = true
     }
   }
 
   visibility_config {
     cloudwatch_metrics_enabled = true
-    metric_name                = "${var.name_prefix}-api"
+    metric_name                = "${var.context.name_prefix}-api"
     sampled_requests_enabled   = true
   }
 
@@ -487,7 +487,7 @@ resource "aws_cloudwatch_log_group" "api_waf" {
 resource "aws_cloudwatch_log_resource_policy" "api_waf" {
   count = var.waf_enabled ? 1 : 0
 
-  policy_name = "${var.name_prefix}-api-waf-logs"
+  policy_name = "${var.context.name_prefix}-api-waf-logs"
   policy_document = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -498,8 +498,8 @@ resource "aws_cloudwatch_log_resource_policy" "api_waf" {
         Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource  = "${local.waf_log_group_arn}:log-stream:*"
         Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:logs:${var.region}:${var.account_id}:*" }
+          StringEquals = { "aws:SourceAccount" = var.context.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:*" }
         }
       },
     ]

@@ -157,10 +157,6 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of CloudWatch's allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 (0 = never expire is not allowed here)."
   }
 }
-# ---------------------------------------------------------------------------
-# Context shared by every SmartStack module (same names, types and rules).
-# ---------------------------------------------------------------------------
-
 variable "waf_enabled" {
   description = "Associate a REGIONAL WAF web ACL (AWS managed Common, KnownBadInputs and AnonymousIpList rule groups, per-IP rate limit; logged to aws-waf-logs-<name_prefix>-api) with the stage. Must be true in prod."
   type        = bool
@@ -176,61 +172,4 @@ variable "waf_rate_limit_per_5_minutes" {
     condition     = var.waf_rate_limit_per_5_minutes >= 100 && var.waf_rate_limit_per_5_minutes <= 2000000000 && floor(var.waf_rate_limit_per_5_minutes) == var.waf_rate_limit_per_5_minutes
     error_message = "waf_rate_limit_per_5_minutes must be a whole number between 100 (the WAF minimum) and 2000000000."
   }
-}
-
-variable "environment" {
-  description = "Name of the environment (the env root's local.environment): names, tags, parameter paths. Protections are inputs of their own."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
-    error_message = "environment must be the env root's environment name (lowercase letters and digits, e.g. \"dev\"); pass local.environment."
-  }
-}
-
-variable "name_prefix" {
-  description = "Prefix for every resource name: \"smartstack-<environment>\" (e.g. smartstack-dev)."
-  type        = string
-
-  validation {
-    condition     = var.name_prefix == "smartstack-${var.environment}"
-    error_message = "name_prefix must be exactly \"smartstack-<environment>\" (e.g. \"smartstack-dev\"); set it to \"smartstack-${var.environment}\"."
-  }
-}
-
-variable "account_id" {
-  description = "12-digit AWS account id the environment deploys into; used to build ARNs that are known at plan time."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id must be the 12-digit AWS account id as a string (quote it to keep leading zeros), e.g. \"123456789012\"."
-  }
-}
-
-variable "region" {
-  description = "AWS region of the default provider (e.g. us-east-1); used to build ARNs and service names."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
-    error_message = "region must be an AWS region code such as \"us-east-1\"; pass the same value the aws provider is configured with."
-  }
-}
-
-variable "partition" {
-  description = "AWS partition used in ARNs: \"aws\" (commercial), \"aws-us-gov\" or \"aws-cn\"."
-  type        = string
-  default     = "aws"
-
-  validation {
-    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
-    error_message = "partition must be \"aws\", \"aws-us-gov\" or \"aws-cn\"; SmartStack runs in \"aws\"."
-  }
-}
-
-variable "tags" {
-  description = "Extra tags merged onto every taggable resource (the provider's default_tags should carry Project/Environment)."
-  type        = map(string)
-  default     = {}
 }

@@ -1,15 +1,15 @@
 locals {
-  arn_prefix = "arn:${var.partition}"
+  arn_prefix = "arn:${var.context.partition}"
 
-  parameter_path      = "/smartstack/${var.environment}/"
-  parameter_path_arns = ["${local.arn_prefix}:ssm:${var.region}:${var.account_id}:parameter/smartstack/${var.environment}/*"]
+  parameter_path      = "/smartstack/${var.context.environment}/"
+  parameter_path_arns = ["${local.arn_prefix}:ssm:${var.context.region}:${var.context.account_id}:parameter/smartstack/${var.context.environment}/*"]
 
   # One definition per function; names drive every ARN, so all role policies
   # are known at plan time.
   functions = {
     api = {
-      function_name = "${var.name_prefix}-api"
-      role_name     = "${var.name_prefix}-api-lambda"
+      function_name = "${var.context.name_prefix}-api"
+      role_name     = "${var.context.name_prefix}-api-lambda"
       description   = "SmartStack API application"
       package_path  = var.api_package_path
       handler       = var.api_handler
@@ -23,8 +23,8 @@ locals {
     # The API application's task-queue consumer: the API's code and zip as its own function, so it can
     # wait for the AI function (up to its timeout) while the HTTP function stays within API Gateway's 29 s.
     worker = {
-      function_name = "${var.name_prefix}-worker"
-      role_name     = "${var.name_prefix}-worker-lambda"
+      function_name = "${var.context.name_prefix}-worker"
+      role_name     = "${var.context.name_prefix}-worker-lambda"
       description   = "SmartStack API application: task queue consumer"
       package_path  = var.api_package_path
       handler       = var.api_handler
@@ -36,8 +36,8 @@ locals {
       async_dlq     = false # invoked synchronously by the event source mapping only
     }
     ai = {
-      function_name = "${var.name_prefix}-ai"
-      role_name     = "${var.name_prefix}-ai-lambda"
+      function_name = "${var.context.name_prefix}-ai"
+      role_name     = "${var.context.name_prefix}-ai-lambda"
       description   = "SmartStack AI service (Bedrock)"
       package_path  = var.ai_package_path
       handler       = var.ai_handler
@@ -49,8 +49,8 @@ locals {
       async_dlq     = true
     }
     authorizer = {
-      function_name = "${var.name_prefix}-authorizer"
-      role_name     = "${var.name_prefix}-authorizer-lambda"
+      function_name = "${var.context.name_prefix}-authorizer"
+      role_name     = "${var.context.name_prefix}-authorizer-lambda"
       description   = "SmartStack API Gateway request authorizer"
       package_path  = var.authorizer_package_path
       handler       = var.authorizer_handler
@@ -63,23 +63,23 @@ locals {
     }
   }
 
-  function_arns = { for k, f in local.functions : k => "${local.arn_prefix}:lambda:${var.region}:${var.account_id}:function:${f.function_name}" }
-  role_arns     = { for k, f in local.functions : k => "${local.arn_prefix}:iam::${var.account_id}:role/${f.role_name}" }
-  log_group_arn = { for k, f in local.functions : k => "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:/aws/lambda/${f.function_name}" }
+  function_arns = { for k, f in local.functions : k => "${local.arn_prefix}:lambda:${var.context.region}:${var.context.account_id}:function:${f.function_name}" }
+  role_arns     = { for k, f in local.functions : k => "${local.arn_prefix}:iam::${var.context.account_id}:role/${f.role_name}" }
+  log_group_arn = { for k, f in local.functions : k => "${local.arn_prefix}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws/lambda/${f.function_name}" }
 
   # Secrets are named smartstack-<env>/<name>; Secrets Manager appends "-XXXXXX".
   secret_arns = {
     for k, f in local.functions : k => [
-      for s in f.secret_names : "${local.arn_prefix}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/${s}-??????"
+      for s in f.secret_names : "${local.arn_prefix}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${s}-??????"
     ]
   }
 
-  bedrock_model_arns = [for m in var.bedrock_model_ids : "${local.arn_prefix}:bedrock:${var.region}::foundation-model/${m}"]
+  bedrock_model_arns = [for m in var.bedrock_model_ids : "${local.arn_prefix}:bedrock:${var.context.region}::foundation-model/${m}"]
 
-  async_dlq_name = "${var.name_prefix}-lambda-async-dlq"
-  async_dlq_arn  = "${local.arn_prefix}:sqs:${var.region}:${var.account_id}:${local.async_dlq_name}"
+  async_dlq_name = "${var.context.name_prefix}-lambda-async-dlq"
+  async_dlq_arn  = "${local.arn_prefix}:sqs:${var.context.region}:${var.context.account_id}:${local.async_dlq_name}"
 
-  tags = merge(var.tags, { Tier = "compute" })
+  tags = merge(var.context.tags, { Tier = "compute" })
 }
 
 # ===========================================================================
@@ -87,10 +87,10 @@ locals {
 # ===========================================================================
 resource "aws_security_group" "lambda" {
   # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
-  name_prefix = "${var.name_prefix}-lambda-"
+  name_prefix = "${var.context.name_prefix}-lambda-"
   description = "SmartStack Lambdas: egress HTTPS to the AWS API endpoints and PostgreSQL to the data subnets only"
   vpc_id      = var.vpc_id
-  tags        = merge(local.tags, { Name = "${var.name_prefix}-lambda" })
+  tags        = merge(local.tags, { Name = "${var.context.name_prefix}-lambda" })
 
   lifecycle {
     create_before_destroy = true
@@ -346,7 +346,7 @@ resource "aws_iam_role_policy" "rds_connect" {
         Sid      = "ConnectAsOwnDbUser"
         Effect   = "Allow"
         Action   = "rds-db:connect"
-        Resource = "${local.arn_prefix}:rds-db:${var.region}:${var.account_id}:dbuser:${var.db_resource_id}/${each.value.db_user}"
+        Resource = "${local.arn_prefix}:rds-db:${var.context.region}:${var.context.account_id}:dbuser:${var.db_resource_id}/${each.value.db_user}"
       },
     ]
   })
@@ -386,7 +386,7 @@ locals {
     SES_CONFIGURATION_SET = var.ses_configuration_set_name
     APP_BASE_URL          = local.app_base_url
 
-    LINK_SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.link_signing_key_secret_name}"
+    LINK_SIGNING_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.link_signing_key_secret_name}"
   })
 
   function_env = {
@@ -396,10 +396,10 @@ locals {
       DB_USER      = var.ai_db_user
       FILES_BUCKET = var.files_bucket_name
 
-      AI_LOG_HMAC_KEY_SECRET_NAME = "${var.name_prefix}/${var.ai_log_hmac_key_secret_name}"
+      AI_LOG_HMAC_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.ai_log_hmac_key_secret_name}"
     })
     authorizer = merge(local.common_env, {
-      SIGNING_KEY_SECRET_NAME = "${var.name_prefix}/${var.signing_key_secret_name}"
+      SIGNING_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.signing_key_secret_name}"
     })
   }
 }

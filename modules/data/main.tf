@@ -1,11 +1,11 @@
 locals {
-  identifier       = "${var.name_prefix}-postgres"
-  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
+  identifier       = "${var.context.name_prefix}-postgres"
+  account_root_arn = "arn:${var.context.partition}:iam::${var.context.account_id}:root"
   major_version    = split(".", var.engine_version)[0]
 
   final_snapshot_identifier = "${local.identifier}-final"
 
-  tags = merge(var.tags, { Tier = "data" })
+  tags = merge(var.context.tags, { Tier = "data" })
 }
 
 # ---------------------------------------------------------------------------
@@ -15,10 +15,9 @@ locals {
 module "rds_key" {
   source = "../kms-key"
 
-  alias                   = "${var.name_prefix}-rds"
-  description             = "${var.name_prefix} RDS PostgreSQL storage, Performance Insights and master secret"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-rds"
+  description             = "${var.context.name_prefix} RDS PostgreSQL storage, Performance Insights and master secret"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = [
@@ -35,10 +34,10 @@ module "rds_key" {
       Resource = "*"
       Condition = {
         StringEquals = {
-          "kms:CallerAccount" = var.account_id
+          "kms:CallerAccount" = var.context.account_id
           "kms:ViaService" = [
-            "rds.${var.region}.amazonaws.com",
-            "secretsmanager.${var.region}.amazonaws.com",
+            "rds.${var.context.region}.amazonaws.com",
+            "secretsmanager.${var.context.region}.amazonaws.com",
           ]
         }
       }
@@ -60,18 +59,18 @@ moved {
 # Network placement
 # ---------------------------------------------------------------------------
 resource "aws_db_subnet_group" "this" {
-  name        = "${var.name_prefix}-data"
-  description = "${var.name_prefix} PostgreSQL in the isolated data subnets"
+  name        = "${var.context.name_prefix}-data"
+  description = "${var.context.name_prefix} PostgreSQL in the isolated data subnets"
   subnet_ids  = var.data_subnet_ids
   tags        = local.tags
 }
 
 resource "aws_security_group" "db" {
   # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
-  name_prefix = "${var.name_prefix}-postgres-"
+  name_prefix = "${var.context.name_prefix}-postgres-"
   description = "PostgreSQL ${local.identifier}: 5432 from the Lambda security group only"
   vpc_id      = var.vpc_id
-  tags        = merge(local.tags, { Name = "${var.name_prefix}-postgres" })
+  tags        = merge(local.tags, { Name = "${var.context.name_prefix}-postgres" })
 
   lifecycle {
     create_before_destroy = true
@@ -96,9 +95,9 @@ resource "aws_vpc_security_group_ingress_rule" "postgres_from_app" {
 # ---------------------------------------------------------------------------
 resource "aws_db_parameter_group" "this" {
   # A prefix, not a name: create_before_destroy needs the replacement to coexist with the old group.
-  name_prefix = "${var.name_prefix}-postgres${local.major_version}-"
+  name_prefix = "${var.context.name_prefix}-postgres${local.major_version}-"
   family      = "postgres${local.major_version}"
-  description = "${var.name_prefix} PostgreSQL ${local.major_version}: TLS required"
+  description = "${var.context.name_prefix} PostgreSQL ${local.major_version}: TLS required"
   tags        = local.tags
 
   parameter {
@@ -231,7 +230,7 @@ resource "aws_db_instance" "this" {
 resource "aws_iam_role" "monitoring" {
   count = var.monitoring_interval_seconds > 0 ? 1 : 0
 
-  name        = "${var.name_prefix}-rds-monitoring"
+  name        = "${var.context.name_prefix}-rds-monitoring"
   description = "RDS Enhanced Monitoring for ${local.identifier}"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -242,8 +241,8 @@ resource "aws_iam_role" "monitoring" {
         Principal = { Service = "monitoring.rds.amazonaws.com" }
         Action    = "sts:AssumeRole"
         Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:rds:${var.region}:${var.account_id}:db:${local.identifier}" }
+          StringEquals = { "aws:SourceAccount" = var.context.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:rds:${var.context.region}:${var.context.account_id}:db:${local.identifier}" }
         }
       },
     ]
@@ -255,5 +254,5 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
   count = var.monitoring_interval_seconds > 0 ? 1 : 0
 
   role       = aws_iam_role.monitoring[0].name
-  policy_arn = "arn:${var.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+  policy_arn = "arn:${var.context.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 }

@@ -3,20 +3,20 @@
 # zone / registrar is done once, outside this module, with name_servers (and,
 # with DNSSEC, the DS record: see README "DNSSEC").
 locals {
-  tags = merge(var.tags, { Tier = "dns" })
+  tags = merge(var.context.tags, { Tier = "dns" })
 
   # Route 53 query logs must go to a log group in us-east-1, whatever the home region.
   query_log_group_name = "/aws/route53/${var.domain_name}"
-  query_log_group_arn  = "arn:${var.partition}:logs:us-east-1:${var.account_id}:log-group:${local.query_log_group_name}"
+  query_log_group_arn  = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:log-group:${local.query_log_group_name}"
   # Hosted zone ARNs carry no account id and the zone id exists only after apply:
   # aws:SourceAccount confines the service to this environment's own account.
-  hosted_zones_arn = "arn:${var.partition}:route53:::hostedzone/*"
+  hosted_zones_arn = "arn:${var.context.partition}:route53:::hostedzone/*"
 
 }
 
 resource "aws_route53_zone" "this" {
   name          = var.domain_name
-  comment       = "SmartStack ${var.environment} (${var.name_prefix})"
+  comment       = "SmartStack ${var.context.environment} (${var.context.name_prefix})"
   force_destroy = false
   tags          = local.tags
 
@@ -33,10 +33,9 @@ module "query_logs_key" {
   source    = "../kms-key"
   providers = { aws = aws.us_east_1 }
 
-  alias                   = "${var.name_prefix}-route53-query-logs"
-  description             = "${var.name_prefix} Route 53 query logs (us-east-1)"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-route53-query-logs"
+  description             = "${var.context.name_prefix} Route 53 query logs (us-east-1)"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = [
@@ -74,7 +73,7 @@ resource "aws_cloudwatch_log_group" "query_logs" {
 # CloudWatch Logs resource policy: Route 53 of this account may write the zone's query log group only.
 resource "aws_cloudwatch_log_resource_policy" "query_logs" {
   provider    = aws.us_east_1
-  policy_name = "${var.name_prefix}-route53-query-logs"
+  policy_name = "${var.context.name_prefix}-route53-query-logs"
   policy_document = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -85,7 +84,7 @@ resource "aws_cloudwatch_log_resource_policy" "query_logs" {
         Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource  = "${local.query_log_group_arn}:*"
         Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
+          StringEquals = { "aws:SourceAccount" = var.context.account_id }
           ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
         }
       },
@@ -111,13 +110,12 @@ module "dnssec_key" {
   providers = { aws = aws.us_east_1 }
   count     = var.dnssec_enabled ? 1 : 0
 
-  alias                   = "${var.name_prefix}-dnssec-ksk"
-  description             = "${var.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
+  alias                   = "${var.context.name_prefix}-dnssec-ksk"
+  description             = "${var.context.name_prefix} Route 53 DNSSEC key-signing key for ${var.domain_name}"
   key_spec                = "ECC_NIST_P256"
   key_usage               = "SIGN_VERIFY"
   extra_admin_actions     = ["kms:GetPublicKey"]
-  account_id              = var.account_id
-  partition               = var.partition
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = [
@@ -128,7 +126,7 @@ module "dnssec_key" {
       Action    = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"]
       Resource  = "*"
       Condition = {
-        StringEquals = { "aws:SourceAccount" = var.account_id }
+        StringEquals = { "aws:SourceAccount" = var.context.account_id }
         ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
       }
     },
@@ -140,7 +138,7 @@ module "dnssec_key" {
       Resource  = "*"
       Condition = {
         Bool         = { "kms:GrantIsForAWSResource" = "true" }
-        StringEquals = { "aws:SourceAccount" = var.account_id }
+        StringEquals = { "aws:SourceAccount" = var.context.account_id }
         ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
       }
     },
@@ -161,7 +159,7 @@ resource "aws_route53_key_signing_key" "this" {
   count = var.dnssec_enabled ? 1 : 0
 
   # KSK names allow only letters, digits and underscores (no "-").
-  name                       = replace("${var.name_prefix}_ksk", "-", "_")
+  name                       = replace("${var.context.name_prefix}_ksk", "-", "_")
   hosted_zone_id             = aws_route53_zone.this.id
   key_management_service_arn = module.dnssec_key[0].arn
   status                     = "ACTIVE"

@@ -13,12 +13,12 @@ locals {
   # up to its own limit (smartstack_api.limits.MAX_BODY_BYTES) and answers 413 beyond it.
   counted_managed_rules = { AWSManagedRulesCommonRuleSet = ["SizeRestrictions_BODY"] }
 
-  tags = merge(var.tags, { Tier = "edge" })
+  tags = merge(var.context.tags, { Tier = "edge" })
 
   # WAF logs of the CLOUDFRONT-scope ACL: log group in us-east-1 (where the ACL lives), name required to
   # start with aws-waf-logs-. ARNs are written out so the key and resource policies are known at plan.
-  waf_log_group_name = "aws-waf-logs-${var.name_prefix}"
-  waf_log_group_arn  = "arn:${var.partition}:logs:us-east-1:${var.account_id}:log-group:${local.waf_log_group_name}"
+  waf_log_group_name = "aws-waf-logs-${var.context.name_prefix}"
+  waf_log_group_arn  = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:log-group:${local.waf_log_group_name}"
 }
 
 # ===========================================================================
@@ -65,8 +65,8 @@ resource "aws_wafv2_web_acl" "cdn" {
   #checkov:skip=CKV_AWS_192:AWSManagedRulesKnownBadInputsRuleSet (with Log4JRCE) is a dynamic rule, on whenever waf_managed_rules_enabled (required true in prod); checkov cannot evaluate dynamic blocks
   provider = aws.us_east_1
 
-  name        = "${var.name_prefix}-cdn"
-  description = "SmartStack ${var.environment} CloudFront protection"
+  name        = "${var.context.name_prefix}-cdn"
+  description = "SmartStack ${var.context.environment} CloudFront protection"
   scope       = "CLOUDFRONT"
 
   default_action {
@@ -91,7 +91,7 @@ resource "aws_wafv2_web_acl" "cdn" {
 
     visibility_config {
       cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name_prefix}-rate-limit"
+      metric_name                = "${var.context.name_prefix}-rate-limit"
       sampled_requests_enabled   = true
     }
   }
@@ -128,7 +128,7 @@ resource "aws_wafv2_web_acl" "cdn" {
 
       visibility_config {
         cloudwatch_metrics_enabled = true
-        metric_name                = "${var.name_prefix}-${rule.key}"
+        metric_name                = "${var.context.name_prefix}-${rule.key}"
         sampled_requests_enabled   = true
       }
     }
@@ -136,7 +136,7 @@ resource "aws_wafv2_web_acl" "cdn" {
 
   visibility_config {
     cloudwatch_metrics_enabled = true
-    metric_name                = "${var.name_prefix}-cdn"
+    metric_name                = "${var.context.name_prefix}-cdn"
     sampled_requests_enabled   = true
   }
 
@@ -154,10 +154,9 @@ module "waf_logs_key" {
   source    = "../kms-key"
   providers = { aws = aws.us_east_1 }
 
-  alias                   = "${var.name_prefix}-waf-logs"
-  description             = "${var.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-waf-logs"
+  description             = "${var.context.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = [
@@ -199,7 +198,7 @@ resource "aws_cloudwatch_log_group" "waf" {
 resource "aws_cloudwatch_log_resource_policy" "waf" {
   provider = aws.us_east_1
 
-  policy_name = "${var.name_prefix}-waf-logs"
+  policy_name = "${var.context.name_prefix}-waf-logs"
   policy_document = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -210,8 +209,8 @@ resource "aws_cloudwatch_log_resource_policy" "waf" {
         Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource  = "${local.waf_log_group_arn}:log-stream:*"
         Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:logs:us-east-1:${var.account_id}:*" }
+          StringEquals = { "aws:SourceAccount" = var.context.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:*" }
         }
       },
     ]
@@ -237,16 +236,16 @@ resource "aws_wafv2_web_acl_logging_configuration" "cdn" {
 # CloudFront
 # ===========================================================================
 resource "aws_cloudfront_origin_access_control" "web" {
-  name                              = "${var.name_prefix}-web"
-  description                       = "SigV4 access from CloudFront to the ${var.name_prefix} web bucket"
+  name                              = "${var.context.name_prefix}-web"
+  description                       = "SigV4 access from CloudFront to the ${var.context.name_prefix} web bucket"
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
   signing_protocol                  = "sigv4"
 }
 
 resource "aws_cloudfront_response_headers_policy" "security" {
-  name    = "${var.name_prefix}-security-headers"
-  comment = "Security headers for SmartStack ${var.environment}"
+  name    = "${var.context.name_prefix}-security-headers"
+  comment = "Security headers for SmartStack ${var.context.environment}"
 
   security_headers_config {
     strict_transport_security {
@@ -289,7 +288,7 @@ resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_310:single-region design (us-east-1): an origin group would need a replica bucket and API in a second region
   #checkov:skip=CKV2_AWS_47:the Log4j rule group is added by a dynamic block whenever waf_managed_rules_enabled (required true in prod)
   enabled             = true
-  comment             = "SmartStack ${var.environment}"
+  comment             = "SmartStack ${var.context.environment}"
   aliases             = local.cert_domains
   default_root_object = "index.html"
   http_version        = "http2and3"
@@ -364,7 +363,7 @@ resource "aws_cloudfront_distribution" "this" {
 resource "aws_cloudwatch_log_delivery_source" "cdn" {
   provider = aws.us_east_1
 
-  name         = "${var.name_prefix}-cdn-access"
+  name         = "${var.context.name_prefix}-cdn-access"
   log_type     = "ACCESS_LOGS"
   resource_arn = aws_cloudfront_distribution.this.arn
   tags         = local.tags
@@ -373,7 +372,7 @@ resource "aws_cloudwatch_log_delivery_source" "cdn" {
 resource "aws_cloudwatch_log_delivery_destination" "s3" {
   provider = aws.us_east_1
 
-  name          = "${var.name_prefix}-cdn-access-s3"
+  name          = "${var.context.name_prefix}-cdn-access-s3"
   output_format = "parquet"
 
   delivery_destination_configuration {

@@ -1,11 +1,11 @@
 locals {
-  configuration_set_name = "${var.name_prefix}-default"
+  configuration_set_name = "${var.context.name_prefix}-default"
   mail_from_domain       = "${var.mail_from_subdomain}.${var.domain_name}"
 
-  identity_arn          = "arn:${var.partition}:ses:${var.region}:${var.account_id}:identity/${var.domain_name}"
-  configuration_set_arn = "arn:${var.partition}:ses:${var.region}:${var.account_id}:configuration-set/${local.configuration_set_name}"
+  identity_arn          = "arn:${var.context.partition}:ses:${var.context.region}:${var.context.account_id}:identity/${var.domain_name}"
+  configuration_set_arn = "arn:${var.context.partition}:ses:${var.context.region}:${var.context.account_id}:configuration-set/${local.configuration_set_name}"
 
-  tags = merge(var.tags, { Tier = "email" })
+  tags = merge(var.context.tags, { Tier = "email" })
 }
 
 resource "aws_sesv2_configuration_set" "this" {
@@ -66,7 +66,7 @@ resource "aws_route53_record" "mail_from_mx" {
   name    = local.mail_from_domain
   type    = "MX"
   ttl     = 1800
-  records = ["10 feedback-smtp.${var.region}.amazonses.com"]
+  records = ["10 feedback-smtp.${var.context.region}.amazonses.com"]
 }
 
 resource "aws_route53_record" "mail_from_spf" {

@@ -31,7 +31,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "KeyAdministrationByAccount"
         Effect    = "Allow"
-        Principal = { AWS = "arn:${var.partition}:iam::${var.account_id}:root" }
+        Principal = { AWS = "arn:${var.context.partition}:iam::${var.context.account_id}:root" }
         Action    = local.admin_actions
         Resource  = "*" # in a key policy, "*" is this key
       },

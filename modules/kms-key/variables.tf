@@ -13,22 +13,6 @@ variable "description" {
   type        = string
 }
 
-variable "account_id" {
-  description = "Account that administers the key (its root principal: IAM decides who)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id must be a 12-digit AWS account id as a string."
-  }
-}
-
-variable "partition" {
-  description = "AWS partition of the account (aws, aws-us-gov, aws-cn)."
-  type        = string
-  default     = "aws"
-}
-
 variable "deletion_window_in_days" {
   description = "Days a deleted key stays recoverable (the env root's kms_deletion_window_days)."
   type        = number

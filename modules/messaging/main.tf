@@ -1,14 +1,14 @@
 locals {
-  queue_name = "${var.name_prefix}-tasks"
-  dlq_name   = "${var.name_prefix}-tasks-dlq"
-  queue_arn  = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${local.queue_name}"
-  dlq_arn    = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${local.dlq_name}"
+  queue_name = "${var.context.name_prefix}-tasks"
+  dlq_name   = "${var.context.name_prefix}-tasks-dlq"
+  queue_arn  = "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${local.queue_name}"
+  dlq_arn    = "arn:${var.context.partition}:sqs:${var.context.region}:${var.context.account_id}:${local.dlq_name}"
 
   # AWS guidance for Lambda consumers: visibility >= 6 x function timeout
   # (+ batching window).
   visibility_timeout_seconds = max(var.minimum_visibility_timeout_seconds, 6 * var.consumer_timeout_seconds + var.maximum_batching_window_seconds)
 
-  tags = merge(var.tags, { Tier = "messaging" })
+  tags = merge(var.context.tags, { Tier = "messaging" })
 }
 
 resource "aws_sqs_queue" "dlq" {

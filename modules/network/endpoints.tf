@@ -1,21 +1,21 @@
 # S3 is reached through a gateway endpoint (free, no NAT traffic) from the app and data route tables.
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${var.region}.s3"
+  service_name      = "com.amazonaws.${var.context.region}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = concat([for rt in aws_route_table.app : rt.id], [aws_route_table.data.id])
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-s3" })
 }
 
 resource "aws_security_group" "endpoints" {
   count = var.enable_interface_endpoints ? 1 : 0
 
-  name        = "${var.name_prefix}-vpc-endpoints"
+  name        = "${var.context.name_prefix}-vpc-endpoints"
   description = "HTTPS from the app subnets to the interface VPC endpoints"
   vpc_id      = aws_vpc.this.id
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-endpoints" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-vpc-endpoints" })
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
@@ -53,8 +53,8 @@ locals {
           Resource  = "*"
           Condition = merge(
             { StringEquals = merge(
-              { "aws:PrincipalAccount" = var.account_id },
-              contains(local.aws_owned_resources, service) ? {} : { "aws:ResourceAccount" = var.account_id },
+              { "aws:PrincipalAccount" = var.context.account_id },
+              contains(local.aws_owned_resources, service) ? {} : { "aws:ResourceAccount" = var.context.account_id },
             ) },
           )
         },
@@ -77,5 +77,5 @@ resource "aws_vpc_endpoint" "interface" {
   security_group_ids = [aws_security_group.endpoints[0].id]
   policy             = local.endpoint_policies[each.key]
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-${each.key}" })
 }

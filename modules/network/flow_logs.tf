@@ -6,17 +6,16 @@ locals {
 module "flow_logs_key" {
   source = "../kms-key"
 
-  alias                   = "${var.name_prefix}-flow-logs"
-  description             = "${var.name_prefix} VPC flow logs"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-flow-logs"
+  description             = "${var.context.name_prefix} VPC flow logs"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
-  tags                    = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
+  tags                    = merge(var.context.tags, { Name = "${var.context.name_prefix}-flow-logs" })
   usage_statements = [
     {
       Sid       = "CloudWatchLogsUseForThisLogGroup"
       Effect    = "Allow"
-      Principal = { Service = "logs.${var.region}.amazonaws.com" }
+      Principal = { Service = "logs.${var.context.region}.amazonaws.com" }
       Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
       Resource  = "*" # in a key policy, "*" is this key
       Condition = {
@@ -42,11 +41,11 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = module.flow_logs_key.arn
 
-  tags = var.tags
+  tags = var.context.tags
 }
 
 resource "aws_iam_role" "flow_logs" {
-  name        = "${var.name_prefix}-vpc-flow-logs"
+  name        = "${var.context.name_prefix}-vpc-flow-logs"
   description = "Lets VPC Flow Logs deliver to ${local.flow_log_group_name}"
 
   assume_role_policy = jsonencode({
@@ -56,13 +55,13 @@ resource "aws_iam_role" "flow_logs" {
       Principal = { Service = "vpc-flow-logs.amazonaws.com" }
       Action    = "sts:AssumeRole"
       Condition = {
-        StringEquals = { "aws:SourceAccount" = var.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:ec2:${var.region}:${var.account_id}:vpc-flow-log/*" }
+        StringEquals = { "aws:SourceAccount" = var.context.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:ec2:${var.context.region}:${var.context.account_id}:vpc-flow-log/*" }
       }
     }]
   })
 
-  tags = var.tags
+  tags = var.context.tags
 }
 
 resource "aws_iam_role_policy" "flow_logs" {
@@ -88,5 +87,5 @@ resource "aws_flow_log" "vpc" {
   iam_role_arn             = aws_iam_role.flow_logs.arn
   max_aggregation_interval = 60
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-vpc" })
 }

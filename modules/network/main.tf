@@ -19,8 +19,8 @@ locals {
     for az in var.availability_zones : az => contains(local.nat_zones, az) ? az : var.availability_zones[0]
   }
 
-  flow_log_group_name = "/aws/vpc/${var.name_prefix}/flow-logs"
-  flow_log_group_arn  = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:${local.flow_log_group_name}"
+  flow_log_group_name = "/aws/vpc/${var.context.name_prefix}/flow-logs"
+  flow_log_group_arn  = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:${local.flow_log_group_name}"
 }
 
 resource "aws_vpc" "this" {
@@ -28,7 +28,7 @@ resource "aws_vpc" "this" {
   enable_dns_support   = true
   enable_dns_hostnames = true # interface endpoints with private DNS need both
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-vpc" })
 }
 
 # Nothing may use the default security group: adopt it and strip every rule.
@@ -37,13 +37,13 @@ resource "aws_default_security_group" "this" {
   ingress = []
   egress  = []
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-default-deny" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-default-deny" })
 }
 
 resource "aws_internet_gateway" "this" {
   vpc_id = aws_vpc.this.id
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-igw" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-igw" })
 }
 
 resource "aws_subnet" "public" {
@@ -54,7 +54,7 @@ resource "aws_subnet" "public" {
   cidr_block              = local.subnet_cidrs.public[each.key]
   map_public_ip_on_launch = false # only NAT gateways live here, with their own Elastic IPs
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-public-${each.key}", Tier = "public" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-public-${each.key}", Tier = "public" })
 }
 
 resource "aws_subnet" "app" {
@@ -65,7 +65,7 @@ resource "aws_subnet" "app" {
   cidr_block              = local.subnet_cidrs.app[each.key]
   map_public_ip_on_launch = false
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-app-${each.key}", Tier = "app" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-app-${each.key}", Tier = "app" })
 }
 
 resource "aws_subnet" "data" {
@@ -76,7 +76,7 @@ resource "aws_subnet" "data" {
   cidr_block              = local.subnet_cidrs.data[each.key]
   map_public_ip_on_launch = false
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-data-${each.key}", Tier = "data" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-data-${each.key}", Tier = "data" })
 }
 
 # ---- public routing -------------------------------------------------------------------------
@@ -84,7 +84,7 @@ resource "aws_subnet" "data" {
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.this.id
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-public" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-public" })
 }
 
 resource "aws_route" "public_internet" {
@@ -107,7 +107,7 @@ resource "aws_eip" "nat" {
 
   domain = "vpc"
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-nat-${each.key}" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-nat-${each.key}" })
 
   depends_on = [aws_internet_gateway.this]
 }
@@ -119,7 +119,7 @@ resource "aws_nat_gateway" "this" {
   subnet_id         = aws_subnet.public[each.key].id
   connectivity_type = "public"
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-nat-${each.key}" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-nat-${each.key}" })
 
   depends_on = [aws_internet_gateway.this]
 }
@@ -131,7 +131,7 @@ resource "aws_route_table" "app" {
 
   vpc_id = aws_vpc.this.id
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-app-${each.key}", Tier = "app" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-app-${each.key}", Tier = "app" })
 }
 
 resource "aws_route" "app_nat" {
@@ -152,7 +152,7 @@ resource "aws_route_table_association" "app" {
 resource "aws_route_table" "data" {
   vpc_id = aws_vpc.this.id
 
-  tags = merge(var.tags, { Name = "${var.name_prefix}-data", Tier = "data" })
+  tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-data", Tier = "data" })
 }
 
 resource "aws_route_table_association" "data" {

@@ -1,44 +1,3 @@
-variable "name_prefix" {
-  description = "Prefix for every name, `smartstack-<env>`."
-  type        = string
-
-  validation {
-    condition     = can(regex("^smartstack-(dev|staging|prod)$", var.name_prefix))
-    error_message = "name_prefix must be smartstack-<env> with env one of dev, staging, prod (e.g. \"smartstack-dev\")."
-  }
-}
-
-variable "account_id" {
-  description = "AWS account id of this environment; used to build ARNs known at plan time."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id must be the 12-digit AWS account id of this environment, e.g. \"111111111111\"."
-  }
-}
-
-variable "region" {
-  description = "AWS region the VPC lives in (interface endpoint service names are built from it)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
-    error_message = "region must be an AWS region name such as \"us-east-1\"."
-  }
-}
-
-variable "partition" {
-  description = "AWS partition of the account (aws, aws-cn, aws-us-gov)."
-  type        = string
-  default     = "aws"
-
-  validation {
-    condition     = contains(["aws", "aws-cn", "aws-us-gov"], var.partition)
-    error_message = "partition must be one of aws, aws-cn, aws-us-gov."
-  }
-}
-
 variable "vpc_cidr" {
   description = "IPv4 CIDR of the VPC. The seed layout is 10.0.0.0/16."
   type        = string
@@ -140,10 +99,4 @@ variable "kms_deletion_window_days" {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
     error_message = "kms_deletion_window_days must be between 7 and 30."
   }
-}
-
-variable "tags" {
-  description = "Extra tags for every resource (the provider's default_tags already carry env/service/owner)."
-  type        = map(string)
-  default     = {}
 }

@@ -1,22 +1,22 @@
 locals {
-  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
-  topic_name       = "${var.name_prefix}-alarms"
-  topic_arn        = "arn:${var.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}"
-  log_group_arn    = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group"
+  account_root_arn = "arn:${var.context.partition}:iam::${var.context.account_id}:root"
+  topic_name       = "${var.context.name_prefix}-alarms"
+  topic_arn        = "arn:${var.context.partition}:sns:${var.context.region}:${var.context.account_id}:${local.topic_name}"
+  log_group_arn    = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group"
 
 
   # Log groups of this environment that may be encrypted with the key.
   encrypted_log_groups = [
-    "${local.log_group_arn}:/aws/lambda/${var.name_prefix}-*",
-    "${local.log_group_arn}:/aws/rds/instance/${var.name_prefix}-*",
-    "${local.log_group_arn}:/aws/apigateway/${var.name_prefix}-*",
+    "${local.log_group_arn}:/aws/lambda/${var.context.name_prefix}-*",
+    "${local.log_group_arn}:/aws/rds/instance/${var.context.name_prefix}-*",
+    "${local.log_group_arn}:/aws/apigateway/${var.context.name_prefix}-*",
     "${local.log_group_arn}:API-Gateway-Execution-Logs_*",
-    "${local.log_group_arn}:aws-waf-logs-${var.name_prefix}*",
+    "${local.log_group_arn}:aws-waf-logs-${var.context.name_prefix}*",
   ]
 
   alarm_actions = [aws_sns_topic.alarms.arn]
 
-  tags = merge(var.tags, { Tier = "observability" })
+  tags = merge(var.context.tags, { Tier = "observability" })
 }
 
 # ===========================================================================
@@ -25,17 +25,16 @@ locals {
 module "observability_key" {
   source = "../kms-key"
 
-  alias                   = "${var.name_prefix}-observability"
-  description             = "${var.name_prefix} CloudWatch Logs and alarm topic"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-observability"
+  description             = "${var.context.name_prefix} CloudWatch Logs and alarm topic"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = [
     {
       Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
       Effect    = "Allow"
-      Principal = { Service = "logs.${var.region}.amazonaws.com" }
+      Principal = { Service = "logs.${var.context.region}.amazonaws.com" }
       Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
       Resource  = "*"
       Condition = {
@@ -49,8 +48,8 @@ module "observability_key" {
       Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
       Resource  = "*"
       Condition = {
-        StringEquals = { "aws:SourceAccount" = var.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.name_prefix}-*" }
+        StringEquals = { "aws:SourceAccount" = var.context.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:cloudwatch:${var.context.region}:${var.context.account_id}:alarm:${var.context.name_prefix}-*" }
       }
     },
   ]
@@ -106,8 +105,8 @@ resource "aws_sns_topic_policy" "alarms" {
         Action    = "sns:Publish"
         Resource  = local.topic_arn
         Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.name_prefix}-*" }
+          StringEquals = { "aws:SourceAccount" = var.context.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:cloudwatch:${var.context.region}:${var.context.account_id}:alarm:${var.context.name_prefix}-*" }
         }
       },
     ]
@@ -236,7 +235,7 @@ locals {
 resource "aws_cloudwatch_metric_alarm" "this" {
   for_each = local.alarms
 
-  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_name          = "${var.context.name_prefix}-${each.key}"
   alarm_description   = each.value.description
   namespace           = each.value.namespace
   metric_name         = each.value.metric_name

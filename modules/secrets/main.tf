@@ -1,20 +1,19 @@
 locals {
-  account_root_arn = "arn:${var.partition}:iam::${var.account_id}:root"
-  parameter_prefix = "/smartstack/${var.environment}"
+  account_root_arn = "arn:${var.context.partition}:iam::${var.context.account_id}:root"
+  parameter_prefix = "/smartstack/${var.context.environment}"
 
 
   writer_principals = length(var.secret_writer_role_arns) > 0 ? var.secret_writer_role_arns : [local.account_root_arn]
 
-  tags = merge(var.tags, { Tier = "secrets" })
+  tags = merge(var.context.tags, { Tier = "secrets" })
 }
 
 module "secrets_key" {
   source = "../kms-key"
 
-  alias                   = "${var.name_prefix}-secrets"
-  description             = "${var.name_prefix} Secrets Manager secrets"
-  account_id              = var.account_id
-  partition               = var.partition
+  alias                   = "${var.context.name_prefix}-secrets"
+  description             = "${var.context.name_prefix} Secrets Manager secrets"
+  context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
   usage_statements = concat(
@@ -28,8 +27,8 @@ module "secrets_key" {
         Resource  = "*"
         Condition = {
           StringEquals = {
-            "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
-            "kms:CallerAccount" = var.account_id
+            "kms:ViaService"    = "secretsmanager.${var.context.region}.amazonaws.com"
+            "kms:CallerAccount" = var.context.account_id
           }
         }
       },
@@ -43,11 +42,11 @@ module "secrets_key" {
         Resource  = "*"
         Condition = {
           StringEquals = {
-            "kms:ViaService"    = "secretsmanager.${var.region}.amazonaws.com"
-            "kms:CallerAccount" = var.account_id
+            "kms:ViaService"    = "secretsmanager.${var.context.region}.amazonaws.com"
+            "kms:CallerAccount" = var.context.account_id
           }
           StringLike = {
-            "kms:EncryptionContext:SecretARN" = "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/*"
+            "kms:EncryptionContext:SecretARN" = "arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/*"
           }
         }
       },
@@ -71,7 +70,7 @@ resource "aws_secretsmanager_secret" "this" {
   #checkov:skip=CKV2_AWS_57:not rotated, because a generate-random rotation Lambda would break each reader: api-signing-key is shared with the external token issuer (rotation must be coordinated with it); link-signing-key verification reads AWSCURRENT only, so links (valid 7 days) would fail until the API also accepts AWSPREVIOUS; ai-log-hmac-key pseudonyms must stay recomputable for past logs. Rotate by hand with put-secret-value (README "Rotation")
   for_each = var.secrets
 
-  name                    = "${var.name_prefix}/${each.key}"
+  name                    = "${var.context.name_prefix}/${each.key}"
   description             = each.value
   kms_key_id              = module.secrets_key.arn
   recovery_window_in_days = var.recovery_window_in_days
@@ -89,7 +88,7 @@ resource "aws_ssm_parameter" "this" {
   for_each = var.parameters
 
   name        = "${local.parameter_prefix}/${each.key}"
-  description = "SmartStack ${var.environment} configuration: ${each.key}"
+  description = "SmartStack ${var.context.environment} configuration: ${each.key}"
   type        = "String"
   tier        = "Standard"
   value       = each.value

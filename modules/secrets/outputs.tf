@@ -10,7 +10,7 @@ output "secret_arns" {
 
 output "secret_arn_patterns" {
   description = "Plan-time ARN patterns (…:secret:smartstack-<env>/<name>-??????) matching each secret, for IAM policies."
-  value       = { for k in keys(var.secrets) : k => "arn:${var.partition}:secretsmanager:${var.region}:${var.account_id}:secret:${var.name_prefix}/${k}-??????" }
+  value       = { for k in keys(var.secrets) : k => "arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${k}-??????" }
 }
 
 output "parameter_path" {

@@ -25,11 +25,7 @@ locals {
 module "api" {
   source = "../../../modules/api"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   api_function_name              = "${local.name_prefix}-api"
   api_function_invoke_arn        = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-api/invocations"
@@ -46,4 +42,14 @@ module "api" {
 
 output "custom_domain_name" {
   value = module.api.custom_domain_name
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

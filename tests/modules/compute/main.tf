@@ -24,11 +24,7 @@ locals {
 module "compute" {
   source = "../../../modules/compute"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   vpc_id                  = "vpc-0a1b2c3d4e5f60718"
   app_subnet_ids          = ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]
@@ -73,4 +69,14 @@ module "compute" {
 
 output "function_names" {
   value = module.compute.function_names
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

@@ -20,11 +20,7 @@ provider "aws" {
 module "data" {
   source = "../../../modules/data"
 
-  environment = var.environment
-  name_prefix = "smartstack-${var.environment}"
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   vpc_id                = "vpc-0a1b2c3d4e5f60718"
   data_subnet_ids       = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
@@ -40,4 +36,14 @@ module "data" {
 
 output "db_instance_identifier" {
   value = module.data.db_instance_identifier
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

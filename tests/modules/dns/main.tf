@@ -29,15 +29,21 @@ module "dns" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment = var.environment
-  name_prefix = "smartstack-${var.environment}"
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   domain_name = "staging.smartstack.example.com"
 }
 
 output "zone_id" {
   value = module.dns.zone_id
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

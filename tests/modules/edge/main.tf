@@ -33,11 +33,7 @@ module "edge" {
     aws.us_east_1 = aws.us_east_1
   }
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   domain_name                     = "staging.smartstack.example.com"
   hosted_zone_id                  = "Z0123456789ABCDEFGHIJ"
@@ -49,4 +45,14 @@ module "edge" {
 
 output "site_urls" {
   value = module.edge.site_urls
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

@@ -24,11 +24,7 @@ locals {
 module "email" {
   source = "../../../modules/email"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   domain_name    = "staging.smartstack.example.com"
   hosted_zone_id = "Z0123456789ABCDEFGHIJ"
@@ -36,4 +32,14 @@ module "email" {
 
 output "identity_arn" {
   value = module.email.identity_arn
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

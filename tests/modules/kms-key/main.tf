@@ -26,7 +26,7 @@ module "files_key" {
 
   alias                   = "${local.name_prefix}-files"
   description             = "${local.name_prefix} files bucket (attachments, AI logs) SSE-KMS"
-  account_id              = var.account_id
+  context                 = local.context
   deletion_window_in_days = 30
   tags                    = { Tier = "storage" }
   usage_statements = [
@@ -49,7 +49,7 @@ module "signing_key" {
   key_spec                = "ECC_NIST_P256"
   key_usage               = "SIGN_VERIFY"
   extra_admin_actions     = ["kms:GetPublicKey"]
-  account_id              = var.account_id
+  context                 = local.context
   deletion_window_in_days = 7
   usage_statements = [
     {
@@ -60,4 +60,14 @@ module "signing_key" {
       Resource  = "*"
     },
   ]
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

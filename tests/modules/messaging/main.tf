@@ -24,11 +24,7 @@ locals {
 module "messaging" {
   source = "../../../modules/messaging"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   producer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
   consumer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
@@ -41,4 +37,14 @@ module "messaging" {
 
 output "queue_name" {
   value = module.messaging.queue_name
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

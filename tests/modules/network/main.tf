@@ -25,9 +25,7 @@ provider "aws" {
 module "network" {
   source = "../../../modules/network"
 
-  name_prefix                = "smartstack-${var.environment}"
-  account_id                 = var.account_id
-  region                     = var.region
+  context                    = local.context
   vpc_cidr                   = var.vpc_cidr
   subnet_newbits             = var.subnet_newbits
   availability_zones         = var.availability_zones
@@ -39,4 +37,14 @@ module "network" {
 
 output "app_subnet_ids" {
   value = module.network.app_subnet_ids
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

@@ -24,11 +24,7 @@ locals {
 module "observability" {
   source = "../../../modules/observability"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   lambda_function_names = {
     api        = "${local.name_prefix}-api"
@@ -47,4 +43,14 @@ module "observability" {
 
 output "alarm_topic_arn" {
   value = module.observability.alarm_topic_arn
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

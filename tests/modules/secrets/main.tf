@@ -24,11 +24,7 @@ locals {
 module "secrets" {
   source = "../../../modules/secrets"
 
-  environment = var.environment
-  name_prefix = local.name_prefix
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   secrets = {
     "api-signing-key"      = "Token signing key used by the authorizer"
@@ -52,4 +48,14 @@ module "secrets" {
 
 output "parameter_path" {
   value = module.secrets.parameter_path
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

@@ -20,11 +20,7 @@ provider "aws" {
 module "storage" {
   source = "../../../modules/storage"
 
-  environment = var.environment
-  name_prefix = "smartstack-${var.environment}"
-  account_id  = var.account_id
-  region      = var.region
-  partition   = "aws"
+  context = local.context
 
   files_kms_user_role_arns = [
     "arn:aws:iam::${var.account_id}:role/smartstack-${var.environment}-api-lambda",
@@ -36,4 +32,14 @@ module "storage" {
 
 output "files_bucket_name" {
   value = module.storage.files_bucket_name
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
 }

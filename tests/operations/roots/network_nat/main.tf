@@ -21,10 +21,12 @@ provider "aws" {
 module "network" {
   source = "../../../../modules/network"
 
-  name_prefix        = "smartstack-dev"
-  account_id         = "111111111111"
-  region             = "us-east-1"
-  partition          = "aws"
+  context = {
+    environment = "dev"
+    name_prefix = "smartstack-dev"
+    account_id  = "111111111111"
+    region      = "us-east-1"
+  }
   availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
   nat_gateway_mode   = var.nat_gateway_mode
 }

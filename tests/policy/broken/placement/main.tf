@@ -18,9 +18,12 @@ provider "aws" {
 module "network" {
   source = "../../../../modules/network"
 
-  name_prefix                = "smartstack-dev"
-  account_id                 = "111111111111"
-  region                     = "us-east-1"
+  context = {
+    environment = "dev"
+    name_prefix = "smartstack-dev"
+    account_id  = "111111111111"
+    region      = "us-east-1"
+  }
   availability_zones         = ["us-east-1a", "us-east-1b"]
   nat_gateway_mode           = "single"
   enable_interface_endpoints = false

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import tftest
 import yaml
-from smartstack_tooling import apply, emulator, roots, toolchain
+from smartstack_tooling import apply, emulator, paths, roots, toolchain
 from smartstack_tooling import plan as planning
 
 from tests import inventory
 
-REPO = toolchain.REPO
+REPO = paths.REPO
 ENVIRONMENTS = planning.ENVIRONMENTS
 
 

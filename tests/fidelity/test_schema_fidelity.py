@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling import paths, toolchain
 from smartstack_tooling.offline_provider import fidelity
 from smartstack_tooling.offline_provider.schema_cache import ensure
 
@@ -90,7 +90,7 @@ def test_extraction_agrees_with_the_real_provider(schemas):
     whole = fidelity.compare(real, extracted, sorted(common))
     explanations = {d.key: explain(d) or "UNEXPLAINED" for d in result.disagreements}
     text = fidelity.report(version, result, explanations, whole)
-    out = toolchain.BUILD / "reports" / "fidelity.md"
+    out = paths.REPORTS / "fidelity.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(text)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import apply
+from smartstack_tooling import apply, paths
 
 REAL = {"SMARTSTACK_PROVIDER": "real"}
 
@@ -189,7 +189,7 @@ def test_offline_apply_of_dev_plans_then_stops_with_the_documented_message(monke
     assert "STOPPED BEFORE APPLY" in output and "Offline plans create nothing" in output
     assert "SMARTSTACK_PROVIDER=real make apply ENV=dev" in output
     assert (apply.APPLY_DIR / "dev.tfplan").exists()
-    assert not (apply.toolchain.REPO / "envs" / "dev" / ".terraform").exists()
+    assert not (paths.ENVS / "dev" / ".terraform").exists()
 
 
 def test_offline_account_guard_uses_the_stand_ins_caller(monkeypatch):

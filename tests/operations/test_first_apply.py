@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import apply
+from smartstack_tooling import apply, paths
 from smartstack_tooling.profiles import ENVIRONMENTS, profile
 
 from .test_apply_guards import REAL, RecordingTerraform, crafted_plan
@@ -102,9 +102,7 @@ def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request, tmp_pa
     endpoint = None
     if mode == "local":
         endpoint = request.getfixturevalue("local_emulators")["dev"].url
-    root = roots.prepare(
-        apply.toolchain.REPO / "envs" / "dev", mode, endpoint=endpoint, label="test-dns-tier"
-    )
+    root = roots.prepare(paths.ENVS / "dev", mode, endpoint=endpoint, label="test-dns-tier")
     root.init()
     root.plan(tmp_path / "dns.tfplan", ["-target=module.dns"])
     planned = json.loads(root.show_json(tmp_path / "dns.tfplan"))

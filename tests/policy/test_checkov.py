@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling import paths
 from smartstack_tooling.policy import checkov
 
 from tests.conftest import ENVIRONMENTS, REPO
@@ -26,7 +26,7 @@ def checkov_results(env_raw_plans, tmp_path_factory):
         path = plans_dir / f"{env}.json"
         path.write_text(json.dumps(env_raw_plans[env]))
         files.append(path)
-    return {r.name: r for r in checkov.scan(toolchain.BUILD / "reports", files)}
+    return {r.name: r for r in checkov.scan(paths.REPORTS, files)}
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +38,7 @@ def checkov_real_plan_results(local_env_plans, tmp_path_factory):
         path = plans_dir / f"{env}.json"
         path.write_text(json.dumps(local_env_plans[env]._raw))
         files.append(path)
-    (result,) = checkov.scan(toolchain.BUILD / "reports", files, hcl=False, plan_name="real-plan")
+    (result,) = checkov.scan(paths.REPORTS, files, hcl=False, plan_name="real-plan")
     return result
 
 
@@ -59,7 +59,7 @@ def test_checkov_zero_failed(scan: str, checkov_results) -> None:
 
 @pytest.mark.parametrize("scan", ["hcl", "plan"])
 def test_checkov_reports_written(scan: str, checkov_results) -> None:
-    target = toolchain.BUILD / "reports" / f"checkov-{scan}"
+    target = paths.REPORTS / f"checkov-{scan}"
     assert (target / "results_junitxml.xml").stat().st_size > 0
     sarif = json.loads((target / "results_sarif.sarif").read_text())
     assert sarif["version"].startswith("2.1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling import paths
 from smartstack_tooling.policy import trivy
 
 from tests.conftest import ENVIRONMENTS, REPO
@@ -16,7 +16,7 @@ IGNORE = re.compile(r"#\s*trivy:ignore:(\S+)(.*)")
 
 @pytest.fixture(scope="session")
 def trivy_result() -> trivy.TrivyResult:
-    return trivy.scan(report=toolchain.BUILD / "reports" / "trivy.json")
+    return trivy.scan(report=paths.REPORTS / "trivy.json")
 
 
 def test_trivy_zero_failed(trivy_result) -> None:

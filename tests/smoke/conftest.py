@@ -18,7 +18,7 @@ from typing import Any
 
 import boto3
 import pytest
-from smartstack_tooling import emulator, local_env, roots, toolchain
+from smartstack_tooling import emulator, local_env, paths, roots
 
 FUNCTIONS_TESTS = Path(__file__).resolve().parents[1] / "functions"
 ENV = os.environ.get("SMARTSTACK_SMOKE_ENV", "dev")
@@ -41,7 +41,7 @@ def function_process() -> None:
     helpers on sys.path, and this process's AWS settings those of the emulator."""
     for path in (
         FUNCTIONS_TESTS,
-        *(toolchain.REPO / "functions" / d for d in ("shared", "api", "ai", "authorizer")),
+        *(paths.FUNCTIONS / d for d in ("shared", "api", "ai", "authorizer")),
     ):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))

@@ -35,11 +35,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import placeholders, roots, toolchain
+from . import paths, placeholders, roots
 from . import plan as planning
 from .profiles import environments_where, profile
 
-APPLY_DIR = toolchain.BUILD / "apply"
+APPLY_DIR = paths.BUILD / "apply"
 PROTECTED = frozenset(environments_where("apply_confirmation_required"))  # asked to confirm by name
 STATEFUL_TYPES = frozenset(
     {
@@ -136,7 +136,7 @@ class Refused(RuntimeError):
     """A guard said no; the message says why and what to do."""
 
 
-def tfvars_account_id(env: str, repo: Path = toolchain.REPO) -> str:
+def tfvars_account_id(env: str, repo: Path = paths.REPO) -> str:
     import hcl2
 
     path = repo / "envs" / env / "terraform.tfvars"
@@ -204,7 +204,7 @@ def local_label(env: str) -> str:
     return f"up-{env}"
 
 
-def check_account(env: str, caller: CallerIdentity, repo: Path = toolchain.REPO) -> str:
+def check_account(env: str, caller: CallerIdentity, repo: Path = paths.REPO) -> str:
     expected = tfvars_account_id(env, repo)
     actual = caller()
     if actual != expected:
@@ -347,7 +347,7 @@ def run(
         account = check_account(env, caller or caller_for(mode, env, environ))
         out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
 
-        root = roots.prepare(toolchain.REPO / "envs" / env, mode, label=local_label(env), environ=environ)
+        root = roots.prepare(paths.ENVS / env, mode, label=local_label(env), environ=environ)
         workdir, tf_env, init = root.workdir, dict(root.env), root.init_args()
         APPLY_DIR.mkdir(parents=True, exist_ok=True)
         plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
@@ -378,9 +378,7 @@ def run(
         if allowed:
             out(f"   ALLOW_DESTROY=1: proceeding although the plan will {', '.join(allowed)}")
         if mode == "offline":
-            out(
-                OFFLINE_STOP.format(plan_file=plan_file.relative_to(toolchain.REPO), account=account, env=env)
-            )
+            out(OFFLINE_STOP.format(plan_file=plan_file.relative_to(paths.REPO), account=account, env=env))
             return EXIT_OFFLINE
         confirm(env, environ, ask, interactive)
         reviewed = changed_addresses(plan)
@@ -409,7 +407,7 @@ def run(
     except planning.TerraformFailed as err:
         out(str(err))
         return EXIT_TERRAFORM
-    out(f"== {env}: applied {plan_file.relative_to(toolchain.REPO)}")
+    out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
     return EXIT_APPLIED
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import apply as guarded
-from . import placeholders, roots, toolchain
+from . import paths, placeholders, roots
 from . import plan as planning
 
-ROOT = toolchain.REPO / "bootstrap"
+ROOT = paths.REPO / "bootstrap"
 
 
-def backend_bucket(env: str, repo: Path = toolchain.REPO) -> str:
+def backend_bucket(env: str, repo: Path = paths.REPO) -> str:
     text = (repo / "envs" / env / "backend.hcl").read_text()
     found = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', text, re.M)
     if not found:
@@ -29,7 +29,7 @@ def backend_bucket(env: str, repo: Path = toolchain.REPO) -> str:
     return found.group(1)
 
 
-def bootstrap_vars(env: str, repo: Path = toolchain.REPO) -> dict[str, str]:
+def bootstrap_vars(env: str, repo: Path = paths.REPO) -> dict[str, str]:
     account = guarded.tfvars_account_id(env, repo)
     expected = f"smartstack-{env}-tfstate-{account}"
     if backend_bucket(env, repo) != expected:
@@ -81,7 +81,7 @@ def run(
         if mode == "offline":
             out(
                 guarded.OFFLINE_STOP.format(
-                    plan_file=plan_file.relative_to(toolchain.REPO), account=account, env=env
+                    plan_file=plan_file.relative_to(paths.REPO), account=account, env=env
                 ).replace("make apply", "make bootstrap-backend")
             )
             return guarded.EXIT_OFFLINE

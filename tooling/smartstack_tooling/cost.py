@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .toolchain import BUILD, REPO
+from .paths import PLANS, PRICING, REPO, REPORTS
+from .profiles import ENVIRONMENTS
 
-PRICING = REPO / "pricing"
-REPORTS = BUILD / "reports"
 DEFAULT_REGION = "us-east-1"
 
 
@@ -271,8 +270,6 @@ def write_report(estimates: list[Estimate], prices: dict[str, Any]) -> Path:
 
 def main(argv: list[str]) -> int:
     """`make cost`: price build/plans/<env>.json (run `make plan` first)."""
-    from .plan import ENVIRONMENTS, PLANS
-
     envs = argv or list(ENVIRONMENTS)
     estimates = []
     for env in envs:

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .toolchain import BUILD, REPO
+from .paths import BUILD, DOCS, PLANS, REPO
+from .profiles import ENVIRONMENTS
 
 DIAGRAMS = BUILD / "diagrams"
-DOCS = REPO / "docs"
 GRAPHVIZ_HINT = "Graphviz's `dot` is missing: apt-get install -y graphviz (Debian) or brew install graphviz"
 
 # Tier -> (cluster label, fill colour); the order is the drawing order.
@@ -440,8 +440,6 @@ def generate(plan: dict[str, Any], env: str, out_dir: Path = DIAGRAMS) -> list[P
 
 def main(argv: list[str]) -> int:
     """`make diagrams`: draw build/plans/<env>.json (planned by `make plan`) into build/diagrams/."""
-    from .plan import ENVIRONMENTS, PLANS
-
     for env in argv or list(ENVIRONMENTS):
         path = PLANS / f"{env}.json"
         if not path.exists():

@@ -16,7 +16,7 @@ from typing import Any
 
 import hcl2
 
-from .toolchain import REPO
+from .paths import MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 
@@ -145,15 +145,15 @@ def updated_readme(module: Path) -> tuple[str, str]:
     return current, _SECTION.sub(lambda _: render(module), current)
 
 
-def modules(root: Path = REPO / "modules") -> list[Path]:
+def modules(root: Path = MODULES) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and list(p.glob("*.tf")))
 
 
-def stale(root: Path = REPO / "modules") -> list[Path]:
+def stale(root: Path = MODULES) -> list[Path]:
     return [m for m in modules(root) if (lambda pair: pair[0] != pair[1])(updated_readme(m))]
 
 
-def generate(root: Path = REPO / "modules") -> list[Path]:
+def generate(root: Path = MODULES) -> list[Path]:
     written = []
     for module in modules(root):
         current, wanted = updated_readme(module)

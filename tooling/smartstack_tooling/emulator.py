@@ -24,7 +24,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import toolchain
+from . import paths
 
 HOST = "127.0.0.1"
 READY_SECONDS = 60
@@ -80,7 +80,7 @@ def free_port() -> int:
 def start(account_id: str, log: Path | None = None) -> Emulator:
     """Start a patched moto server for ``account_id`` and wait until it answers."""
     port = free_port()
-    log = log or toolchain.BUILD / "local" / "logs" / f"emulator-{account_id}-{port}.log"
+    log = log or paths.LOCAL / "logs" / f"emulator-{account_id}-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
     with log.open("wb") as out:

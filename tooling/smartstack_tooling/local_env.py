@@ -24,7 +24,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import apply, emulator, emulator_workarounds, roots, toolchain
+from . import (
+    apply,
+    emulator,
+    emulator_workarounds,
+    paths,
+    roots,
+    toolchain,  # noqa: F401  (benchmarks/real_provider_bench.py reads local_env.toolchain)
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 _PREVENT_DESTROY = re.compile(r"(prevent_destroy\s*=\s*)true")
@@ -68,9 +75,7 @@ TOGGLES_FILE = "smartstack_emulator_toggles_override.tf"
 
 def stage(env: str, emu: emulator.Emulator, out: Callable[[str], None]) -> roots.TerraformRoot:
     """The staged copy `make up`/`make down` run in, with the emulator toggles written into it."""
-    root = roots.prepare(
-        toolchain.REPO / "envs" / env, "local", label=apply.local_label(env), endpoint=emu.url
-    )
+    root = roots.prepare(paths.ENVS / env, "local", label=apply.local_label(env), endpoint=emu.url)
     toggles = root.workdir / TOGGLES_FILE
     text = emulator_workarounds.toggles_override()
     if not toggles.exists() or toggles.read_text() != text:
@@ -108,9 +113,7 @@ def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] 
 
 def outputs(env: str, emu: emulator.Emulator) -> dict[str, object]:
     """The Terraform outputs of what `make up ENV=<env>` applied to ``emu``."""
-    root = roots.prepare(
-        toolchain.REPO / "envs" / env, "local", label=apply.local_label(env), endpoint=emu.url
-    )
+    root = roots.prepare(paths.ENVS / env, "local", label=apply.local_label(env), endpoint=emu.url)
     return root.outputs()
 
 

@@ -11,9 +11,9 @@ import os
 import subprocess
 import sys
 
-from . import toolchain
+from . import paths
 
-REPO = toolchain.REPO
+REPO = paths.REPO
 DOCUMENT = REPO / "docs" / "openapi.json"
 _GENERATE = (
     "import json; from smartstack_api.routes import openapi_document; "

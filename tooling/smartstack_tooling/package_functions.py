@@ -32,9 +32,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rds_ca_bundle
+from . import paths, rds_ca_bundle
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"
 # Lambda architecture -> the wheel platform tags its runtime (Amazon Linux 2023, glibc 2.34) loads.
@@ -76,7 +75,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pinned_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> dict[str, str]:
+def pinned_requirements(pyproject: Path = paths.REPO / "pyproject.toml") -> dict[str, str]:
     """Normalised package name -> 'name==version' from the `functions` optional-dependency group."""
     groups = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     pins: dict[str, str] = {}
@@ -92,7 +91,7 @@ def _hcl_string(value: object) -> str | None:
     return value.strip('"') if isinstance(value, str) else None
 
 
-def declared_architectures(repo: Path = REPO_ROOT) -> list[str]:
+def declared_architectures(repo: Path = paths.REPO) -> list[str]:
     """Every Lambda architecture an environment declares: the env roots' default and tfvars values."""
     import hcl2
 
@@ -233,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="build only this function (repeatable); default: all")  # fmt: skip
     parser.add_argument("--architecture", choices=sorted(WHEEL_PLATFORMS), action="append",
                         help="build only this architecture (repeatable); default: each env's")  # fmt: skip
-    parser.add_argument("--output-dir", type=Path, default=REPO_ROOT / "build" / "functions")
-    parser.add_argument("--cache-dir", type=Path, default=REPO_ROOT / ".cache" / "pip")
+    parser.add_argument("--output-dir", type=Path, default=paths.BUILD / "functions")
+    parser.add_argument("--cache-dir", type=Path, default=paths.CACHE / "pip")
     args = parser.parse_args(argv)
     selected = [spec for spec in FUNCTIONS if not args.function or spec.name in args.function]
     problems = rds_ca_bundle.check()
@@ -242,9 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("\n".join(problems))
     for architecture in args.architecture or declared_architectures():
         for spec in selected:
-            zip_path = build_function(
-                spec, args.output_dir, args.cache_dir, REPO_ROOT / "functions", architecture
-            )
+            zip_path = build_function(spec, args.output_dir, args.cache_dir, paths.FUNCTIONS, architecture)
             print(f"{zip_path}\t{zip_path.stat().st_size} bytes\tsha256(base64)={base64_sha256(zip_path)}")
     return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import toolchain
+from . import paths
 
 MARK = re.compile(r"#\s*PLACEHOLDER:\s*(?P<hint>.+?)\s*$")
 RESERVED = re.compile(
@@ -19,7 +19,7 @@ RESERVED = re.compile(
 FILES = ("terraform.tfvars", "backend.hcl")
 
 
-def find(env: str, repo: Path = toolchain.REPO) -> list[str]:
+def find(env: str, repo: Path = paths.REPO) -> list[str]:
     """Every placeholder of ``env``, as "<file>:<line>: <setting>: <what to do>"."""
     found = []
     for name in FILES:

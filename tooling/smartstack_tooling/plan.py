@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import roots, toolchain
+from . import paths, roots, toolchain
 from .profiles import ENVIRONMENTS
 
 __all__ = ["ENVIRONMENTS"]  # the env list callers read here comes from profiles
-PLANS = toolchain.BUILD / "plans"
+PLANS = paths.PLANS
 
 
 @dataclass
@@ -68,7 +68,7 @@ def plan_root(
 
 
 def plan_env(env: str, quiet: bool = False, mode: str | None = None, **options: Any) -> EnvPlan:
-    root = roots.prepare(toolchain.REPO / "envs" / env, mode, **options)
+    root = roots.prepare(paths.ENVS / env, mode, **options)
     result = plan_root(root, env if root.mode != "local" else f"{env}-local", quiet)
     result.env = env
     return result
@@ -101,7 +101,7 @@ def summary(result: EnvPlan) -> str:
     lines = [
         f"== {result.env}: {sum(counts.values())} resources to create, {len(counts)} types "
         f"(Terraform {result.plan.get('terraform_version')}, {result.seconds:.1f}s) -> "
-        f"{result.plan_json.relative_to(toolchain.REPO)}"
+        f"{result.plan_json.relative_to(paths.REPO)}"
     ]
     lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]
     lines.append(f"   warnings: {len(result.warnings)}")
@@ -136,7 +136,7 @@ def write_cost_report(results: list[EnvPlan]) -> None:
         estimates = [cost.estimate(r.plan, r.env) for r in results]
         if estimates:
             path = cost.write_report(estimates, cost.load_prices(estimates[0].region))
-            print(f"cost estimate: {path.relative_to(toolchain.REPO)}")
+            print(f"cost estimate: {path.relative_to(paths.REPO)}")
     except (OSError, KeyError, ValueError) as err:
         print(f"cost estimate: unavailable ({type(err).__name__}: {err})", file=sys.stderr)
 

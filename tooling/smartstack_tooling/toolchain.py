@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-BUILD = REPO / "build"
-OFFLINE = BUILD / "offline"
+from .paths import BUILD, ENVS, MODULES, OFFLINE, REPO
+
 STANDIN_VERSION = "6.69.1"
 MIN_TERRAFORM = (1, 10)
 # The hashicorp/aws versions every module and root accepts: 5.100+ (the real provider this machine
@@ -150,7 +149,7 @@ GENERATED_PREFIX, GENERATED_SUFFIX = "smartstack_", "_override.tf"
 
 
 # Data files the roots read with file() from outside their own directory.
-STAGED_DATA_FILES = (REPO / "envs" / "profiles.json",)
+STAGED_DATA_FILES = (ENVS / "profiles.json",)
 
 
 def stage(root: Path, work: Path) -> Path:
@@ -163,7 +162,7 @@ def stage(root: Path, work: Path) -> Path:
     """
     root = root.resolve()
     relative = root.relative_to(REPO)
-    for source in (REPO / "modules", root):
+    for source in (MODULES, root):
         dest = work / source.relative_to(REPO)
         dest.mkdir(parents=True, exist_ok=True)
         _sync_tree(source, dest)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from . import paths, roots
 from . import plan as planning
-from . import roots, toolchain
 
 ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), "bootstrap"]
 
@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     failed = []
     for relative in argv or ROOTS:
         try:
-            root = roots.prepare(toolchain.REPO / relative, "offline")
+            root = roots.prepare(paths.REPO / relative, "offline")
             root.init(backend=False)
             root.run(["validate", "-no-color"])
             print(f"{relative}: valid")

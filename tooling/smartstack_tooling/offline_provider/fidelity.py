@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import roots, toolchain
+from .. import paths, roots, toolchain
 
-WORK = toolchain.BUILD / "fidelity"
+WORK = paths.BUILD / "fidelity"
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def compare(real: dict[str, Any], extracted: dict[str, Any], resources: list[str
     return result
 
 
-def smartstack_resource_types(modules_dir: Path = toolchain.REPO / "modules") -> set[str]:
+def smartstack_resource_types(modules_dir: Path = paths.MODULES) -> set[str]:
     """Every AWS resource type the product's modules declare."""
     found: set[str] = set()
     for path in modules_dir.rglob("*.tf"):

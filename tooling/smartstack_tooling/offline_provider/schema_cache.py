@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..paths import CACHE
+
 SCHEMA_PACKAGE = "cdktn-provider-aws==25.8.1"
 WHEEL_NAME = "cdktn_provider_aws-25.8.1-py3-none-any.whl"
 
@@ -25,7 +27,7 @@ class CacheFiles:
 
     @classmethod
     def default(cls) -> CacheFiles:
-        return cls(Path(__file__).resolve().parents[3] / ".cache" / "offline-provider")
+        return cls(CACHE / "offline-provider")
 
     @property
     def schema_json(self) -> Path:

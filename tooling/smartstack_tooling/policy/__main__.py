@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import toolchain
+from .. import paths
 from .engine import ENVIRONMENTS
 from .report import check
 
@@ -14,7 +14,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     envs = argv[1:] or list(ENVIRONMENTS)
-    return check(toolchain.BUILD / "plans", toolchain.BUILD / "reports", envs)
+    return check(paths.PLANS, paths.REPORTS, envs)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import toolchain
+from .. import paths
 
-REPO = toolchain.REPO
+REPO = paths.REPO
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 REQUIREMENTS = REPO / "requirements" / "checkov.txt"
 
@@ -135,8 +135,8 @@ def scan(
 
 
 def main() -> int:
-    plans = sorted((toolchain.BUILD / "plans").glob("*.json"))
-    results = scan(toolchain.BUILD / "reports", plans)
+    plans = sorted((paths.PLANS).glob("*.json"))
+    results = scan(paths.REPORTS, plans)
     for r in results:
         print(
             f"checkov {r.name}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped, "

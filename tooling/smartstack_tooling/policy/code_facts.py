@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-from .. import toolchain
+from .. import paths
 
-FUNCTIONS = toolchain.REPO / "functions"
+FUNCTIONS = paths.FUNCTIONS
 
 
 @cache

@@ -17,11 +17,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .. import toolchain
+from .. import paths
 from ..profiles import ENVIRONMENTS
 from . import source
 
-REPO = toolchain.REPO
+REPO = paths.REPO
 
 
 @dataclass(frozen=True)

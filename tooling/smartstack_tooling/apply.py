@@ -9,7 +9,7 @@ Steps, in order; any guard that refuses stops the run before anything is changed
    does) must equal ``account_id`` in envs/<env>/terraform.tfvars;
 3. init (real mode: in place with the S3 backend, ``-backend-config=backend.hcl``; offline: the staged
    copy with a local backend) and plan to a saved plan file, build/apply/<env>.tfplan;
-4. show the summary, the cost line and the policy verdict (when the policy package is installed);
+4. show the summary, the cost line and the policy verdict;
 5. destroy guard: refuse a plan that deletes or replaces a stateful resource (RDS, S3 buckets, KMS keys,
    secrets, hosted zones, queues, log groups, ...) unless ``ALLOW_DESTROY=1``;
 6. offline (the default provider mode): stop here, exit 3, with OFFLINE_STOP;
@@ -35,8 +35,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import paths, placeholders, roots
+from . import cost, paths, placeholders, policy, roots
 from . import plan as planning
+from .package_functions import main as package_main
+from .placeholders import Refused, tfvars_account_id
 from .profiles import environments_where, profile
 
 APPLY_DIR = paths.BUILD / "apply"
@@ -132,27 +134,12 @@ def apply_retrying_once(
         terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
 
 
-class Refused(RuntimeError):
-    """A guard said no; the message says why and what to do."""
-
-
-def tfvars_account_id(env: str, repo: Path = paths.REPO) -> str:
-    import hcl2
-
-    path = repo / "envs" / env / "terraform.tfvars"
-    with path.open() as handle:
-        value = hcl2.load(handle).get("account_id")
-    if not isinstance(value, str) or not value.strip('"').isdigit():
-        raise Refused(f'{path.relative_to(repo)} has no account_id = "<12 digits>"')
-    return value.strip('"')
-
-
 def boto3_caller_account() -> str:
     """The account of the credentials in the environment (AWS_PROFILE, OIDC role, ...)."""
     try:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError as err:  # pragma: no cover - boto3 is pinned in the test extra
+    except ImportError as err:  # boto3 is in the test extra, not the package's dependencies
         raise Refused("boto3 is needed to check the caller's account: run `make bootstrap`") from err
     try:
         return boto3.client("sts").get_caller_identity()["Account"]
@@ -165,6 +152,7 @@ def boto3_caller_account() -> str:
 
 def offline_caller_account(env: str) -> CallerIdentity:
     """The stand-in's caller: SMARTSTACK_OFFLINE_ACCOUNT_ID, else the environment's own account."""
+    # The stand-in's server needs the offline-provider extra (grpc, cryptography): only offline runs load it.
     from .offline_provider.server import OFFLINE_ACCOUNT_ENV
 
     return lambda: os.environ.get(OFFLINE_ACCOUNT_ENV) or tfvars_account_id(env)
@@ -287,30 +275,22 @@ def confirm(
         raise Refused(f"CONFIRMATION: you typed {typed!r}, not {env!r}; nothing applied.")
 
 
-def policy_verdict(env: str, plan: dict[str, Any]) -> str | None:
-    """The policy suite's verdict line, when that package is present (owned by the policy suite)."""
-    try:
-        from . import policy
-    except ImportError:
-        return None
+def policy_verdict(env: str, plan: dict[str, Any]) -> str:
+    """The policy suite's verdict line (owned by the policy suite)."""
     try:
         return policy.verdict(policy.evaluate(policy.context_for_env(env, plan)))
     except Exception as err:  # the policy suite evolves independently; never hide the plan because of it
         return f"policy: verdict unavailable ({type(err).__name__}: {err})"
 
 
-def cost_line(env: str, plan: dict[str, Any]) -> str | None:
+def cost_line(env: str, plan: dict[str, Any]) -> str:
     try:
-        from . import cost
-
         return cost.one_line(cost.estimate(plan, env))
     except Exception as err:
         return f"   cost: unavailable ({type(err).__name__}: {err})"
 
 
 def _package() -> None:
-    from .package_functions import main as package_main
-
     if package_main([]) != 0:
         raise planning.TerraformFailed("packaging the functions failed")
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import hcl2
 
+from . import openapi
 from .paths import MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
@@ -164,8 +165,6 @@ def generate(root: Path = MODULES) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    from . import openapi
-
     if argv == ["--check"]:
         out_of_date = stale()
         for module in out_of_date:

@@ -24,7 +24,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import paths
+from . import emulator_workarounds, paths
 
 HOST = "127.0.0.1"
 READY_SECONDS = 60
@@ -118,8 +118,6 @@ def load(path: Path) -> Emulator | None:
 
 def serve(port: int) -> None:
     """Run moto's server in this process, with the listed workarounds applied (see emulator_workarounds)."""
-    from . import emulator_workarounds
-
     for name, value in emulator_workarounds.EMULATOR_SETTINGS.items():
         os.environ.setdefault(name, value)
     emulator_workarounds.apply_all()

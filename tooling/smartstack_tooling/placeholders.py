@@ -1,4 +1,5 @@
-"""Placeholders in an environment's settings, which a real apply must not run with.
+"""An environment's settings as the guards read them: its account id, and the placeholders a real apply
+must not run with. Below apply.py, so that plan.py (the local emulator's account) needs nothing of apply.
 
 A placeholder is a line of envs/<env>/terraform.tfvars or backend.hcl marked ``# PLACEHOLDER: <what to
 put there>``, or any value under a reserved domain (RFC 2606/6761: example.com/.net/.org, .test,
@@ -17,6 +18,21 @@ RESERVED = re.compile(
     r"(?<![\w-])(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:test|example|invalid))\b"
 )
 FILES = ("terraform.tfvars", "backend.hcl")
+
+
+class Refused(RuntimeError):
+    """A guard said no; the message says why and what to do."""
+
+
+def tfvars_account_id(env: str, repo: Path = paths.REPO) -> str:
+    import hcl2  # builds its grammar on import: only paid by the commands that read settings
+
+    path = repo / "envs" / env / "terraform.tfvars"
+    with path.open() as handle:
+        value = hcl2.load(handle).get("account_id")
+    if not isinstance(value, str) or not value.strip('"').isdigit():
+        raise Refused(f'{path.relative_to(repo)} has no account_id = "<12 digits>"')
+    return value.strip('"')
 
 
 def find(env: str, repo: Path = paths.REPO) -> list[str]:

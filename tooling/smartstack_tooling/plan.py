@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths, roots, toolchain
+from . import cost, emulator, paths, placeholders, policy, roots, toolchain
 from .profiles import ENVIRONMENTS
 
 __all__ = ["ENVIRONMENTS"]  # the env list callers read here comes from profiles
@@ -28,14 +27,6 @@ class EnvPlan:
     warnings: list[str] = field(default_factory=list)  # meaningful ones: shown, and the suite fails on them
     expected_warnings: list[str] = field(default_factory=list)  # roots.EXPECTED_WARNINGS, not shown
     mode: str = "offline"
-
-
-_WARNING = re.compile(r"^(?:│ )?Warning: (.+)$", re.M)
-
-
-def warnings_in(output: str) -> list[str]:
-    """Summaries of the warning diagnostics in Terraform's human output (-no-color)."""
-    return [w.strip() for w in _WARNING.findall(output)]
 
 
 TerraformFailed = roots.TerraformFailed
@@ -79,9 +70,7 @@ def plan_in_mode(env: str, mode: str) -> EnvPlan:
     answering as the environment's account, for the length of the plan."""
     if mode != "local" or os.environ.get(roots.ENDPOINT_ENV):
         return plan_env(env, quiet=True, mode=mode)
-    from . import apply, emulator
-
-    running = emulator.start(apply.tfvars_account_id(env))
+    running = emulator.start(placeholders.tfvars_account_id(env))
     try:
         return plan_env(env, quiet=True, mode=mode, endpoint=running.url)
     finally:
@@ -113,15 +102,11 @@ def summary(result: EnvPlan) -> str:
 
 def policy_verdict(result: EnvPlan) -> str:
     """The policy suite's verdict on this plan (rules passed/failed), from smartstack_tooling.policy."""
-    from . import policy
-
     return policy.verdict(policy.evaluate(policy.context_for_env(result.env, result.plan)))
 
 
 def cost_line(result: EnvPlan) -> str:
     """Monthly cost estimate of this plan (smartstack_tooling.cost, prices in pricing/<region>.json)."""
-    from . import cost
-
     try:
         return cost.one_line(cost.estimate(result.plan, result.env))
     except (OSError, KeyError, ValueError) as err:  # a price table problem must not hide the plan
@@ -130,8 +115,6 @@ def cost_line(result: EnvPlan) -> str:
 
 def write_cost_report(results: list[EnvPlan]) -> None:
     """build/reports/cost.md for the environments just planned (`make cost` writes it too)."""
-    from . import cost
-
     try:
         estimates = [cost.estimate(r.plan, r.env) for r in results]
         if estimates:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -110,6 +111,14 @@ MIRROR_MISSING = (
 )
 
 
+_WARNING = re.compile(r"^(?:│ )?Warning: (.+)$", re.M)
+
+
+def warnings_in(output: str) -> list[str]:
+    """Summaries of the warning diagnostics in Terraform's human output (-no-color)."""
+    return [w.strip() for w in _WARNING.findall(output)]
+
+
 def classify_warnings(found: Sequence[str]) -> tuple[list[str], list[str]]:
     """Split warning summaries into (meaningful, expected); only the first are shown and fail the suite."""
     meaningful = [w for w in found if w not in EXPECTED_WARNINGS]
@@ -182,8 +191,6 @@ class TerraformRoot:
         return {k: v["value"] for k, v in json.loads(self.run(["output", "-json"])).items()}
 
     def _noting_warnings(self, output: str) -> str:
-        from .plan import warnings_in
-
         self.warnings.extend(warnings_in(output))
         return output
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .offline_provider.schema_cache import ensure as ensure_schema_cache
 from .paths import BUILD, ENVS, MODULES, OFFLINE, REPO
 
 STANDIN_VERSION = "6.69.1"
@@ -93,9 +94,7 @@ def platform_name() -> str:
 
 def install_standin() -> Path:
     """Put the stand-in into the filesystem mirror and write the offline CLI config; return it."""
-    from .offline_provider.schema_cache import ensure
-
-    files = ensure()
+    files = ensure_schema_cache()
     target = (
         OFFLINE
         / "mirror"

@@ -124,6 +124,7 @@ def _download_wheel(files: CacheFiles) -> None:
 
 def ensure(files: CacheFiles | None = None, *, quiet: bool = False) -> CacheFiles:
     """Build the cache if it is missing or was made by another extractor version."""
+    # The stand-in imports this module at every start; only a cache rebuild pays for the extractor.
     from .schema_extract import extract
 
     files = files or CacheFiles.default()

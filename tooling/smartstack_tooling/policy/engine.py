@@ -388,3 +388,13 @@ def evaluate(ctx: PolicyContext, rule_ids: Iterable[str] | None = None) -> list[
     whose ``envs`` (from envs/profiles.json) leave it out is not required there and not run."""
     ids = list(rule_ids) if rule_ids is not None else list(RULES)
     return [run_rule(RULES[i], ctx) for i in ids if ctx.env in RULES[i].envs]
+
+
+def context_for_env(env: str, plan: dict[str, Any]) -> PolicyContext:
+    return PolicyContext(plan, env, REPO / "envs" / env)
+
+
+def verdict(results: list[Result]) -> str:
+    failed = [r.rule.id for r in results if not r.passed]
+    line = f"policy: {len(results) - len(failed)}/{len(results)} rules passed"
+    return line + (f", FAILED: {', '.join(failed)}" if failed else "")

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .engine import RULES, Result
+from .. import cost
+from .engine import RULES, Result, context_for_env, evaluate, verdict
 from .rules_iam import RESOURCE_STAR_ALLOWED
 from .rules_protection import PREVENT_DESTROY_EXEMPT, REVIEWED_UNKNOWN_POLICIES
 
@@ -64,8 +65,6 @@ def markdown(results: dict[str, list[Result]]) -> str:
 
 def cost_section(plans: dict[str, dict]) -> str:
     """The monthly cost estimate of the same plans, as a section of the policy report."""
-    from .. import cost
-
     try:
         estimates = [cost.estimate(plan, env) for env, plan in plans.items()]
         text = cost.report(estimates, cost.load_prices(estimates[0].region))
@@ -103,8 +102,6 @@ def junit(results: dict[str, list[Result]], seconds: float = 0.0) -> bytes:
 
 def check(plans_dir: Path, reports_dir: Path, envs: list[str]) -> int:
     """`make check`: evaluate every rule on each planned environment and write both reports."""
-    from . import context_for_env, evaluate, verdict
-
     started = time.perf_counter()
     results: dict[str, list[Result]] = {}
     for env in envs:

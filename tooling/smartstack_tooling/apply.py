@@ -40,28 +40,10 @@ from . import plan as planning
 from .package_functions import main as package_main
 from .placeholders import Refused, tfvars_account_id
 from .profiles import environments_where, profile
+from .stateful import DESTROY_GUARDED
 
 APPLY_DIR = paths.BUILD / "apply"
 PROTECTED = frozenset(environments_where("apply_confirmation_required"))  # asked to confirm by name
-STATEFUL_TYPES = frozenset(
-    {
-        "aws_db_instance",
-        "aws_rds_cluster",
-        "aws_rds_cluster_instance",
-        "aws_db_snapshot",
-        "aws_s3_bucket",
-        "aws_kms_key",
-        "aws_secretsmanager_secret",
-        "aws_route53_zone",
-        "aws_dynamodb_table",
-        "aws_efs_file_system",
-        "aws_ebs_volume",
-        "aws_sqs_queue",
-        "aws_cloudwatch_log_group",
-        "aws_elasticache_replication_group",
-        "aws_backup_vault",
-    }
-)
 OFFLINE_STOP = (
     "STOPPED BEFORE APPLY: the offline stand-in provider is in use (SMARTSTACK_PROVIDER=offline, the "
     "default). Offline plans create nothing, so there is nothing to apply. The plan above is saved at "
@@ -237,7 +219,7 @@ def stateful_destroys(plan: Mapping[str, Any]) -> list[str]:
     found = []
     for change in plan.get("resource_changes", []):
         actions = change.get("change", {}).get("actions", [])
-        if change.get("mode") == "managed" and change.get("type") in STATEFUL_TYPES and "delete" in actions:
+        if change.get("mode") == "managed" and change.get("type") in DESTROY_GUARDED and "delete" in actions:
             what = "replace" if "create" in actions else "destroy"
             found.append(f"{what} {change['address']}")
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..profiles import environments_where
+from ..stateful import PREVENT_DESTROY_REQUIRED
 from . import source
 from .engine import ENVIRONMENTS, PolicyContext, _collect_refs, policy_documents, rule
 from .rules_iam import is_tls_deny
@@ -452,13 +453,6 @@ def prod_deletion_protection(ctx: PolicyContext) -> list[str]:
     return problems
 
 
-STATEFUL_TYPES = {
-    "aws_db_instance": "the database",
-    "aws_s3_bucket": "objects (attachments, AI logs, access logs)",
-    "aws_kms_key": "a deleted key makes everything it encrypted unreadable",
-    "aws_secretsmanager_secret": "secret values set outside Terraform",
-    "aws_route53_zone": "a new zone gets new name servers (breaks delegation)",
-}
 PREVENT_DESTROY_EXEMPT = {
     "module.storage.aws_s3_bucket.web": "only the static export, rebuilt and re-uploaded by every web deploy",
 }
@@ -474,14 +468,13 @@ def prod_prevent_destroy(ctx: PolicyContext) -> list[str]:
     problems = []
     seen = set()
     for inst in ctx.instances:
-        if inst.type not in STATEFUL_TYPES or inst.config_address in seen:
+        if inst.type not in PREVENT_DESTROY_REQUIRED or inst.config_address in seen:
             continue
         seen.add(inst.config_address)
         if inst.config_address in PREVENT_DESTROY_EXEMPT:
             continue
         directory = ctx.module_dir(inst.module)
         if not source.prevent_destroy(directory, f"{inst.type}.{inst.name}"):
-            problems.append(
-                f"{inst.config_address}: no prevent_destroy in {directory} ({STATEFUL_TYPES[inst.type]})"
-            )
+            lost = PREVENT_DESTROY_REQUIRED[inst.type]
+            problems.append(f"{inst.config_address}: no prevent_destroy in {directory} ({lost})")
     return problems

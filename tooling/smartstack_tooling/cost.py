@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .paths import PLANS, PRICING, REPO, REPORTS
+from .planview import PlannedResource, PlanView
 from .profiles import ENVIRONMENTS
 
 DEFAULT_REGION = "us-east-1"
@@ -54,57 +56,44 @@ def load_prices(region: str = DEFAULT_REGION, path: Path | None = None) -> dict[
     return json.loads(path.read_text())
 
 
-def _creates(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Managed resources that will exist after the plan (creates, updates, no-ops; not deletes)."""
-    kept = []
-    for change in plan.get("resource_changes", []):
-        actions = change["change"]["actions"]
-        if change.get("mode") == "managed" and actions != ["delete"]:
-            kept.append(change)
-    return kept
-
-
-def _after(change: dict[str, Any]) -> dict[str, Any]:
-    return change["change"].get("after") or {}
-
-
-def _zones(resources: list[dict[str, Any]]) -> int:
-    zones = {_after(r).get("availability_zone") for r in resources if r["type"] == "aws_subnet"}
+def _zones(resources: Sequence[PlannedResource]) -> int:
+    zones = {r.after.get("availability_zone") for r in resources if r.type == "aws_subnet"}
     zones.discard(None)
     return len(zones) or 1
 
 
-def _plan_region(plan: dict[str, Any]) -> str:
-    expr = plan.get("configuration", {}).get("provider_config", {}).get("aws", {}).get("expressions", {})
-    region = expr.get("region", {})
+def _plan_region(view: PlanView) -> str:
+    config = view.raw.get("configuration", {})
+    region = config.get("provider_config", {}).get("aws", {}).get("expressions", {}).get("region", {})
     if "constant_value" in region:
         return region["constant_value"]
-    return plan.get("variables", {}).get("region", {}).get("value") or DEFAULT_REGION
+    return view.variable("region") or DEFAULT_REGION
 
 
-def estimate(plan: dict[str, Any], env: str = "", prices: dict[str, Any] | None = None) -> Estimate:
+def estimate(plan: Mapping[str, Any], env: str = "", prices: dict[str, Any] | None = None) -> Estimate:
     """Price one plan. ``prices`` defaults to the table of the plan's region."""
-    prices = prices or load_prices(_plan_region(plan))
+    view = PlanView(plan)
+    prices = prices or load_prices(_plan_region(view))
     p, usage, hours = prices["prices"], prices["baseline_usage"], prices["hours_per_month"]
     est = Estimate(env=env, region=prices["region"], as_of=prices["as_of"])
-    resources = _creates(plan)
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    resources = view.resources
+    by_type: dict[str, list[PlannedResource]] = {}
     for r in resources:
-        by_type.setdefault(r["type"], []).append(r)
+        by_type.setdefault(r.type, []).append(r)
 
     def add(item: str, quantity: float, unit: str, unit_price: float) -> None:
         if quantity:
             est.lines.append(Line(item, quantity, unit, unit_price, round(quantity * unit_price, 2)))
 
     nats = by_type.get("aws_nat_gateway", [])
-    public_nats = [n for n in nats if _after(n).get("connectivity_type") in (None, "public")]
+    public_nats = [n for n in nats if n.after.get("connectivity_type") in (None, "public")]
     add("NAT gateway hours", len(nats) * hours, "gateway-hour", p["nat_gateway_hour"])
     eips = len(by_type.get("aws_eip", [])) or len(public_nats)
     add("Public IPv4 addresses (Elastic IPs)", eips * hours, "address-hour", p["public_ipv4_address_hour"])
 
     az_hours = 0
     for endpoint in by_type.get("aws_vpc_endpoint", []):
-        after = _after(endpoint)
+        after = endpoint.after
         if after.get("vpc_endpoint_type") != "Interface":
             continue  # gateway endpoints (S3, DynamoDB) are free
         subnets = after.get("subnet_ids")
@@ -114,7 +103,7 @@ def estimate(plan: dict[str, Any], env: str = "", prices: dict[str, Any] | None 
     rds_instance_prices = p["rds_postgres_single_az_instance_hour"]
     managed_secrets = 0
     for db in by_type.get("aws_db_instance", []):
-        after = _after(db)
+        after = db.after
         klass, multi_az = after.get("instance_class"), bool(after.get("multi_az"))
         factor = p["rds_multi_az_factor"] if multi_az else 1
         label = f"{'Multi-AZ' if multi_az else 'Single-AZ'}"
@@ -150,7 +139,7 @@ def estimate(plan: dict[str, Any], env: str = "", prices: dict[str, Any] | None 
 
     add("KMS customer managed keys", len(by_type.get("aws_kms_key", [])), "key-month", p["kms_key_month"])
     alarms = by_type.get("aws_cloudwatch_metric_alarm", [])
-    high_res = sum(1 for a in alarms if (_after(a).get("period") or 60) < 60)
+    high_res = sum(1 for a in alarms if (a.after.get("period") or 60) < 60)
     add(
         "CloudWatch alarms (standard resolution)",
         len(alarms) - high_res,
@@ -176,7 +165,7 @@ def estimate(plan: dict[str, Any], env: str = "", prices: dict[str, Any] | None 
     add("WAF web ACLs", len(acls), "ACL-month", p["wafv2_web_acl_month"])
     add(
         "WAF rules and managed rule groups",
-        sum(len(_after(a).get("rule") or []) for a in acls),
+        sum(len(a.after.get("rule") or []) for a in acls),
         "rule-month",
         p["wafv2_rule_month"],
     )
@@ -196,7 +185,7 @@ def estimate(plan: dict[str, Any], env: str = "", prices: dict[str, Any] | None 
         p["cloudwatch_logs_ingest_gb"],
     )
     # Steady state: a group keeps retention/30.4 months of ingestion (never-expiring groups: one year).
-    stored = sum(ingest * min(_after(g).get("retention_in_days") or 365, 3653) / 30.4 for g in log_groups)
+    stored = sum(ingest * min(g.after.get("retention_in_days") or 365, 3653) / 30.4 for g in log_groups)
     add(
         "CloudWatch Logs storage at steady state (baseline)",
         round(stored, 2),

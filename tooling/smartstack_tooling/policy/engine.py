@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..planview import PlanView
 from ..profiles import ENVIRONMENTS
 from . import source
 
@@ -72,22 +73,10 @@ class PolicyContext:
     # ------------------------------------------------------------------ planned values
     @cached_property
     def instances(self) -> list[Instance]:
-        out = []
-        for rc in self.plan.get("resource_changes", []):
-            if rc.get("mode") != "managed" or rc["change"]["actions"] == ["delete"]:
-                continue
-            out.append(
-                Instance(
-                    rc["address"],
-                    rc.get("module_address", ""),
-                    rc["type"],
-                    rc["name"],
-                    rc.get("index"),
-                    rc["change"].get("after") or {},
-                    rc["change"].get("after_unknown") or {},
-                )
-            )
-        return out
+        return [
+            Instance(r.address, r.module, r.type, r.name, r.index, r.after, r.after_unknown)
+            for r in PlanView(self.plan).resources
+        ]
 
     def of_type(self, *types: str) -> list[Instance]:
         return [i for i in self.instances if i.type in types]

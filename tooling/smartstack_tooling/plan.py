@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cost, emulator, paths, placeholders, policy, roots, toolchain
+from .planview import PlanView
 from .profiles import ENVIRONMENTS
 
 __all__ = ["ENVIRONMENTS"]  # the env list callers read here comes from profiles
@@ -78,18 +79,15 @@ def plan_in_mode(env: str, mode: str) -> EnvPlan:
 
 
 def resource_counts(plan: dict[str, Any]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for change in plan.get("resource_changes", []):
-        if change.get("mode") == "managed" and "create" in change["change"]["actions"]:
-            counts[change["type"]] += 1
-    return counts
+    """Managed resources the plan creates (replacements included), by type."""
+    return Counter(r.type for r in PlanView(plan).changes if "create" in r.actions)
 
 
 def summary(result: EnvPlan) -> str:
     counts = resource_counts(result.plan)
     lines = [
         f"== {result.env}: {sum(counts.values())} resources to create, {len(counts)} types "
-        f"(Terraform {result.plan.get('terraform_version')}, {result.seconds:.1f}s) -> "
+        f"(Terraform {PlanView(result.plan).terraform_version}, {result.seconds:.1f}s) -> "
         f"{result.plan_json.relative_to(paths.REPO)}"
     ]
     lines += [f"   {n:4d}  {t}" for t, n in sorted(counts.items())]

@@ -39,6 +39,7 @@ from . import cost, paths, placeholders, policy, roots
 from . import plan as planning
 from .package_functions import main as package_main
 from .placeholders import Refused, tfvars_account_id
+from .planview import PlanView
 from .profiles import environments_where, profile
 from .stateful import DESTROY_GUARDED
 
@@ -81,6 +82,7 @@ RETRY_DELAY_SECONDS = 30
 
 
 def changed_addresses(plan: Mapping[str, Any]) -> set[str]:
+    # Every entry of resource_changes, data source reads included (PlanView has managed ones only).
     return {c["address"] for c in plan.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]}
 
 
@@ -188,15 +190,13 @@ def check_account(env: str, caller: CallerIdentity, repo: Path = paths.REPO) -> 
 
 
 def planned_domain(plan: Mapping[str, Any]) -> str:
-    return str(plan.get("variables", {}).get("domain_name", {}).get("value", "<domain_name>"))
+    return str(PlanView(plan).variables.get("domain_name", "<domain_name>"))
 
 
 def creates(plan: Mapping[str, Any], address: str | None = None, rtype: str | None = None) -> bool:
     """Whether the plan creates the resource at ``address`` (or any resource of type ``rtype``)."""
     return any(
-        "create" in c.get("change", {}).get("actions", [])
-        and (c.get("address") == address or c.get("type") == rtype)
-        for c in plan.get("resource_changes", [])
+        "create" in r.actions and (r.address == address or r.type == rtype) for r in PlanView(plan).changes
     )
 
 
@@ -217,11 +217,10 @@ def delegation_records(env: str, domain: str, outputs: Mapping[str, Any]) -> str
 def stateful_destroys(plan: Mapping[str, Any]) -> list[str]:
     """Addresses of stateful resources the plan deletes or replaces, with the action."""
     found = []
-    for change in plan.get("resource_changes", []):
-        actions = change.get("change", {}).get("actions", [])
-        if change.get("mode") == "managed" and change.get("type") in DESTROY_GUARDED and "delete" in actions:
-            what = "replace" if "create" in actions else "destroy"
-            found.append(f"{what} {change['address']}")
+    for resource in PlanView(plan).changes:
+        if resource.type in DESTROY_GUARDED and "delete" in resource.actions:
+            what = "replace" if "create" in resource.actions else "destroy"
+            found.append(f"{what} {resource.address}")
     return found
 
 

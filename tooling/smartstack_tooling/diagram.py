@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import BUILD, DOCS, PLANS, REPO
+from .planview import PlannedResource, PlanView
 from .profiles import ENVIRONMENTS
 
 DIAGRAMS = BUILD / "diagrams"
@@ -89,22 +90,6 @@ class Graph:
             self.edges.append(Edge(source, target, label))
 
 
-def _resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        c
-        for c in plan.get("resource_changes", [])
-        if c.get("mode") == "managed" and c["change"]["actions"] != ["delete"]
-    ]
-
-
-def _after(change: dict[str, Any]) -> dict[str, Any]:
-    return change["change"].get("after") or {}
-
-
-def _module(change: dict[str, Any]) -> str:
-    return change.get("module_address", "")
-
-
 def _statements(policy: Any) -> list[dict[str, Any]]:
     if not isinstance(policy, str):
         return []
@@ -122,37 +107,34 @@ def _as_list(value: Any) -> list[str]:
 def build(plan: dict[str, Any], env: str = "") -> Graph:
     """The graph of one plan: nodes from resources present, edges from evidence in the plan."""
     g = Graph(env)
-    res = _resources(plan)
-    of = lambda t: [r for r in res if r["type"] == t]  # noqa: E731
+    of = PlanView(plan).of_type
 
     # ---- nodes -------------------------------------------------------------------------------------
     g.add(Node("internet", "Internet", "", "external"))
     zones = of("aws_route53_zone")
     if zones:
-        g.add(
-            Node("route53", f"Route 53\\n{_after(zones[0]).get('name') or 'hosted zone'}", "edge", "network")
-        )
+        g.add(Node("route53", f"Route 53\\n{zones[0].after.get('name') or 'hosted zone'}", "edge", "network"))
     dists = of("aws_cloudfront_distribution")
     if dists:
         g.add(Node("cloudfront", "CloudFront\\nCDN, OAC, security headers", "edge", "network"))
     all_acls = of("aws_wafv2_web_acl")
-    acls = [a for a in all_acls if _after(a).get("scope") != "REGIONAL"]
-    regional_acls = [a for a in all_acls if _after(a).get("scope") == "REGIONAL"]
+    acls = [a for a in all_acls if a.after.get("scope") != "REGIONAL"]
+    regional_acls = [a for a in all_acls if a.after.get("scope") == "REGIONAL"]
     if acls:
-        rules = sum(len(_after(a).get("rule") or []) for a in acls)
+        rules = sum(len(a.after.get("rule") or []) for a in acls)
         g.add(Node("waf", f"WAF web ACL\\n{rules} rule(s)", "edge", "network"))
     if regional_acls and of("aws_wafv2_web_acl_association"):
-        rules = sum(len(_after(a).get("rule") or []) for a in regional_acls)
+        rules = sum(len(a.after.get("rule") or []) for a in regional_acls)
         g.add(Node("waf_api", f"WAF web ACL (regional)\\n{rules} rule(s)", "edge", "network"))
     apis = of("aws_api_gateway_rest_api")
-    api_domains = [_after(d).get("domain_name") for d in of("aws_api_gateway_domain_name")]
+    api_domains = [d.after.get("domain_name") for d in of("aws_api_gateway_domain_name")]
     if apis:
         label = "API Gateway (REST)" + (f"\\n{api_domains[0]}" if api_domains and api_domains[0] else "")
         g.add(Node("apigw", label, "edge", "network"))
 
     vpcs = of("aws_vpc")
     if vpcs:
-        g.vpc_label = f"VPC {_after(vpcs[0]).get('cidr_block') or ''}".strip()
+        g.vpc_label = f"VPC {vpcs[0].after.get('cidr_block') or ''}".strip()
     if of("aws_internet_gateway"):
         g.add(Node("igw", "Internet gateway", "public", "network"))
     nats = of("aws_nat_gateway")
@@ -166,8 +148,8 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     function_nodes: dict[str, str] = {}  # function key (for_each key) -> node id
     members: dict[str, list[str]] = {}
     for fn in of("aws_lambda_function"):
-        after = _after(fn)
-        key = str(fn.get("index") or fn["name"])
+        after = fn.after
+        key = str(fn.index or fn.name)
         package = Path(after["filename"]).stem if isinstance(after.get("filename"), str) else key
         node_id = f"lambda_{package}".replace("-", "_")
         functions[after.get("function_name") or key] = node_id
@@ -188,24 +170,24 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
         )
 
     for db in of("aws_db_instance"):
-        after = _after(db)
+        after = db.after
         engine = {"postgres": "PostgreSQL"}.get(after.get("engine") or "", after.get("engine") or "")
         az = "Multi-AZ" if after.get("multi_az") else "Single-AZ"
         g.add(Node("rds", f"RDS {engine}\\n{after.get('instance_class') or ''} {az}".strip(), "data", "db"))
 
-    interface = [e for e in of("aws_vpc_endpoint") if _after(e).get("vpc_endpoint_type") == "Interface"]
+    interface = [e for e in of("aws_vpc_endpoint") if e.after.get("vpc_endpoint_type") == "Interface"]
     if interface:
-        services = sorted(str(_after(e).get("service_name") or "").rsplit(".", 1)[-1] for e in interface)
+        services = sorted(str(e.after.get("service_name") or "").rsplit(".", 1)[-1] for e in interface)
         lines = "\\n".join(", ".join(services[i : i + 4]) for i in range(0, len(services), 4))
         g.add(Node("endpoints", f"{len(interface)} interface endpoints\\n{lines}", "endpoints", "network"))
-    if any(_after(e).get("vpc_endpoint_type") == "Gateway" for e in of("aws_vpc_endpoint")):
+    if any(e.after.get("vpc_endpoint_type") == "Gateway" for e in of("aws_vpc_endpoint")):
         g.add(Node("s3_gateway", "S3 gateway endpoint", "endpoints", "network"))
 
     buckets: dict[str, str] = {}  # bucket name -> node id
     for bucket in of("aws_s3_bucket"):
-        key = bucket["name"] if bucket.get("index") is None else str(bucket["index"])
+        key = bucket.name if bucket.index is None else str(bucket.index)
         node_id = f"s3_{key}".replace("-", "_")
-        buckets[_after(bucket).get("bucket") or key] = node_id
+        buckets[bucket.after.get("bucket") or key] = node_id
         purpose = {
             "web": "static site (Next.js)",
             "files": "attachments, AI logs",
@@ -215,8 +197,8 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
 
     queues: dict[str, str] = {}
     for queue in of("aws_sqs_queue"):
-        name = _after(queue).get("name") or queue["name"]
-        node_id = f"sqs_{queue['name']}"
+        name = queue.after.get("name") or queue.name
+        node_id = f"sqs_{queue.name}"
         queues[name] = node_id
         g.add(
             Node(
@@ -228,7 +210,7 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
         )
 
     if of("aws_secretsmanager_secret") or any(
-        _after(d).get("manage_master_user_password") for d in of("aws_db_instance")
+        d.after.get("manage_master_user_password") for d in of("aws_db_instance")
     ):
         g.add(Node("secrets", "Secrets Manager", "security", "external"))
     params = of("aws_ssm_parameter")
@@ -240,7 +222,7 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
 
     if of("aws_sesv2_email_identity"):
         g.add(Node("ses", "Amazon SES", "services", "external"))
-    policies = [(p, _statements(_after(p).get("policy"))) for p in of("aws_iam_role_policy")]
+    policies = [(p, _statements(p.after.get("policy"))) for p in of("aws_iam_role_policy")]
     if any(a.startswith("bedrock:") for _, sts in policies for s in sts for a in _as_list(s.get("Action"))):
         g.add(Node("bedrock", "Amazon Bedrock", "services", "external"))
 
@@ -255,16 +237,16 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
 
     # ---- edges from evidence ----------------------------------------------------------------------
     g.connect("internet", "route53", "HTTPS (DNS)")
-    dist_modules = {_module(d) for d in dists}
-    api_modules = {_module(d) for d in of("aws_api_gateway_domain_name")}
+    dist_modules = {d.module for d in dists}
+    api_modules = {d.module for d in of("aws_api_gateway_domain_name")}
     for record in of("aws_route53_record"):
-        if _after(record).get("alias"):
-            if _module(record) in dist_modules:
+        if record.after.get("alias"):
+            if record.module in dist_modules:
                 g.connect("route53", "cloudfront", "alias")
-            if _module(record) in api_modules:
+            if record.module in api_modules:
                 g.connect("route53", "apigw", "alias api.")
     for dist in dists:
-        for origin in _after(dist).get("origin") or []:
+        for origin in dist.after.get("origin") or []:
             if origin.get("custom_origin_config"):
                 if origin.get("domain_name") in api_domains or "api" in str(origin.get("origin_id")):
                     g.connect("cloudfront", "apigw", "/api/*")
@@ -276,25 +258,25 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
                         g.connect("cloudfront", node_id, "static content (OAC)")
         if acls:
             g.connect("waf", "cloudfront", "protects")
-        if _after(dist).get("logging_config") or of("aws_cloudwatch_log_delivery"):
+        if dist.after.get("logging_config") or of("aws_cloudwatch_log_delivery"):
             g.connect(
                 "cloudfront", buckets.get(next((n for n in buckets if "-logs-" in n), ""), ""), "access logs"
             )
     if regional_acls and of("aws_wafv2_web_acl_association"):
         g.connect("waf_api", "apigw", "protects (stage)")
     for permission in of("aws_lambda_permission"):
-        after = _after(permission)
+        after = permission.after
         if after.get("principal") == "apigateway.amazonaws.com" and after.get("function_name") in functions:
             target = functions[after["function_name"]]
             g.connect("apigw", target, "authorizes" if "authorizer" in target else "invokes")
 
     consumers: set[str] = set()
-    fn_modules = {_module(fn) for fn in of("aws_lambda_function")}
+    fn_modules = {fn.module for fn in of("aws_lambda_function")}
     for policy, statements in policies:
         fn_id = _policy_function(policy, function_nodes, fn_modules)
         if not fn_id:
             continue
-        if _after(policy).get("name") == "rds-iam-connect" or "rds_connect" in policy["address"]:
+        if policy.after.get("name") == "rds-iam-connect" or "rds_connect" in policy.address:
             g.connect(fn_id, "rds", "queries (IAM auth)")
         for s in statements:
             actions = _as_list(s.get("Action"))
@@ -331,17 +313,17 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
             for fn_id in sorted(consumers):
                 g.connect(queue_id, fn_id, "triggers")
     for queue in of("aws_sqs_queue"):
-        name = _after(queue).get("name") or ""
-        redrive = _after(queue).get("redrive_policy")
+        name = queue.after.get("name") or ""
+        redrive = queue.after.get("redrive_policy")
         if isinstance(redrive, str) and "deadLetterTargetArn" in redrive:
             g.connect(
                 queues.get(name, ""),
                 queues.get(json.loads(redrive)["deadLetterTargetArn"].rsplit(":", 1)[-1], ""),
                 "redrive",
             )
-        elif queue["change"].get("after_unknown", {}).get("redrive_policy"):
+        elif queue.after_unknown.get("redrive_policy"):
             g.connect(queues.get(name, ""), queues.get(f"{name}-dlq", ""), "redrive")  # the modules' naming
-    if any(_after(d).get("manage_master_user_password") for d in of("aws_db_instance")):
+    if any(d.after.get("manage_master_user_password") for d in of("aws_db_instance")):
         g.connect("rds", "secrets", "master secret")
     if nats:
         for fn_id in functions.values():
@@ -358,10 +340,12 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     return g
 
 
-def _policy_function(policy: dict[str, Any], function_nodes: dict[str, str], modules: set[str]) -> str | None:
+def _policy_function(
+    policy: PlannedResource, function_nodes: dict[str, str], modules: set[str]
+) -> str | None:
     """The Lambda node a role policy belongs to: compute policies are keyed like the functions."""
-    key = policy.get("index")
-    if key is None or _module(policy) not in modules:
+    key = policy.index
+    if key is None or policy.module not in modules:
         return None
     return function_nodes.get(str(key))
 

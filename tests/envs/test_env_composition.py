@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from smartstack_tooling.planview import PlannedResource, PlanView
 from smartstack_tooling.profiles import profile
 
 from tests.conftest import ENVIRONMENTS, REPO
@@ -85,14 +86,12 @@ FUNCTIONS = ("api", "worker", "ai", "authorizer")
 NAME_KEYS = ("name", "identifier", "function_name", "bucket", "alarm_name", "configuration_set_name")
 
 
-def creates(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        c for c in plan["resource_changes"] if c["mode"] == "managed" and "create" in c["change"]["actions"]
-    ]
+def creates(plan: dict[str, Any]) -> list[PlannedResource]:
+    return [r for r in PlanView(plan).changes if "create" in r.actions]
 
 
 def of_type(plan: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
-    return [c["change"]["after"] for c in creates(plan) if c["type"] == rtype]
+    return [c.after for c in creates(plan) if c.type == rtype]
 
 
 def one(plan: dict[str, Any], rtype: str) -> dict[str, Any]:
@@ -124,7 +123,7 @@ def test_every_env_planned_completely(plans):
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_diagram_elements_present(plans, env):
-    counts = Counter(c["type"] for c in creates(plans[env]))
+    counts = Counter(c.type for c in creates(plans[env]))
     missing = {t: (n, counts[t]) for t, n in DIAGRAM_TYPES.items() if counts[t] < n}
     assert not missing, f"{env}: (wanted, planned) per missing type: {missing}"
 
@@ -206,9 +205,9 @@ def test_no_route_from_the_functions_to_the_internet(plans, env):
     plan = plans[env]
     assert of_type(plan, "aws_nat_gateway") == []
     default_routes = [
-        c["address"]
+        c.address
         for c in creates(plan)
-        if c["type"] == "aws_route" and c["change"]["after"].get("destination_cidr_block") == "0.0.0.0/0"
+        if c.type == "aws_route" and c.after.get("destination_cidr_block") == "0.0.0.0/0"
     ]
     assert default_routes == ["module.network.aws_route.public_internet"]
 
@@ -216,7 +215,7 @@ def test_no_route_from_the_functions_to_the_internet(plans, env):
 def test_staging_like_prod(plans):
     staging, prod = plans["staging"], plans["prod"]
     assert one(staging, "aws_db_instance")["instance_class"] == one(prod, "aws_db_instance")["instance_class"]
-    assert Counter(c["type"] for c in creates(staging)) == Counter(c["type"] for c in creates(prod))
+    assert Counter(c.type for c in creates(staging)) == Counter(c.type for c in creates(prod))
 
 
 def test_dev_small_but_same_architecture(plans):
@@ -225,7 +224,7 @@ def test_dev_small_but_same_architecture(plans):
     assert one(dev, "aws_db_instance")["instance_class"] != one(prod, "aws_db_instance")["instance_class"]
     assert dev["variables"]["log_retention_days"]["value"] < prod["variables"]["log_retention_days"]["value"]
     # Same architecture: the same resource types, only counts (zones, WAF rules) differ.
-    assert {c["type"] for c in creates(dev)} == {c["type"] for c in creates(prod)}
+    assert {c.type for c in creates(dev)} == {c.type for c in creates(prod)}
 
 
 def cdn_acl(plan: dict[str, Any]) -> dict[str, Any]:
@@ -350,9 +349,9 @@ def test_each_role_reads_exactly_its_own_secret(plans, env):
         plans[env]["variables"]["region"]["value"],
     )
     policies = {
-        c["address"]: json.loads(c["change"]["after"]["policy"])
+        c.address: json.loads(c.after["policy"])
         for c in creates(plans[env])
-        if c["type"] == "aws_iam_role_policy" and "policy" in c["change"]["after"]
+        if c.type == "aws_iam_role_policy" and "policy" in c.after
     }
     for function, name in CONTRACT_SECRETS.items():
         statements = policies[f'module.compute.aws_iam_role_policy.this["{function}"]']["Statement"]
@@ -409,14 +408,14 @@ def test_names_prefixed_by_env_and_no_other_env_leaks(plans, env):
     plan, prefix, domain = plans[env], f"smartstack-{env}", DOMAINS[env]
     wrong = []
     for change in creates(plan):
-        after = change["change"]["after"] or {}
+        after = change.after
         for key in NAME_KEYS:
             value = after.get(key)
             if not isinstance(value, str):
                 continue
-            if change["type"] in ("aws_iam_role_policy",):  # inline policy names are scoped by their role
+            if change.type in ("aws_iam_role_policy",):  # inline policy names are scoped by their role
                 continue
-            if change["type"] == "aws_route53_key_signing_key":  # [A-Za-z0-9_] only, unique within the zone
+            if change.type == "aws_route53_key_signing_key":  # [A-Za-z0-9_] only, unique within the zone
                 continue
             ok = (
                 value.startswith(prefix)
@@ -429,9 +428,9 @@ def test_names_prefixed_by_env_and_no_other_env_leaks(plans, env):
                 or prefix in value
             )
             if not ok:
-                wrong.append((change["address"], key, value))
+                wrong.append((change.address, key, value))
     assert not wrong, f"{env}: names without {prefix}: {wrong}"
-    text = json.dumps([c["change"]["after"] for c in creates(plan)])
+    text = json.dumps([c.after for c in creates(plan)])
     for other in set(ENVIRONMENTS) - {env}:
         for token in (f"smartstack-{other}", f"/smartstack/{other}/", ACCOUNTS[other]):
             assert token not in text, f"{env} plan mentions {token}"
@@ -442,9 +441,9 @@ def test_names_prefixed_by_env_and_no_other_env_leaks(plans, env):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_default_tags_name_the_env(plans, env):
     tags = {
-        c["change"]["after"].get("tags_all", {}).get("Environment")
+        c.after.get("tags_all", {}).get("Environment")
         for c in creates(plans[env])
-        if isinstance(c["change"]["after"].get("tags_all"), dict)
+        if isinstance(c.after.get("tags_all"), dict)
     }
     assert tags == {env}
 

@@ -72,7 +72,7 @@ lint: bootstrap ## terraform fmt -check and ruff
 clean: ## Remove build outputs and the offline workspace (keeps .venv and .cache)
 	rm -rf build
 
-# ---- Operations (issue 6): guarded apply, state bucket, diagrams, cost --------------------------------
+# ---- Operations: guarded apply, state bucket, diagrams, cost --------------------------------
 .PHONY: apply bootstrap-backend diagrams cost
 
 apply: package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)

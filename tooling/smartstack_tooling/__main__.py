@@ -18,7 +18,7 @@ def main() -> int:
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
         "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
     }
-    operations = {  # command -> module with main(argv) (operations tooling, issue 6)
+    operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
         "bootstrap-backend": "bootstrap_backend",
         "diagrams": "diagram",

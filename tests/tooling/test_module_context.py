@@ -1,6 +1,6 @@
-"""One module context: every module declares the same `context` variable (modules/*/context.tf, identical
-files) instead of its own environment, name_prefix, account_id, region and partition inputs, and every
-env-root module call passes the env root's one local.context."""
+"""One module context: every module declares the same `context` variable (modules/*/context.tf, links to
+the one modules/_context/context.tf) instead of its own environment, name_prefix, account_id, region and
+partition inputs, and every env-root module call passes the env root's one local.context."""
 
 from __future__ import annotations
 
@@ -14,11 +14,17 @@ MODULES = sorted(p.parent for p in (REPO / "modules").glob("*/main.tf"))
 FORMER_CONTEXT_INPUTS = ("environment", "name_prefix", "account_id", "region", "partition")
 
 
-def test_every_module_has_the_same_context_file():
-    contexts = {module.name: (module / "context.tf").read_text() for module in MODULES}
-    canonical = contexts["kms-key"]
-    assert 'variable "context"' in canonical
-    assert sorted(name for name, text in contexts.items() if text != canonical) == []
+CONTEXT = REPO / "modules" / "_context" / "context.tf"
+
+
+def test_every_module_links_the_one_context_file():
+    assert 'variable "context"' in CONTEXT.read_text()
+    not_linked = [
+        module.name
+        for module in MODULES
+        if not (module / "context.tf").is_symlink() or (module / "context.tf").resolve() != CONTEXT.resolve()
+    ]
+    assert not_linked == []
 
 
 def test_no_module_declares_a_context_input_of_its_own():

@@ -147,7 +147,8 @@ def updated_readme(module: Path) -> tuple[str, str]:
 
 
 def modules(root: Path = MODULES) -> list[Path]:
-    return sorted(p for p in root.iterdir() if p.is_dir() and list(p.glob("*.tf")))
+    """The module directories (those with a main.tf; modules/_context only holds the shared context file)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "main.tf").is_file())
 
 
 def stale(root: Path = MODULES) -> list[Path]:

@@ -15,16 +15,15 @@ from typing import Any
 
 import pytest
 from smartstack_tooling.planview import PlannedResource, PlanView
+from smartstack_tooling.policy import source
 from smartstack_tooling.profiles import profile
 
 from tests.conftest import ENVIRONMENTS, REPO
 
-ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
-DOMAINS = {
-    "dev": "dev.smartstack.example.com",
-    "staging": "staging.smartstack.example.com",
-    "prod": "smartstack.example.com",
-}
+# Each environment's account and domain, from where they are set: its terraform.tfvars.
+TFVARS = {env: source.tfvars(REPO / "envs" / env) for env in ENVIRONMENTS}
+ACCOUNTS = {env: values["account_id"] for env, values in TFVARS.items()}
+DOMAINS = {env: values["domain_name"] for env, values in TFVARS.items()}
 MODULES = {
     "network",
     "dns",
@@ -477,6 +476,7 @@ def test_account_guard_per_env(plans):
             assert refs(provider["expressions"]["allowed_account_ids"]) == {"var.account_id"}
         accounts[env] = plan["variables"]["account_id"]["value"]
     assert accounts == ACCOUNTS
+    assert len(set(accounts.values())) == len(ENVIRONMENTS), "every environment has an account of its own"
 
 
 def test_envs_do_not_reference_each_other():

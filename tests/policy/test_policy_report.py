@@ -48,3 +48,17 @@ def test_a_failing_rule_is_reported_as_such(env_plans, tmp_path):
     assert report.check(plans_dir, reports_dir, ["prod"]) == 1
     policy = (reports_dir / "policy.md").read_text()
     assert "**FAIL**" in policy and "multi-az.rds-multi-az" in policy.split("## Failures")[1]
+
+
+def test_the_report_lists_every_rules_exemptions_from_its_metadata(env_plans, tmp_path):
+    plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
+    plans_dir.mkdir()
+    for env, plan in env_plans.items():
+        (plans_dir / f"{env}.json").write_text(json.dumps(plan._raw))
+    report.check(plans_dir, reports_dir, list(ENVIRONMENTS))
+    exemptions = (reports_dir / "policy.md").read_text().split("## Exemptions", 1)[1]
+    exempting = {rule_id: rule for rule_id, rule in RULES.items() if rule.exemptions}
+    assert {"iam-only.resource-star-allow-list", "isolation.prod-prevent-destroy"} <= set(exempting)
+    for rule_id, rule in exempting.items():
+        section = exemptions.split(f"### `{rule_id}`", 1)[1].split("###", 1)[0]
+        assert all(f"| `{key}` | {why} |" in section for key, why in rule.exemptions.items()), rule_id

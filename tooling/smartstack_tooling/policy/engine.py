@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -333,6 +333,8 @@ class Rule:
     check: Callable[[PolicyContext], list[str]]
     envs: tuple[str, ...] = ENVIRONMENTS  # environments where the rule applies (others: not required)
     doc: str = ""
+    # What the rule deliberately lets pass, and why (shown in the report): key -> reason.
+    exemptions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -354,11 +356,19 @@ class Result:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, group: str, title: str, envs: tuple[str, ...] = ENVIRONMENTS):
+def rule(
+    rule_id: str,
+    group: str,
+    title: str,
+    envs: tuple[str, ...] = ENVIRONMENTS,
+    exemptions: Mapping[str, str] | None = None,
+):
     def register(fn: Callable[[PolicyContext], list[str]]) -> Callable[[PolicyContext], list[str]]:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
-        RULES[rule_id] = Rule(rule_id, group, title, fn, envs, (fn.__doc__ or "").strip())
+        RULES[rule_id] = Rule(
+            rule_id, group, title, fn, envs, (fn.__doc__ or "").strip(), dict(exemptions or {})
+        )
         return fn
 
     return register

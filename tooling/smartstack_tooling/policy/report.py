@@ -9,8 +9,6 @@ from xml.etree import ElementTree as ET
 
 from .. import cost
 from .engine import RULES, Result, context_for_env, evaluate, verdict
-from .rules_iam import RESOURCE_STAR_ALLOWED
-from .rules_protection import PREVENT_DESTROY_EXEMPT, REVIEWED_UNKNOWN_POLICIES
 
 
 def markdown(results: dict[str, list[Result]]) -> str:
@@ -39,27 +37,12 @@ def markdown(results: dict[str, list[Result]]) -> str:
             lines.append(f"- `{r.rule.id}` in {r.env}:")
             lines += [f"  - {v}" for v in (r.violations or (r.error,))]
         lines.append("")
-    lines += [
-        "## Policies unknown at plan time (reviewed)",
-        "",
-        "| policy | unknown because | content verified by |",
-        "|---|---|---|",
-    ]
-    for label, reviewed in REVIEWED_UNKNOWN_POLICIES.items():
-        lines.append(
-            f"| `{label}` (fed by {', '.join(sorted(reviewed.feeders))}) | {reviewed.what} | "
-            f"{reviewed.verified_by} |"
-        )
-    lines += ["", '## Resource "*" allow-list (identity policies)', "", "| action | reason |", "|---|---|"]
-    lines += [f"| `{a}` | {why} |" for a, why in RESOURCE_STAR_ALLOWED.items()]
-    lines += [
-        "",
-        'KMS key policies: Resource "*" is the key itself.',
-        "",
-        "## prevent_destroy exemptions (prod)",
-        "",
-    ]
-    lines += [f"- `{a}`: {why}" for a, why in PREVENT_DESTROY_EXEMPT.items()]
+    lines += ["## Exemptions (from each rule's metadata)", ""]
+    for rule_id, rule in RULES.items():
+        if rule.exemptions:
+            lines += [f"### `{rule_id}`", "", "| exempt | why |", "|---|---|"]
+            lines += [f"| `{key}` | {why} |" for key, why in rule.exemptions.items()]
+            lines.append("")
     return "\n".join(lines) + "\n"
 
 

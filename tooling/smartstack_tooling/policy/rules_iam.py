@@ -282,6 +282,7 @@ def no_wildcard_actions(ctx: PolicyContext) -> list[str]:
     "iam-only.resource-star-allow-list",
     "IAM-only access",
     'Resource "*" only for allow-listed actions that AWS cannot scope (or a key policy\'s self-reference)',
+    exemptions={**RESOURCE_STAR_ALLOWED, "KMS key policies": 'Resource "*" is the key itself'},
 )
 def resource_star(ctx: PolicyContext) -> list[str]:
     problems = []

@@ -75,6 +75,11 @@ def unknown_policies(ctx: PolicyContext) -> dict[str, set[str]]:
     "plan-visibility.unknown-policies-reviewed",
     "What a plan can show",
     "Policies unknown at plan time are exactly the reviewed list, fed only by reviewed apply-time attributes",
+    exemptions={
+        label: f"{reviewed.what}; fed only by {', '.join(sorted(reviewed.feeders))}; "
+        f"verified by {reviewed.verified_by}"
+        for label, reviewed in REVIEWED_UNKNOWN_POLICIES.items()
+    },
 )
 def unknowns_reviewed(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -463,6 +468,7 @@ PREVENT_DESTROY_EXEMPT = {
     "Environment isolation",
     "Every stateful resource has lifecycle { prevent_destroy = true } in its module source",
     envs=environments_where("prevent_destroy_required"),
+    exemptions=PREVENT_DESTROY_EXEMPT,
 )
 def prod_prevent_destroy(ctx: PolicyContext) -> list[str]:
     problems = []

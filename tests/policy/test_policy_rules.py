@@ -542,7 +542,7 @@ def _(plan):
 
 
 after_twin(
-    "encryption.data-at-rest-encrypted",
+    "encryption.sqs-encrypted",
     "plain-queue",
     "neither SQS-managed SSE",
     "prod",
@@ -552,19 +552,43 @@ after_twin(
 
 
 @mutation_twin(
-    "encryption.data-at-rest-encrypted", "log-group-without-kms", "log group without a KMS key", "dev"
+    "encryption.log-groups-encrypted", "log-group-without-kms", "log group without a KMS key", "dev"
 )
 def _(plan):
     config_resource(plan, "module.api.aws_cloudwatch_log_group.access")["expressions"].pop("kms_key_id")
 
 
 after_twin(
-    "encryption.data-at-rest-encrypted",
+    "encryption.rds-encrypted",
     "rds-unencrypted",
     "storage not encrypted",
     "staging",
     "module.data.aws_db_instance.this",
     storage_encrypted=False,
+)
+
+
+@mutation_twin(
+    "encryption.secrets-encrypted", "secret-on-aws-managed-key", "without a customer managed", "prod"
+)
+def _(plan):
+    config_resource(plan, "module.secrets.aws_secretsmanager_secret.this")["expressions"].pop("kms_key_id")
+    set_after(plan, 'module.secrets.aws_secretsmanager_secret.this["api-signing-key"]', kms_key_id=None)
+
+
+@mutation_twin("encryption.sns-encrypted", "plain-alarm-topic", "SNS topic without a KMS key", "staging")
+def _(plan):
+    config_resource(plan, "module.observability.aws_sns_topic.alarms")["expressions"].pop("kms_master_key_id")
+    set_after(plan, "module.observability.aws_sns_topic.alarms", kms_master_key_id=None)
+
+
+after_twin(
+    "encryption.kms-keys-rotate",
+    "rds-key-not-rotating",
+    "enable_key_rotation is not true",
+    "dev",
+    "module.data.module.rds_key.aws_kms_key.this",
+    enable_key_rotation=False,
 )
 
 

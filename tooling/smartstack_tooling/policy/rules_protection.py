@@ -194,11 +194,11 @@ def _kms_backed(ctx: PolicyContext, inst, attr: str) -> bool:
 
 
 @rule(
-    "encryption.data-at-rest-encrypted",
+    "encryption.rds-encrypted",
     "Encryption & exposure",
-    "RDS, SQS, CloudWatch log groups, secrets and SNS topics are encrypted; KMS keys rotate",
+    "RDS storage (and Performance Insights) is encrypted with a customer managed KMS key",
 )
-def at_rest(ctx: PolicyContext) -> list[str]:
+def rds_encrypted(ctx: PolicyContext) -> list[str]:
     problems = []
     for db in ctx.of_type("aws_db_instance"):
         if db.get("storage_encrypted") is not True or not _kms_backed(ctx, db, "kms_key_id"):
@@ -207,20 +207,61 @@ def at_rest(ctx: PolicyContext) -> list[str]:
             ctx, db, "performance_insights_kms_key_id"
         ):
             problems.append(f"{db.address}: Performance Insights without a customer managed KMS key")
-    for queue in ctx.of_type("aws_sqs_queue"):
-        if queue.get("sqs_managed_sse_enabled") is not True and not ctx.is_configured(
-            queue, "kms_master_key_id"
-        ):
-            problems.append(f"{queue.address}: neither SQS-managed SSE nor a KMS key")
-    for group in ctx.of_type("aws_cloudwatch_log_group"):
-        if not ctx.is_configured(group, "kms_key_id") or not _kms_backed(ctx, group, "kms_key_id"):
-            problems.append(f"{group.address}: log group without a KMS key")
-    for secret in ctx.of_type("aws_secretsmanager_secret"):
-        if not _kms_backed(ctx, secret, "kms_key_id"):
-            problems.append(f"{secret.address}: secret without a customer managed KMS key")
-    for topic in ctx.of_type("aws_sns_topic"):
-        if not ctx.is_configured(topic, "kms_master_key_id"):
-            problems.append(f"{topic.address}: SNS topic without a KMS key")
+    return problems
+
+
+@rule("encryption.sqs-encrypted", "Encryption & exposure", "SQS queues use SQS-managed SSE or a KMS key")
+def sqs_encrypted(ctx: PolicyContext) -> list[str]:
+    return [
+        f"{queue.address}: neither SQS-managed SSE nor a KMS key"
+        for queue in ctx.of_type("aws_sqs_queue")
+        if queue.get("sqs_managed_sse_enabled") is not True
+        and not ctx.is_configured(queue, "kms_master_key_id")
+    ]
+
+
+@rule(
+    "encryption.log-groups-encrypted",
+    "Encryption & exposure",
+    "CloudWatch log groups are encrypted with a customer managed KMS key",
+)
+def log_groups_encrypted(ctx: PolicyContext) -> list[str]:
+    return [
+        f"{group.address}: log group without a KMS key"
+        for group in ctx.of_type("aws_cloudwatch_log_group")
+        if not ctx.is_configured(group, "kms_key_id") or not _kms_backed(ctx, group, "kms_key_id")
+    ]
+
+
+@rule(
+    "encryption.secrets-encrypted",
+    "Encryption & exposure",
+    "Secrets Manager secrets are encrypted with a customer managed KMS key",
+)
+def secrets_encrypted(ctx: PolicyContext) -> list[str]:
+    return [
+        f"{secret.address}: secret without a customer managed KMS key"
+        for secret in ctx.of_type("aws_secretsmanager_secret")
+        if not _kms_backed(ctx, secret, "kms_key_id")
+    ]
+
+
+@rule("encryption.sns-encrypted", "Encryption & exposure", "SNS topics are encrypted with a KMS key")
+def sns_encrypted(ctx: PolicyContext) -> list[str]:
+    return [
+        f"{topic.address}: SNS topic without a KMS key"
+        for topic in ctx.of_type("aws_sns_topic")
+        if not ctx.is_configured(topic, "kms_master_key_id")
+    ]
+
+
+@rule(
+    "encryption.kms-keys-rotate",
+    "Encryption & exposure",
+    "Customer managed KMS keys that AWS can rotate (symmetric encryption keys) rotate",
+)
+def kms_keys_rotate(ctx: PolicyContext) -> list[str]:
+    problems = []
     for key in ctx.of_type("aws_kms_key"):
         spec = str(key.get("customer_master_key_spec") or "SYMMETRIC_DEFAULT")
         signing = key.get("key_usage") == "SIGN_VERIFY"

@@ -230,8 +230,25 @@ def ses_endpoint_service_unknown(client: Client) -> bool:
     return False
 
 
+def revoking_a_gone_rule_id_is_the_wrong_error(client: Client) -> bool:
+    """What aws_default_security_group meets when a default rule is already gone."""
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    filters = [{"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}]
+    group = ec2.describe_security_groups(Filters=filters)["SecurityGroups"][0]["GroupId"]
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])
+    egress = next(r["SecurityGroupRuleId"] for r in rules["SecurityGroupRules"] if r["IsEgress"])
+    ec2.revoke_security_group_egress(GroupId=group, SecurityGroupRuleIds=[egress])
+    try:
+        ec2.revoke_security_group_egress(GroupId=group, SecurityGroupRuleIds=[egress])
+    except ClientError as err:
+        return err.response["Error"]["Code"] != "InvalidSecurityGroupRuleId.NotFound"
+    return True  # AWS refuses an unknown id; accepting it would be a different bug
+
+
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "ec2-ses-endpoint-service": ses_endpoint_service_unknown,
+    "ec2-revoke-unknown-rule-id": revoking_a_gone_rule_id_is_the_wrong_error,
     "s3-bucket-policy-tls-condition": tls_only_deny_refuses_uploads,
     "s3-logging-principal-star": bucket_logging_to_a_bucket_with_principal_star,
     "s3-logging-resource-wildcard": bucket_logging_under_a_wildcard_resource,

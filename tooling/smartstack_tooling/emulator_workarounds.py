@@ -297,6 +297,36 @@ def _ec2_ses_endpoint_service() -> None:
         vpcs.DEFAULT_VPC_ENDPOINT_SERVICES.clear()  # collected lazily per region: collect again
 
 
+def _ec2_unknown_rule_ids_answered_like_aws() -> None:
+    """RevokeSecurityGroupEgress/Ingress by SecurityGroupRuleIds: moto 5.2.5 answers a rule id the group
+    no longer has with InvalidPermission.NotFound (the code for unmatched IpPermissions). AWS answers
+    InvalidSecurityGroupRuleId.NotFound, which the provider takes as "already revoked" when
+    aws_default_security_group strips the default group's rules; moto's code fails the apply."""
+    from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+
+    def answering_unknown_ids(original: Callable, rules_of: Callable) -> Callable:
+        def revoke(self, group_name_or_id, *args, security_rule_ids=None, vpc_id=None, **kwargs):  # type: ignore[no-untyped-def]
+            group = self.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
+            if group is not None and security_rule_ids:
+                known = {rule.id for rule in rules_of(group)}
+                for rule_id in security_rule_ids:
+                    if rule_id not in known:
+                        raise InvalidSecurityGroupRuleIdNotFoundError(rule_id)
+            return original(
+                self, group_name_or_id, *args, security_rule_ids=security_rule_ids, vpc_id=vpc_id, **kwargs
+            )
+
+        return revoke
+
+    SecurityGroupBackend.revoke_security_group_egress = answering_unknown_ids(
+        SecurityGroupBackend.revoke_security_group_egress, lambda group: group.egress_rules
+    )
+    SecurityGroupBackend.revoke_security_group_ingress = answering_unknown_ids(
+        SecurityGroupBackend.revoke_security_group_ingress, lambda group: group.ingress_rules
+    )
+
+
 RETRY_WINDOW_SECONDS = 10
 
 
@@ -498,6 +528,14 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "sesv2:PutEmailIdentityMailFromAttributes",
         "not implemented (HTTP 404)",
         _sesv2_mail_from_attributes,
+    ),
+    Workaround(
+        "ec2-revoke-unknown-rule-id",
+        "5.2.5",
+        "ec2:RevokeSecurityGroupEgress",
+        "an unknown SecurityGroupRuleId answers InvalidPermission.NotFound, not InvalidSecurityGroupRuleId"
+        ".NotFound",
+        _ec2_unknown_rule_ids_answered_like_aws,
     ),
     Workaround(
         "cloudfront-response-headers-policies",

@@ -113,9 +113,9 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
         name=DATABASE,
         user=APP_USER,
         region="us-east-1",
-        auth_mode="secret",
         ca_bundle=str(postgres.ca_file),
     )
+    # The password is handed to Database directly: no auth mode (IAM token or secret) is involved.
     owner_db = Database(owner, lambda: postgres.app_password)
     try:
         apply_migrations(owner_db)

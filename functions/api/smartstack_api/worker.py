@@ -3,6 +3,7 @@ job message by Powertools (imported only where batches arrive: HTTP cold starts 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -44,15 +45,19 @@ batch_processor = JobBatchProcessor(
 )
 
 
-def process_batch(event: dict[str, Any], context: LambdaContext, metrics: Metrics) -> dict[str, Any]:
-    @tracer.capture_method
-    def handle_job_record(record: JobRecord) -> str:
-        outcome = process_job_message(get_runtime(), record.body, record.messageId)
-        metrics.add_metric(name=f"Job_{outcome.replace('-', '_')}", unit=MetricUnit.Count, value=1)
-        return outcome
+@tracer.capture_method
+def handle_job_record(record: JobRecord, metrics: Metrics) -> str:
+    outcome = process_job_message(get_runtime(), record.body, record.messageId)
+    metrics.add_metric(name=f"Job_{outcome.replace('-', '_')}", unit=MetricUnit.Count, value=1)
+    return outcome
 
+
+def process_batch(event: dict[str, Any], context: LambdaContext, metrics: Metrics) -> dict[str, Any]:
     metrics.add_metric(name="JobMessagesReceived", unit=MetricUnit.Count, value=len(event["Records"]))
     # Partial batch response: only the failed messages return to the queue (and later the DLQ).
     return process_partial_response(
-        event=event, record_handler=handle_job_record, processor=batch_processor, context=context
+        event=event,
+        record_handler=partial(handle_job_record, metrics=metrics),
+        processor=batch_processor,
+        context=context,
     )

@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..planview import PlanView
 from ..profiles import ENVIRONMENTS
 from . import source
+
+if TYPE_CHECKING:  # twins.py builds contexts of this module
+    from .twins import Twin
 
 REPO = paths.REPO
 
@@ -282,6 +285,10 @@ POLICY_ATTRIBUTES: dict[tuple[str, str], str] = {
 }
 
 
+# Every resource type that carries a policy document (what the policy-statement rules read).
+POLICY_TYPES = tuple(sorted({rtype for rtype, _ in POLICY_ATTRIBUTES}))
+
+
 def policy_documents(ctx: PolicyContext, include_unknown: bool = True) -> list[PolicyDoc]:
     """Every configured policy document: parsed when known at plan, ``document=None`` when unknown.
 
@@ -325,16 +332,25 @@ def as_list(value: Any) -> list[Any]:
 
 
 # ---------------------------------------------------------------------- rules
+SEVERITIES = ("critical", "high", "medium", "low")
+EVERY_TYPE = ("*",)  # resource_types of a rule that reads every planned resource
+
+
 @dataclass(frozen=True)
 class Rule:
+    """One policy rule: what it checks, where, how bad a violation is, and the inputs it must fail on."""
+
     id: str
     group: str
     title: str
     check: Callable[[PolicyContext], list[str]]
+    severity: str  # one of SEVERITIES: critical = exposure or loss of data, low = hygiene
+    resource_types: tuple[str, ...]  # the resource types the rule reads (its violations name only these)
     envs: tuple[str, ...] = ENVIRONMENTS  # environments where the rule applies (others: not required)
     doc: str = ""
     # What the rule deliberately lets pass, and why (shown in the report): key -> reason.
     exemptions: Mapping[str, str] = field(default_factory=dict)
+    twins: tuple[Twin, ...] = ()  # broken inputs the rule must fail on (see twins.py)
 
 
 @dataclass(frozen=True)
@@ -360,14 +376,34 @@ def rule(
     rule_id: str,
     group: str,
     title: str,
+    *,
+    severity: str,
+    resource_types: Iterable[str],
+    twins: Iterable[Twin],
     envs: tuple[str, ...] = ENVIRONMENTS,
     exemptions: Mapping[str, str] | None = None,
 ):
+    """Register the decorated check as rule ``rule_id`` with its metadata and its broken twins."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"{rule_id}: severity {severity!r} is not one of {SEVERITIES}")
+    twins = tuple(twins)
+    if not twins:
+        raise ValueError(f"{rule_id}: a rule needs at least one broken twin it must fail on")
+
     def register(fn: Callable[[PolicyContext], list[str]]) -> Callable[[PolicyContext], list[str]]:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = Rule(
-            rule_id, group, title, fn, envs, (fn.__doc__ or "").strip(), dict(exemptions or {})
+            rule_id,
+            group,
+            title,
+            fn,
+            severity,
+            tuple(sorted(set(resource_types))),
+            envs,
+            (fn.__doc__ or "").strip(),
+            dict(exemptions or {}),
+            twins,
         )
         return fn
 

@@ -17,6 +17,21 @@ from .. import package_functions as packaging
 from . import code_facts, source
 from .engine import Instance, PolicyContext, rule
 from .rules_network import tier
+from .twins import (
+    Mutation,
+    Plan,
+    add_resource,
+    append_to,
+    change,
+    config_edit,
+    plan_twin,
+    replace_in,
+    setting,
+    statement,
+    tree_twin,
+    variables,
+    without,
+)
 
 # Size limits of AWS managed rule groups, as documented in the AWS WAF Developer Guide
 # ("Baseline rule groups" > "Core rule set (CRS) managed rule group"): rule -> (request part, bytes).
@@ -133,10 +148,92 @@ def size_limit_findings(acl: Instance, resource_type: str, accepted: dict[str, i
     return found
 
 
+# ---- broken twins of the edge contract
+API_LIMITS = "functions/api/smartstack_api/limits.py"
+
+
+def _enforce_crs_body_limit(acl_address: str) -> Mutation:
+    """Drop the Common Rule Set's overrides: its 8 KB body limit blocks again."""
+
+    def apply(plan: Plan) -> None:
+        crs = next(
+            r
+            for r in change(plan, acl_address)["after"]["rule"]
+            if r["name"] == "AWSManagedRulesCommonRuleSet"
+        )
+        crs["statement"][0]["managed_rule_group_statement"][0]["rule_action_override"] = []
+
+    return apply
+
+
+def _body_size_rule(size: int, oversize: str = "CONTINUE") -> dict[str, Any]:
+    return {
+        "name": "body-size",
+        "priority": 5,
+        "action": [{"block": [{}], "allow": [], "count": []}],
+        "override_action": [],
+        "statement": [
+            {
+                "size_constraint_statement": [
+                    {
+                        "comparison_operator": "GT",
+                        "size": size,
+                        "field_to_match": [{"body": [{"oversize_handling": oversize}], "uri_path": []}],
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def _add_acl_rule(acl_address: str, acl_rule: dict[str, Any]) -> Mutation:
+    return lambda plan: change(plan, acl_address)["after"]["rule"].append(acl_rule)
+
+
 @rule(
     "contract.edge-admits-api-requests",
     "contracts",
     "Every WAF rule in front of the API admits the largest request the API accepts",
+    severity="high",
+    resource_types=(
+        "aws_api_gateway_domain_name",
+        "aws_cloudfront_distribution",
+        "aws_wafv2_web_acl",
+        "aws_wafv2_web_acl_association",
+    ),
+    twins=(
+        plan_twin(
+            "api-acl-enforces-crs-8k-body",
+            "SizeRestrictions_BODY blocks a body over 8192 bytes",
+            "prod",
+            _enforce_crs_body_limit("module.api.aws_wafv2_web_acl.api[0]"),
+        ),
+        plan_twin(
+            "cdn-acl-enforces-crs-8k-body",
+            "SizeRestrictions_BODY blocks a body over 8192 bytes",
+            "staging",
+            _enforce_crs_body_limit("module.edge.aws_wafv2_web_acl.cdn"),
+        ),
+        plan_twin(
+            "body-size-rule-below-api-limit",
+            "rule body-size blocks a body over 4096 bytes",
+            "dev",
+            _add_acl_rule("module.api.aws_wafv2_web_acl.api[0]", _body_size_rule(4096)),
+        ),
+        plan_twin(
+            "oversize-match-beyond-inspection-limit",
+            "inspection limit (oversize_handling MATCH)",
+            "dev",
+            _add_acl_rule("module.api.aws_wafv2_web_acl.api[0]", _body_size_rule(10**6, "MATCH")),
+        ),
+        tree_twin(  # the code's side: 2,000-character attachment names make paths longer than CRS admits
+            "api-paths-grow-past-crs-uri-limit",
+            "SizeRestrictions_URIPATH",
+            "prod",
+            replace_in(API_LIMITS, "ATTACHMENT_NAME_MAX = 128", "ATTACHMENT_NAME_MAX = 2_000"),
+            parts=(API_LIMITS,),
+        ),
+    ),
 )
 def edge_admits_api_requests(ctx: PolicyContext) -> list[str]:
     """Size limits (managed rule groups with their documented limits, and size constraints) on every
@@ -157,6 +254,26 @@ def edge_admits_api_requests(ctx: PolicyContext) -> list[str]:
     "contract.api-errors-reach-clients",
     "contracts",
     "No distribution-wide custom error response rewrites the API's responses",
+    severity="medium",
+    resource_types=("aws_cloudfront_distribution",),
+    twins=(
+        plan_twin(
+            "spa-404-page-for-every-behaviour",
+            "rewrites the API behaviour(s) ['/api/*']",
+            "staging",
+            setting(
+                "module.edge.aws_cloudfront_distribution.this",
+                custom_error_response=[
+                    {
+                        "error_code": 403,
+                        "response_code": 404,
+                        "response_page_path": "/404.html",
+                        "error_caching_min_ttl": 60,
+                    }
+                ],
+            ),
+        ),
+    ),
 )
 def api_errors_reach_clients(ctx: PolicyContext) -> list[str]:
     """CloudFront custom error responses apply to every behaviour: with an API behaviour they would
@@ -205,6 +322,31 @@ def _named_files_missing(function: Instance, path: Path) -> list[str]:
     "contract.packages-match-architecture",
     "contracts",
     "Each function's zip is built for its architecture and holds the files its settings name",
+    severity="high",
+    resource_types=("aws_lambda_function",),
+    twins=(
+        plan_twin(
+            "architecture-changed-without-repackaging",
+            "holds aarch64 builds",
+            "staging",
+            setting('module.compute.aws_lambda_function.this["api"]', architectures=["x86_64"]),
+        ),
+        plan_twin(
+            "package-never-built",
+            "is not built (make package)",
+            "dev",
+            setting(
+                'module.compute.aws_lambda_function.this["ai"]',
+                filename="../../build/functions/arm64/missing.zip",
+            ),
+        ),
+        plan_twin(
+            "ca-bundle-named-but-not-packaged",
+            "DB_CA_BUNDLE=/var/task/certs/global-bundle.pem is not in api.zip",
+            "prod",
+            variables("api", lambda v: v.update(DB_CA_BUNDLE="/var/task/certs/global-bundle.pem")),
+        ),
+    ),
 )
 def packages_match_architecture(ctx: PolicyContext) -> list[str]:
     """A zip with wheels for another instruction set fails at import (or silently falls back to pure
@@ -247,10 +389,40 @@ UNIQUE_NAMES = {
 }
 
 
+def _create_before_destroy_on(path: str, resource_header: str):
+    """A tree edit: add lifecycle { create_before_destroy = true } to one resource block of ``path``."""
+
+    def edit(root: Path) -> None:
+        target = root / path
+        text = target.read_text()
+        end = text.index("\n}\n", text.index(resource_header))
+        target.write_text(text[:end] + "\n  lifecycle {\n    create_before_destroy = true\n  }" + text[end:])
+
+    return edit
+
+
 @rule(
     "contract.replacements-can-coexist",
     "contracts",
     "create_before_destroy is never combined with a fixed unique name",
+    severity="medium",
+    resource_types=UNIQUE_NAMES,
+    twins=(
+        tree_twin(
+            "subnet-group-replaced-before-destroy",
+            "aws_db_subnet_group.this: create_before_destroy with a fixed name",
+            "staging",
+            _create_before_destroy_on("modules/data/main.tf", 'resource "aws_db_subnet_group" "this" {'),
+        ),
+        plan_twin(
+            "fixed-name-in-the-plan-configuration",
+            "aws_db_parameter_group.this: create_before_destroy with a fixed name",
+            "dev",
+            config_edit(
+                "module.data.aws_db_parameter_group.this", lambda e: e.update(name=e.pop("name_prefix"))
+            ),
+        ),
+    ),
 )
 def replacements_can_coexist(ctx: PolicyContext) -> list[str]:
     """With create_before_destroy the replacement exists beside the old object: a fixed unique name makes
@@ -325,10 +497,63 @@ def _function_named(ctx: PolicyContext, name: str | None) -> Instance | None:
     return next((f for f in ctx.of_type("aws_lambda_function") if f.get("function_name") == name), None)
 
 
+# ---- broken twins of the time budget
+_QUEUE = "module.messaging.aws_sqs_queue.tasks"
+_ESM = "module.messaging.aws_lambda_event_source_mapping.tasks"
+CALL_BOUNDS = "functions/shared/smartstack_shared/call_bounds.py"
+
+
 @rule(
     "contract.time-budget-chain",
     "contracts",
     "Each queue consumer finishes a batch's worst case in time, and retries agree with the DLQ",
+    severity="high",
+    resource_types=("aws_lambda_event_source_mapping", "aws_lambda_function", "aws_sqs_queue"),
+    twins=(
+        plan_twin(
+            "visibility-below-6x",
+            "visibility 300 s < 6 x",
+            "dev",
+            setting(_QUEUE, visibility_timeout_seconds=300),
+        ),
+        plan_twin("batch-of-ten-ai-calls", "a batch of 10 can take", "staging", setting(_ESM, batch_size=10)),
+        plan_twin(
+            "message-expires-before-its-receives",
+            "expires messages before",
+            "prod",
+            setting(_QUEUE, message_retention_seconds=3600),
+        ),
+        plan_twin(
+            "no-retry-before-the-dlq",
+            "is never retried",
+            "dev",
+            setting(
+                _QUEUE,
+                redrive_policy=json.dumps(
+                    {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:1:x", "maxReceiveCount": 1}
+                ),
+            ),
+        ),
+        plan_twin(
+            "consumer-gives-up-on-the-ai-early",
+            "waits AI_TIMEOUT_SECONDS=30",
+            "prod",
+            variables("worker", lambda v: v.update(AI_TIMEOUT_SECONDS="30")),
+        ),
+        plan_twin(
+            "queue-outruns-the-reservation",
+            "maximum_concurrency 50 >",
+            "prod",
+            lambda p: change(p, _ESM)["after"]["scaling_config"][0].update(maximum_concurrency=50),
+        ),
+        tree_twin(  # the code's side: more attempts per AWS call push one record past the consumer's timeout
+            "code-retries-more-than-budgeted",
+            "can take",
+            "staging",
+            replace_in(CALL_BOUNDS, "AWS_API = CallBound(attempts=2", "AWS_API = CallBound(attempts=9"),
+            parts=(CALL_BOUNDS,),
+        ),
+    ),
 )
 def time_budget_chain(ctx: PolicyContext) -> list[str]:
     """Per event source mapping: visibility >= 6 x the consumer's timeout (+ batching window); batch size
@@ -427,11 +652,82 @@ def _endpoint_policy_findings(ctx: PolicyContext, endpoint: Instance) -> list[st
     return found
 
 
+# ---- broken twins of network reachability
+_SQS_ENDPOINT = 'module.network.aws_vpc_endpoint.interface["sqs"]'
+
+
+def _app_route_to_nat(plan: Plan) -> None:
+    rc = add_resource(
+        plan,
+        'module.network.aws_route.app_nat["us-east-1b"]',
+        "aws_route",
+        {"destination_cidr_block": "0.0.0.0/0"},
+        module="module.network",
+    )
+    rc["index"] = "us-east-1b"
+
+
 @rule(
     "contract.network-reachability",
     "contracts",
     "Every ingress names its source, open egress is reviewed, the app subnets route to the internet "
     "only for it, endpoints are account-scoped and placed where their service is",
+    severity="critical",
+    resource_types=(
+        "aws_iam_role_policy",
+        "aws_route",
+        "aws_security_group",
+        "aws_subnet",
+        "aws_vpc_endpoint",
+        "aws_vpc_endpoint_service",  # the data source of each service's zones
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_ingress_rule",
+    ),
+    twins=(
+        plan_twin(
+            "database-open-to-anywhere",
+            "ingress from anywhere",
+            "prod",
+            setting(
+                "module.data.aws_vpc_security_group_ingress_rule.postgres_from_app", cidr_ipv4="0.0.0.0/0"
+            ),
+        ),
+        plan_twin(
+            "functions-egress-to-the-internet",
+            "not on the reviewed list",
+            "dev",
+            setting(
+                'module.compute.aws_vpc_security_group_egress_rule.https["interface-endpoints"]',
+                cidr_ipv4="0.0.0.0/0",
+            ),
+        ),
+        plan_twin(
+            "endpoint-without-policy", "no endpoint policy", "staging", setting(_SQS_ENDPOINT, policy=None)
+        ),
+        plan_twin(
+            "endpoint-for-any-account",
+            "admits principals outside",
+            "prod",
+            setting(
+                _SQS_ENDPOINT,
+                policy=json.dumps(
+                    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+                ),
+            ),
+        ),
+        plan_twin(
+            "app-subnets-route-to-a-nat", "routes the app subnets to the internet", "prod", _app_route_to_nat
+        ),
+        plan_twin(
+            "endpoint-in-every-zone",
+            "not chosen from the service's zones",
+            "dev",
+            config_edit(
+                "module.network.aws_vpc_endpoint.interface",
+                lambda e: e.update(subnet_ids={"references": ["aws_subnet.app"]}),
+            ),
+        ),
+    ),
 )
 def network_reachability(ctx: PolicyContext) -> list[str]:
     """No ingress from anywhere (the database only from the function security group); egress to
@@ -517,11 +813,63 @@ def _secret_readers(ctx: PolicyContext, function: Instance) -> dict[str, list[st
     return grants
 
 
+AI_RUNTIME = "functions/ai/smartstack_ai/runtime.py"
+
+
 @rule(
     "contract.names-the-code-reads-exist",
     "contracts",
     "Each function gets exactly the settings its code reads; its parameters and secrets exist and only "
     "their readers are granted them",
+    severity="high",
+    resource_types=(
+        "aws_iam_role_policy",
+        "aws_lambda_function",
+        "aws_secretsmanager_secret",
+        "aws_ssm_parameter",
+    ),
+    twins=(
+        plan_twin(
+            "setting-the-code-reads-not-set",
+            "the code reads AI_TIMEOUT_SECONDS, which is not set",
+            "staging",
+            variables("worker", lambda v: v.pop("AI_TIMEOUT_SECONDS")),
+        ),
+        plan_twin(
+            "setting-nobody-reads",
+            "SMARTSTACK_ENV is set but no code of it reads it",
+            "dev",
+            variables("ai", lambda v: v.update(SMARTSTACK_ENV="dev")),
+        ),
+        plan_twin(
+            "parameter-the-code-reads-not-planned",
+            "reads parameter /smartstack/prod/api/max-page-size",
+            "prod",
+            without(lambda rc: rc["change"]["after"].get("name") == "/smartstack/prod/api/max-page-size"),
+        ),
+        plan_twin(
+            "secret-granted-to-a-role-that-never-reads-it",
+            "but granted to",
+            "dev",
+            statement(
+                'module.compute.aws_iam_role_policy.this["ai"]',
+                "ReadNamedSecrets",
+                lambda s: s.update(
+                    Resource=[
+                        *s["Resource"],
+                        "arn:aws:secretsmanager:us-east-1:1:secret:smartstack-dev/link-signing-key-??????",
+                    ]
+                ),
+            ),
+        ),
+        tree_twin(  # the code's side: the AI runtime starts reading a setting Terraform does not pass
+            "code-reads-a-new-setting",
+            "NEW_SETTING, which is not set",
+            "prod",
+            append_to(AI_RUNTIME, '\n\ndef extra() -> str:\n    return require_env("NEW_SETTING")\n'),
+            parts=("functions",),
+        ),
+    ),
 )
 def names_the_code_reads_exist(ctx: PolicyContext) -> list[str]:
     """The code's side is read from the function source (environment and parameter reads, through the

@@ -6,7 +6,19 @@ import re
 from typing import Any
 
 from . import source
-from .engine import PolicyContext, PolicyDoc, as_list, policy_documents, rule
+from .engine import POLICY_TYPES, PolicyContext, PolicyDoc, as_list, policy_documents, rule
+from .twins import (
+    Plan,
+    add_resource,
+    append_to,
+    config_edit,
+    output,
+    plan_twin,
+    setting,
+    statement,
+    tree_twin,
+    variables,
+)
 
 # ---------------------------------------------------------------------- reviewed allow-lists
 # Actions that may use Resource "*" in identity policies, each with the reason AWS forces it.
@@ -80,10 +92,39 @@ def _same_account_principal(value: str, account: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------- rules
+def _deployer_with_access_key(plan: Plan) -> None:
+    add_resource(plan, "aws_iam_user.deployer", "aws_iam_user", {"name": "smartstack-prod-deployer"})
+    add_resource(
+        plan, "aws_iam_access_key.deployer", "aws_iam_access_key", {"user": "smartstack-prod-deployer"}
+    )
+
+
+def _login_profile_counted_out(plan: Plan) -> None:
+    """count = 0 in this env: absent from resource_changes, still in the configuration."""
+    plan["configuration"]["root_module"].setdefault("resources", []).append(
+        {
+            "address": "aws_iam_user_login_profile.ops",
+            "mode": "managed",
+            "type": "aws_iam_user_login_profile",
+            "name": "ops",
+            "expressions": {},
+            "count_expression": {"constant_value": 0},
+        }
+    )
+
+
 @rule(
     "iam-only.no-iam-users-or-keys",
     "IAM-only access",
     "No IAM users, groups, access keys or login profiles anywhere (roles only)",
+    severity="critical",
+    resource_types=BANNED_IAM_TYPES,
+    twins=(
+        plan_twin("user-with-access-key", "aws_iam_access_key", "prod", _deployer_with_access_key),
+        plan_twin(
+            "login-profile-in-configuration", "aws_iam_user_login_profile", "dev", _login_profile_counted_out
+        ),
+    ),
 )
 def no_users(ctx: PolicyContext) -> list[str]:
     problems = [f"{i.address}: {i.type} is planned" for i in ctx.of_type(*BANNED_IAM_TYPES)]
@@ -141,6 +182,47 @@ def secret_findings(where: str, key: str, value: Any) -> list[str]:
     "iam-only.no-secret-values",
     "IAM-only access",
     "No secret values in Lambda environment variables, tfvars, variables, outputs or SSM (names/ARNs only)",
+    severity="critical",
+    resource_types=(
+        "aws_db_instance",
+        "aws_lambda_function",
+        "aws_rds_cluster",
+        "aws_secretsmanager_secret_version",
+        "aws_ssm_parameter",
+    ),
+    twins=(
+        plan_twin(
+            "password-in-lambda-env",
+            "looks like a secret",
+            "prod",
+            variables("api", lambda v: v.update(DB_PASSWORD="hunter2-but-longer")),
+        ),
+        tree_twin(
+            "secret-in-tfvars",
+            "looks like a secret",
+            "dev",
+            append_to(
+                "envs/dev/terraform.tfvars",
+                '\nsigning_key = "c2VjcmV0LXNpZ25pbmcta2V5LXZhbHVlLW9uLXB1cnBvc2U="\n',
+            ),
+            parts=("envs/dev",),
+        ),
+        plan_twin(
+            "access-key-in-output", "AWS access key id", "staging", output("debug", "AKIAIOSFODNN7EXAMPLE")
+        ),
+        plan_twin(
+            "secret-version-managed",
+            "lands in state",
+            "prod",
+            lambda p: add_resource(
+                p,
+                "module.secrets.aws_secretsmanager_secret_version.x",
+                "aws_secretsmanager_secret_version",
+                {"secret_string": "x"},
+                module="module.secrets",
+            ),
+        ),
+    ),
 )
 def no_secret_values(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -173,6 +255,20 @@ def no_secret_values(ctx: PolicyContext) -> list[str]:
     "iam-only.rds-iam-auth-managed-password",
     "IAM-only access",
     "RDS: IAM database authentication on, master password generated and held by RDS",
+    severity="high",
+    resource_types=("aws_db_instance",),
+    twins=(
+        plan_twin(
+            "password-auth",
+            "manage_master_user_password",
+            "prod",
+            setting(
+                "module.data.aws_db_instance.this",
+                manage_master_user_password=None,
+                iam_database_authentication_enabled=False,
+            ),
+        ),
+    ),
 )
 def rds_iam_auth(ctx: PolicyContext) -> list[str]:
     dbs = ctx.of_type("aws_db_instance")
@@ -226,6 +322,56 @@ def _check_principals(doc: PolicyDoc, account: str | None) -> list[str]:
     "IAM-only access",
     "Resource and trust policies name specific principals; services carry source conditions; "
     'bare "*" only in the Deny-unless-TLS pattern',
+    severity="critical",
+    resource_types=POLICY_TYPES,
+    twins=(
+        plan_twin(
+            "sqs-star-principal",
+            'bare "*" principal',
+            "prod",
+            statement(
+                "module.messaging.aws_sqs_queue_policy.tasks",
+                "ProducerSendsTasks",
+                lambda s: s.update(Principal="*"),
+            ),
+        ),
+        plan_twin(
+            "sns-service-without-source",
+            "without a source condition",
+            "dev",
+            statement(
+                "module.observability.aws_sns_topic_policy.alarms",
+                "CloudWatchAlarmsOfThisEnvironmentPublish",
+                lambda s: s.pop("Condition"),
+            ),
+        ),
+        plan_twin(
+            "kms-foreign-account",
+            "is not a role/root of account",
+            "staging",
+            statement(
+                "module.storage.module.files_key.aws_kms_key.this",
+                "KeyAdministrationByAccount",
+                lambda s: s.update(Principal={"AWS": "arn:aws:iam::999999999999:root"}),
+            ),
+        ),
+        plan_twin(
+            "tls-deny-turned-allow",
+            'bare "*" principal',
+            "prod",
+            statement(
+                "module.storage.aws_s3_bucket_policy.files",
+                "DenyInsecureTransport",
+                lambda s: s.update(Effect="Allow"),
+            ),
+        ),
+        plan_twin(
+            "lambda-permission-any-principal",
+            "is not specific",
+            "prod",
+            setting("module.api.aws_lambda_permission.api", principal="*"),
+        ),
+    ),
 )
 def resource_policy_principals(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -258,6 +404,40 @@ def _actions(stmt: dict[str, Any]) -> list[str]:
     "IAM-only access",
     'No Allow statement grants an action pattern ("*", "kms:*", "kms:Get*"...) nor uses '
     "NotAction/NotResource",
+    severity="high",
+    resource_types=POLICY_TYPES,
+    twins=(
+        plan_twin(
+            "service-star",
+            "Allow s3:*",
+            "prod",
+            statement(
+                'module.compute.aws_iam_role_policy.this["api"]',
+                "AttachmentsObjects",
+                lambda s: s.update(Action="s3:*"),
+            ),
+        ),
+        plan_twin(
+            "star-action",
+            "Allow *",
+            "dev",
+            statement(
+                "module.network.aws_iam_role_policy.flow_logs",
+                "WriteThisLogGroup",
+                lambda s: s.update(Action=["*"]),
+            ),
+        ),
+        plan_twin(
+            "key-admin-by-prefix",
+            "Allow kms:Get*",
+            "staging",
+            statement(
+                "module.network.module.flow_logs_key.aws_kms_key.this",
+                "KeyAdministrationByAccount",
+                lambda s: s.update(Action=[*s["Action"], "kms:Get*"]),
+            ),
+        ),
+    ),
 )
 def no_wildcard_actions(ctx: PolicyContext) -> list[str]:
     """A pattern also grants the actions AWS adds later: every allowed action is written out."""
@@ -282,7 +462,31 @@ def no_wildcard_actions(ctx: PolicyContext) -> list[str]:
     "iam-only.resource-star-allow-list",
     "IAM-only access",
     'Resource "*" only for allow-listed actions that AWS cannot scope (or a key policy\'s self-reference)',
+    severity="high",
+    resource_types=POLICY_TYPES,
     exemptions={**RESOURCE_STAR_ALLOWED, "KMS key policies": 'Resource "*" is the key itself'},
+    twins=(
+        plan_twin(
+            "s3-on-star",
+            "not in the allow-list",
+            "prod",
+            statement(
+                'module.compute.aws_iam_role_policy.this["ai"]',
+                "WriteAiLogs",
+                lambda s: s.update(Resource="*"),
+            ),
+        ),
+        plan_twin(
+            "star-in-queue-policy",
+            "in a resource policy",
+            "staging",
+            statement(
+                "module.messaging.aws_sqs_queue_policy.tasks",
+                "ConsumerReceivesTasks",
+                lambda s: s.update(Resource="*"),
+            ),
+        ),
+    ),
 )
 def resource_star(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -311,6 +515,34 @@ def resource_star(ctx: PolicyContext) -> list[str]:
     "iam-only.apigw-permission-scoped-to-api",
     "IAM-only access",
     "API Gateway may invoke a Lambda only from this API's execution ARN, in this account",
+    severity="high",
+    resource_types=("aws_api_gateway_rest_api", "aws_lambda_function", "aws_lambda_permission"),
+    twins=(
+        plan_twin(
+            "source-arn-wildcard-api",
+            "source_arn",
+            "prod",
+            setting(
+                "module.api.aws_lambda_permission.api",
+                source_arn="arn:aws:execute-api:us-east-1:333333333333:*/*/*",
+            ),
+        ),
+        plan_twin(
+            "source-arn-from-variable",
+            "execution_arn",
+            "dev",
+            config_edit(
+                "module.api.aws_lambda_permission.api",
+                lambda e: e.update(source_arn={"references": ["var.account_id"]}),
+            ),
+        ),
+        plan_twin(
+            "foreign-source-account",
+            "source_account",
+            "staging",
+            setting("module.api.aws_lambda_permission.authorizer", source_account="999999999999"),
+        ),
+    ),
 )
 def apigw_permission(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -350,6 +582,20 @@ def apigw_permission(ctx: PolicyContext) -> list[str]:
     "iam-only.bedrock-named-models",
     "IAM-only access",
     "Lambda -> Bedrock is limited to named foundation-model ARNs",
+    severity="medium",
+    resource_types=POLICY_TYPES,
+    twins=(
+        plan_twin(
+            "any-model",
+            "not a named model ARN",
+            "prod",
+            statement(
+                'module.compute.aws_iam_role_policy.this["ai"]',
+                "InvokeApprovedFoundationModels",
+                lambda s: s.update(Resource=["arn:aws:bedrock:us-east-1::foundation-model/*"]),
+            ),
+        ),
+    ),
 )
 def bedrock_models(ctx: PolicyContext) -> list[str]:
     problems = []

@@ -5,8 +5,21 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 
+from .. import paths
 from ..profiles import environments_where, profile
 from .engine import Instance, PolicyContext, rule
+from .twins import (
+    Plan,
+    TwinInputs,
+    built_twin,
+    config_edit,
+    context,
+    drop,
+    module_input,
+    plan_twin,
+    root_twin,
+    setting,
+)
 
 PRIVATE_TIERS = {"app", "data"}
 
@@ -40,6 +53,17 @@ def subnets_behind(ctx: PolicyContext, inst: Instance, attr: str) -> tuple[list[
     return subnets, others
 
 
+def _subnets_in_one_zone(only_tier: str | None = None):
+    """A twin mutation: every subnet (of one tier) planned in us-east-1a."""
+
+    def mutate(plan: Plan) -> None:
+        for rc in plan["resource_changes"]:
+            if rc["type"] == "aws_subnet" and (only_tier is None or rc["name"] == only_tier):
+                rc["change"]["after"]["availability_zone"] = "us-east-1a"
+
+    return mutate
+
+
 def _placement(ctx: PolicyContext, inst: Instance, attr: str, wanted: str) -> list[str]:
     subnets, others = subnets_behind(ctx, inst, attr)
     problems = []
@@ -60,6 +84,23 @@ def _placement(ctx: PolicyContext, inst: Instance, attr: str, wanted: str) -> li
     "subnet-placement.lambda-private-app-subnets",
     "Subnet placement",
     "Every Lambda runs in a VPC, attached only to private app subnets",
+    severity="high",
+    resource_types=("aws_lambda_function", "aws_subnet"),
+    twins=(
+        root_twin("lambda-on-public-subnets-root", "non-app subnets", "placement"),
+        plan_twin(
+            "compute-wired-to-public-subnets",
+            "non-app subnets",
+            "prod",
+            module_input("compute", "app_subnet_ids", "module.network.public_subnet_ids", "module.network"),
+        ),
+        plan_twin(
+            "lambda-without-vpc-config",
+            "no vpc_config",
+            "staging",
+            config_edit("module.compute.aws_lambda_function.this", lambda e: e.pop("vpc_config")),
+        ),
+    ),
 )
 def lambda_subnets(ctx: PolicyContext) -> list[str]:
     """`vpc_config.subnet_ids` of every function resolves (through module outputs) to aws_subnet.app only."""
@@ -79,6 +120,17 @@ def lambda_subnets(ctx: PolicyContext) -> list[str]:
     "subnet-placement.rds-private-data-subnets",
     "Subnet placement",
     "RDS subnet groups hold only private data subnets; every instance uses one",
+    severity="critical",
+    resource_types=("aws_db_instance", "aws_db_subnet_group", "aws_rds_cluster", "aws_subnet"),
+    twins=(
+        root_twin("db-subnet-group-on-public-subnets-root", "non-data subnets", "placement"),
+        plan_twin(
+            "data-wired-to-app-subnets",
+            "non-data subnets",
+            "prod",
+            module_input("data", "data_subnet_ids", "module.network.app_subnet_ids"),
+        ),
+    ),
 )
 def rds_subnets(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -99,6 +151,9 @@ def rds_subnets(ctx: PolicyContext) -> list[str]:
     "subnet-placement.rds-not-publicly-accessible",
     "Subnet placement",
     "RDS `publicly_accessible = false`, set explicitly",
+    severity="critical",
+    resource_types=("aws_db_instance",),
+    twins=(root_twin("publicly-accessible-root", "publicly_accessible = True", "placement"),),
 )
 def rds_private(ctx: PolicyContext) -> list[str]:
     dbs = ctx.of_type("aws_db_instance")
@@ -137,6 +192,27 @@ def _associated_subnets(ctx: PolicyContext, table_address: str) -> list[Instance
     "subnet-placement.private-subnets-no-igw-no-public-ip",
     "Subnet placement",
     "Private subnets: no route to an internet gateway, no public IP on launch",
+    severity="high",
+    resource_types=("aws_route", "aws_route_table", "aws_route_table_association", "aws_subnet"),
+    twins=(
+        plan_twin(
+            "app-subnet-public-ip",
+            "map_public_ip_on_launch",
+            "prod",
+            setting('module.network.aws_subnet.app["us-east-1b"]', map_public_ip_on_launch=True),
+        ),
+        plan_twin(
+            "data-table-routes-to-igw",
+            "internet gateway",
+            "dev",
+            config_edit(
+                "module.network.aws_route.public_internet",
+                lambda e: e.update(
+                    route_table_id={"references": ["aws_route_table.data.id", "aws_route_table.data"]}
+                ),
+            ),
+        ),
+    ),
 )
 def private_subnets(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -159,10 +235,36 @@ def private_subnets(ctx: PolicyContext) -> list[str]:
     return problems
 
 
+# No env plans a NAT gateway (the VPC endpoints serve every AWS API): the NAT rules' twins are envs
+# planned the way a VPC without interface endpoints must be.
+def _nat_plan(inputs: TwinInputs, env: str, mode: str) -> Plan:
+    return inputs.plan_root(
+        paths.REPO / "envs" / env, {"enable_interface_endpoints": False, "nat_gateway_mode": mode}
+    )
+
+
+def _nat_in_app_subnet(inputs: TwinInputs) -> PolicyContext:
+    plan = _nat_plan(inputs, "staging", "per_az")
+    config_edit(
+        "module.network.aws_nat_gateway.this",
+        lambda e: e.update(subnet_id={"references": ["aws_subnet.app", "each.key"]}),
+    )(plan)
+    return context("staging", plan)
+
+
+def _prod_with_one_nat(inputs: TwinInputs) -> PolicyContext:
+    plan = _nat_plan(inputs, "prod", "per_az")
+    drop(plan, lambda rc: rc["type"] == "aws_nat_gateway" and rc["index"] != "us-east-1a")
+    return context("prod", plan)
+
+
 @rule(
     "subnet-placement.nat-in-public-subnets",
     "Subnet placement",
     "NAT gateways, where there are any, live only in public subnets",
+    severity="high",
+    resource_types=("aws_nat_gateway", "aws_subnet"),
+    twins=(built_twin("nat-in-app-subnet", "non-public subnets", _nat_in_app_subnet),),
 )
 def nat_public(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -175,6 +277,9 @@ def nat_public(ctx: PolicyContext) -> list[str]:
     "subnet-placement.tiers-span-two-azs",
     "Subnet placement",
     "Every subnet tier (public, app, data) spans at least two availability zones",
+    severity="medium",
+    resource_types=("aws_subnet",),
+    twins=(plan_twin("data-tier-in-one-zone", "tier 'data' spans", "prod", _subnets_in_one_zone("data")),),
 )
 def tiers_two_azs(ctx: PolicyContext) -> list[str]:
     zones: dict[str, set[str]] = defaultdict(set)
@@ -190,6 +295,22 @@ def tiers_two_azs(ctx: PolicyContext) -> list[str]:
     "subnet-placement.cidrs-inside-vpc-no-overlap",
     "Subnet placement",
     "Subnet CIDRs lie inside their VPC CIDR and never overlap",
+    severity="medium",
+    resource_types=("aws_subnet", "aws_vpc"),
+    twins=(
+        plan_twin(
+            "overlapping-subnets",
+            "overlaps",
+            "dev",
+            setting('module.network.aws_subnet.data["us-east-1a"]', cidr_block="10.0.2.128/25"),
+        ),
+        plan_twin(
+            "subnet-outside-vpc",
+            "outside the VPC",
+            "prod",
+            setting('module.network.aws_subnet.app["us-east-1c"]', cidr_block="10.1.8.0/24"),
+        ),
+    ),
 )
 def cidrs(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -219,6 +340,17 @@ def cidrs(ctx: PolicyContext) -> list[str]:
     "multi-az.rds-multi-az",
     "Multi-AZ",
     "RDS runs Multi-AZ where the environment requires it (staging, prod); set explicitly everywhere",
+    severity="high",
+    resource_types=("aws_db_instance",),
+    twins=tuple(
+        plan_twin(
+            f"{env}-single-az",
+            "multi_az = false",
+            env,
+            setting("module.data.aws_db_instance.this", multi_az=False),
+        )
+        for env in environments_where("multi_az_required")
+    ),
 )
 def rds_multi_az(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -238,6 +370,9 @@ def rds_multi_az(ctx: PolicyContext) -> list[str]:
     "multi-az.db-and-lambda-subnets-two-azs",
     "Multi-AZ",
     "The DB subnet group and every Lambda's subnets span at least two availability zones",
+    severity="high",
+    resource_types=("aws_db_subnet_group", "aws_lambda_function", "aws_subnet"),
+    twins=(plan_twin("app-and-data-subnets-one-zone", "< 2 zones", "staging", _subnets_in_one_zone()),),
 )
 def subnets_two_azs(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -258,7 +393,17 @@ def subnets_two_azs(ctx: PolicyContext) -> list[str]:
     "Multi-AZ",
     "NAT gateways, where there are any, are one per availability zone, each app route table "
     "using its own zone's NAT",
+    severity="medium",
+    resource_types=("aws_nat_gateway", "aws_subnet"),
     envs=environments_where("nat_per_az_required"),
+    twins=(
+        built_twin("prod-single-nat", "without their own NAT", _prod_with_one_nat),
+        built_twin(
+            "dev-layout-as-prod",
+            "NAT gateway(s) for 2 zones",
+            lambda inputs: context("prod", _nat_plan(inputs, "dev", "single")),
+        ),
+    ),
 )
 def nat_per_az(ctx: PolicyContext) -> list[str]:
     nats = ctx.of_type("aws_nat_gateway")

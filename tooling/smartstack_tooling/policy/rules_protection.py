@@ -9,8 +9,29 @@ from typing import Any
 from ..profiles import environments_where
 from ..stateful import PREVENT_DESTROY_REQUIRED
 from . import source
-from .engine import ENVIRONMENTS, PolicyContext, _collect_refs, policy_documents, rule
+from .engine import (
+    ENVIRONMENTS,
+    EVERY_TYPE,
+    PolicyContext,
+    _collect_refs,
+    policy_documents,
+    rule,
+)
 from .rules_iam import is_tls_deny
+from .twins import (
+    Mutation,
+    Plan,
+    change,
+    config_edit,
+    plan_twin,
+    replace_in,
+    set_policy,
+    setting,
+    swapped_twin,
+    tree_twin,
+    variables,
+    without_address,
+)
 
 
 # ---------------------------------------------------------------------- reviewed plan-time unknowns
@@ -71,15 +92,48 @@ def unknown_policies(ctx: PolicyContext) -> dict[str, set[str]]:
     return out
 
 
+def _queue_policy_unknown(plan: Plan) -> None:
+    rc = change(plan, "module.messaging.aws_sqs_queue_policy.tasks")
+    rc["after"].pop("policy")
+    rc["after_unknown"]["policy"] = True
+
+
+def _module_input_also(call: str, name: str, reference: str) -> Mutation:
+    """Let input ``name`` of the env root's call to ``call`` also take ``reference``."""
+
+    def apply(plan: Plan) -> None:
+        expressions = plan["configuration"]["root_module"]["module_calls"][call]["expressions"]
+        expressions[name]["references"].append(reference)
+
+    return apply
+
+
 @rule(
     "plan-visibility.unknown-policies-reviewed",
     "What a plan can show",
     "Policies unknown at plan time are exactly the reviewed list, fed only by reviewed apply-time attributes",
+    severity="high",
+    resource_types=EVERY_TYPE,  # policy documents, fed by any resource
     exemptions={
         label: f"{reviewed.what}; fed only by {', '.join(sorted(reviewed.feeders))}; "
         f"verified by {reviewed.verified_by}"
         for label, reviewed in REVIEWED_UNKNOWN_POLICIES.items()
     },
+    twins=(
+        plan_twin("new-unknown-queue-policy", "not in the reviewed list", "prod", _queue_policy_unknown),
+        plan_twin(
+            "web-policy-fed-by-db",
+            "beyond the reviewed feeders",
+            "staging",
+            _module_input_also("storage", "cloudfront_distribution_arn", "module.data.db_resource_id"),
+        ),
+        plan_twin(
+            "reviewed-policy-now-known",
+            "now known or gone",
+            "dev",
+            setting("module.storage.aws_s3_bucket_policy.web", policy=json.dumps({"Statement": []})),
+        ),
+    ),
 )
 def unknowns_reviewed(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -108,7 +162,25 @@ def _attached(ctx: PolicyContext, rtype: str, attr: str, target: str) -> list:
 
 
 @rule(
-    "encryption.s3-public-access-blocked", "Encryption & exposure", "Every S3 bucket blocks all public access"
+    "encryption.s3-public-access-blocked",
+    "Encryption & exposure",
+    "Every S3 bucket blocks all public access",
+    severity="critical",
+    resource_types=("aws_s3_bucket", "aws_s3_bucket_public_access_block"),
+    twins=(
+        plan_twin(
+            "files-bucket-without-block",
+            "no aws_s3_bucket_public_access_block",
+            "prod",
+            without_address("module.storage.aws_s3_bucket_public_access_block.files"),
+        ),
+        plan_twin(
+            "public-policy-allowed",
+            "block_public_policy",
+            "dev",
+            setting("module.storage.aws_s3_bucket_public_access_block.web", block_public_policy=False),
+        ),
+    ),
 )
 def s3_public_access(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -124,7 +196,25 @@ def s3_public_access(ctx: PolicyContext) -> list[str]:
     return problems
 
 
-@rule("encryption.s3-tls-only", "Encryption & exposure", "Every S3 bucket policy denies requests without TLS")
+def _without_tls_deny(doc: dict) -> None:
+    doc["Statement"] = [s for s in doc["Statement"] if s.get("Sid") != "DenyInsecureTransport"]
+
+
+@rule(
+    "encryption.s3-tls-only",
+    "Encryption & exposure",
+    "Every S3 bucket policy denies requests without TLS",
+    severity="high",
+    resource_types=("aws_s3_bucket", "aws_s3_bucket_policy"),
+    twins=(
+        plan_twin(
+            "files-policy-without-tls-deny",
+            "aws:SecureTransport",
+            "staging",
+            lambda p: set_policy(p, "module.storage.aws_s3_bucket_policy.files", _without_tls_deny),
+        ),
+    ),
+)
 def s3_tls_only(ctx: PolicyContext) -> list[str]:
     problems = []
     for bucket in ctx.of_type("aws_s3_bucket"):
@@ -152,10 +242,18 @@ def _as_list(value: Any) -> list[Any]:
 SENSITIVE_DATA_CLASSES = {"customer-content"}
 
 
+def _files_bucket_on_sse_s3(plan: Plan) -> None:
+    after = change(plan, "module.storage.aws_s3_bucket_server_side_encryption_configuration.files")["after"]
+    after["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] = "AES256"
+
+
 @rule(
     "encryption.s3-sse-kms-for-sensitive-data",
     "Encryption & exposure",
     "Every bucket is encrypted; sensitive data (the files bucket) with SSE-KMS under a customer key",
+    severity="high",
+    resource_types=("aws_kms_key", "aws_s3_bucket", "aws_s3_bucket_server_side_encryption_configuration"),
+    twins=(plan_twin("files-bucket-sse-s3", "not SSE-KMS", "prod", _files_bucket_on_sse_s3),),
 )
 def s3_sse(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -197,6 +295,16 @@ def _kms_backed(ctx: PolicyContext, inst, attr: str) -> bool:
     "encryption.rds-encrypted",
     "Encryption & exposure",
     "RDS storage (and Performance Insights) is encrypted with a customer managed KMS key",
+    severity="high",
+    resource_types=("aws_db_instance", "aws_kms_key"),
+    twins=(
+        plan_twin(
+            "rds-unencrypted",
+            "storage not encrypted",
+            "staging",
+            setting("module.data.aws_db_instance.this", storage_encrypted=False),
+        ),
+    ),
 )
 def rds_encrypted(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -210,7 +318,21 @@ def rds_encrypted(ctx: PolicyContext) -> list[str]:
     return problems
 
 
-@rule("encryption.sqs-encrypted", "Encryption & exposure", "SQS queues use SQS-managed SSE or a KMS key")
+@rule(
+    "encryption.sqs-encrypted",
+    "Encryption & exposure",
+    "SQS queues use SQS-managed SSE or a KMS key",
+    severity="medium",
+    resource_types=("aws_sqs_queue",),
+    twins=(
+        plan_twin(
+            "plain-queue",
+            "neither SQS-managed SSE",
+            "prod",
+            setting("module.messaging.aws_sqs_queue.tasks", sqs_managed_sse_enabled=False),
+        ),
+    ),
+)
 def sqs_encrypted(ctx: PolicyContext) -> list[str]:
     return [
         f"{queue.address}: neither SQS-managed SSE nor a KMS key"
@@ -224,6 +346,16 @@ def sqs_encrypted(ctx: PolicyContext) -> list[str]:
     "encryption.log-groups-encrypted",
     "Encryption & exposure",
     "CloudWatch log groups are encrypted with a customer managed KMS key",
+    severity="medium",
+    resource_types=("aws_cloudwatch_log_group", "aws_kms_key"),
+    twins=(
+        plan_twin(
+            "log-group-without-kms",
+            "log group without a KMS key",
+            "dev",
+            config_edit("module.api.aws_cloudwatch_log_group.access", lambda e: e.pop("kms_key_id")),
+        ),
+    ),
 )
 def log_groups_encrypted(ctx: PolicyContext) -> list[str]:
     return [
@@ -237,6 +369,17 @@ def log_groups_encrypted(ctx: PolicyContext) -> list[str]:
     "encryption.secrets-encrypted",
     "Encryption & exposure",
     "Secrets Manager secrets are encrypted with a customer managed KMS key",
+    severity="high",
+    resource_types=("aws_kms_key", "aws_secretsmanager_secret"),
+    twins=(
+        plan_twin(
+            "secret-on-aws-managed-key",
+            "without a customer managed",
+            "prod",
+            config_edit("module.secrets.aws_secretsmanager_secret.this", lambda e: e.pop("kms_key_id")),
+            setting('module.secrets.aws_secretsmanager_secret.this["api-signing-key"]', kms_key_id=None),
+        ),
+    ),
 )
 def secrets_encrypted(ctx: PolicyContext) -> list[str]:
     return [
@@ -246,7 +389,22 @@ def secrets_encrypted(ctx: PolicyContext) -> list[str]:
     ]
 
 
-@rule("encryption.sns-encrypted", "Encryption & exposure", "SNS topics are encrypted with a KMS key")
+@rule(
+    "encryption.sns-encrypted",
+    "Encryption & exposure",
+    "SNS topics are encrypted with a KMS key",
+    severity="medium",
+    resource_types=("aws_kms_key", "aws_sns_topic"),
+    twins=(
+        plan_twin(
+            "plain-alarm-topic",
+            "SNS topic without a KMS key",
+            "staging",
+            config_edit("module.observability.aws_sns_topic.alarms", lambda e: e.pop("kms_master_key_id")),
+            setting("module.observability.aws_sns_topic.alarms", kms_master_key_id=None),
+        ),
+    ),
+)
 def sns_encrypted(ctx: PolicyContext) -> list[str]:
     return [
         f"{topic.address}: SNS topic without a KMS key"
@@ -259,6 +417,16 @@ def sns_encrypted(ctx: PolicyContext) -> list[str]:
     "encryption.kms-keys-rotate",
     "Encryption & exposure",
     "Customer managed KMS keys that AWS can rotate (symmetric encryption keys) rotate",
+    severity="medium",
+    resource_types=("aws_kms_key",),
+    twins=(
+        plan_twin(
+            "rds-key-not-rotating",
+            "enable_key_rotation is not true",
+            "dev",
+            setting("module.data.module.rds_key.aws_kms_key.this", enable_key_rotation=False),
+        ),
+    ),
 )
 def kms_keys_rotate(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -274,10 +442,36 @@ def kms_keys_rotate(ctx: PolicyContext) -> list[str]:
     return problems
 
 
+def _origins_without_oac(expressions: dict) -> None:
+    for origin in expressions["origin"]:
+        origin.pop("origin_access_control_id", None)
+
+
 @rule(
     "encryption.cloudfront-s3-only-via-oac",
     "Encryption & exposure",
     "CloudFront reaches S3 only through an Origin Access Control (SigV4 always), never OAI or website",
+    severity="high",
+    resource_types=(
+        "aws_cloudfront_distribution",
+        "aws_cloudfront_origin_access_control",
+        "aws_s3_bucket",
+        "aws_s3_bucket_website_configuration",
+    ),
+    twins=(
+        plan_twin(
+            "s3-origin-without-oac",
+            "without an origin access control",
+            "prod",
+            config_edit("module.edge.aws_cloudfront_distribution.this", _origins_without_oac),
+        ),
+        plan_twin(
+            "oac-never-signs",
+            "signing_behavior",
+            "dev",
+            setting("module.edge.aws_cloudfront_origin_access_control.web", signing_behavior="never"),
+        ),
+    ),
 )
 def cloudfront_oac(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -313,10 +507,20 @@ def cloudfront_oac(ctx: PolicyContext) -> list[str]:
 HTTPS_VIEWER_POLICIES = {"https-only", "redirect-to-https"}
 
 
+def _viewers_allowed_http(plan: Plan) -> None:
+    after = change(plan, "module.edge.aws_cloudfront_distribution.this")["after"]
+    after["default_cache_behavior"][0]["viewer_protocol_policy"] = "allow-all"
+
+
 @rule(
     "encryption.https-only-viewers",
     "Encryption & exposure",
     "Viewers use HTTPS only (https-only/redirect-to-https, TLS >= 1.2); origins and API domain on TLS 1.2",
+    severity="high",
+    resource_types=("aws_api_gateway_domain_name", "aws_cloudfront_distribution"),
+    twins=(
+        plan_twin("allow-all-viewers", "viewer_protocol_policy 'allow-all'", "prod", _viewers_allowed_http),
+    ),
 )
 def https_only(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -376,6 +580,17 @@ def _env_prefix_ok(value: str, env: str) -> bool:
     "isolation.names-prefixed-per-env",
     "Environment isolation",
     "Every known resource name carries the prefix smartstack-<env>; every resource is tagged Environment",
+    severity="high",
+    resource_types=EVERY_TYPE,
+    twins=(
+        plan_twin(
+            "unprefixed-bucket",
+            "lacks smartstack-prod",
+            "prod",
+            setting("module.storage.aws_s3_bucket.files", bucket="smartstack-files-333333333333"),
+        ),
+        swapped_twin("staging-plan-applied-as-prod", "lacks smartstack-prod", "prod", plan_of="staging"),
+    ),
 )
 def names_prefixed(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -406,6 +621,22 @@ def _env_roots(ctx: PolicyContext) -> dict[str, Any]:
     "isolation.backend-and-account-guard",
     "Environment isolation",
     "Distinct state key and bucket per environment; every provider pinned to this environment's own account",
+    severity="critical",
+    resource_types=(),  # reads the backend and provider configuration, no resource
+    twins=(
+        tree_twin(
+            "staging-shares-prod-state-key",
+            "shared with prod",
+            "staging",
+            replace_in("envs/staging/versions.tf", "smartstack/staging/", "smartstack/prod/"),
+        ),
+        plan_twin(
+            "provider-without-account-guard",
+            "allowed_account_ids",
+            "dev",
+            lambda p: p["configuration"]["provider_config"]["aws"]["expressions"].pop("allowed_account_ids"),
+        ),
+    ),
 )
 def backend_and_account(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -436,10 +667,38 @@ def backend_and_account(ctx: PolicyContext) -> list[str]:
     return problems
 
 
+def _dns_module_from(module_source: str) -> Mutation:
+    return lambda plan: plan["configuration"]["root_module"]["module_calls"]["dns"].update(
+        source=module_source
+    )
+
+
 @rule(
     "isolation.no-cross-env-references",
     "Environment isolation",
     "No module source, name, ARN or account id of another environment appears in this environment's plan",
+    severity="critical",
+    resource_types=EVERY_TYPE,
+    twins=(
+        plan_twin(
+            "prod-reads-staging-parameters",
+            "refers to staging",
+            "prod",
+            variables("api", lambda v: v.update(PARAMETER_PATH="/smartstack/staging/")),
+        ),
+        plan_twin(
+            "module-from-another-env",
+            "reaches another environment",
+            "prod",
+            _dns_module_from("../../envs/staging/dns"),
+        ),
+        plan_twin(
+            "module-from-outside-modules",
+            "resolves outside modules/",
+            "prod",
+            _dns_module_from("git::https://example.com/dns.git"),
+        ),
+    ),
 )
 def no_cross_env(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -484,7 +743,17 @@ def no_cross_env(ctx: PolicyContext) -> list[str]:
     "isolation.prod-deletion-protection",
     "Environment isolation",
     "RDS deletion protection on and a final snapshot on delete",
+    severity="critical",
+    resource_types=("aws_db_instance",),
     envs=environments_where("database_protected"),
+    twins=(
+        plan_twin(
+            "prod-rds-unprotected",
+            "deletion_protection",
+            "prod",
+            setting("module.data.aws_db_instance.this", deletion_protection=False, skip_final_snapshot=True),
+        ),
+    ),
 )
 def prod_deletion_protection(ctx: PolicyContext) -> list[str]:
     problems = []
@@ -508,8 +777,18 @@ PREVENT_DESTROY_EXEMPT = {
     "isolation.prod-prevent-destroy",
     "Environment isolation",
     "Every stateful resource has lifecycle { prevent_destroy = true } in its module source",
+    severity="critical",
+    resource_types=PREVENT_DESTROY_REQUIRED,
     envs=environments_where("prevent_destroy_required"),
     exemptions=PREVENT_DESTROY_EXEMPT,
+    twins=(
+        tree_twin(
+            "rds-without-prevent-destroy",
+            "aws_db_instance.this: no prevent_destroy",
+            "prod",
+            replace_in("modules/data/main.tf", "prevent_destroy = true", "prevent_destroy = false"),
+        ),
+    ),
 )
 def prod_prevent_destroy(ctx: PolicyContext) -> list[str]:
     problems = []

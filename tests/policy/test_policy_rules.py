@@ -16,6 +16,7 @@ import re
 import pytest
 from smartstack_tooling import policy
 from smartstack_tooling.offline_provider import schema_cache
+from smartstack_tooling.policy import engine as policy_engine
 from smartstack_tooling.policy.engine import EVERY_TYPE
 from smartstack_tooling.policy.twins import Twin, TwinInputs
 
@@ -28,6 +29,7 @@ APPLICABLE = [
 ]
 TWINS = [(rule_id, twin) for rule_id, rule in policy.RULES.items() for twin in rule.twins]
 # A resource type named in a violation ("module.data.aws_db_instance.this: ...", "no aws_vpc planned").
+_A_TWIN = Twin("example", "example", lambda inputs: None)  # type: ignore[arg-type,return-value]
 _NAMED_TYPE = re.compile(r"(?<![\w.])(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*(aws_[a-z0-9_]+)\b")
 
 
@@ -78,3 +80,15 @@ def test_twin_inputs_are_copies(env_raw_plans, env_results) -> None:
     for env, plan in env_raw_plans.items():
         fresh = policy.evaluate(policy.context_for_env(env, json.loads(json.dumps(plan))))
         assert [r.rule.id for r in fresh if not r.passed] == []
+
+
+@pytest.mark.parametrize(
+    ("metadata", "refusal"),
+    [
+        ({"severity": "severe", "twins": (_A_TWIN,)}, "severity 'severe' is not one of"),
+        ({"severity": "low", "twins": ()}, "needs at least one broken twin"),
+    ],
+)
+def test_a_rule_without_valid_metadata_is_refused(metadata: dict, refusal: str) -> None:
+    with pytest.raises(ValueError, match=refusal):
+        policy_engine.rule("example.rule", "Example", "An example", resource_types=(), **metadata)

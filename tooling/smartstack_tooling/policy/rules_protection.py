@@ -23,12 +23,14 @@ from .twins import (
     Plan,
     change,
     config_edit,
+    module_call,
     plan_twin,
     replace_in,
     set_policy,
     setting,
     swapped_twin,
     tree_twin,
+    unconfigured,
     variables,
     without_address,
 )
@@ -101,11 +103,7 @@ def _queue_policy_unknown(plan: Plan) -> None:
 def _module_input_also(call: str, name: str, reference: str) -> Mutation:
     """Let input ``name`` of the env root's call to ``call`` also take ``reference``."""
 
-    def apply(plan: Plan) -> None:
-        expressions = plan["configuration"]["root_module"]["module_calls"][call]["expressions"]
-        expressions[name]["references"].append(reference)
-
-    return apply
+    return lambda plan: module_call(plan, call)["expressions"][name]["references"].append(reference)
 
 
 @rule(
@@ -353,7 +351,7 @@ def sqs_encrypted(ctx: PolicyContext) -> list[str]:
             "log-group-without-kms",
             "log group without a KMS key",
             "dev",
-            config_edit("module.api.aws_cloudwatch_log_group.access", lambda e: e.pop("kms_key_id")),
+            unconfigured("module.api.aws_cloudwatch_log_group.access", "kms_key_id"),
         ),
     ),
 )
@@ -376,8 +374,11 @@ def log_groups_encrypted(ctx: PolicyContext) -> list[str]:
             "secret-on-aws-managed-key",
             "without a customer managed",
             "prod",
-            config_edit("module.secrets.aws_secretsmanager_secret.this", lambda e: e.pop("kms_key_id")),
-            setting('module.secrets.aws_secretsmanager_secret.this["api-signing-key"]', kms_key_id=None),
+            unconfigured(
+                "module.secrets.aws_secretsmanager_secret.this",
+                "kms_key_id",
+                'module.secrets.aws_secretsmanager_secret.this["api-signing-key"]',
+            ),
         ),
     ),
 )
@@ -400,8 +401,11 @@ def secrets_encrypted(ctx: PolicyContext) -> list[str]:
             "plain-alarm-topic",
             "SNS topic without a KMS key",
             "staging",
-            config_edit("module.observability.aws_sns_topic.alarms", lambda e: e.pop("kms_master_key_id")),
-            setting("module.observability.aws_sns_topic.alarms", kms_master_key_id=None),
+            unconfigured(
+                "module.observability.aws_sns_topic.alarms",
+                "kms_master_key_id",
+                "module.observability.aws_sns_topic.alarms",
+            ),
         ),
     ),
 )
@@ -668,9 +672,7 @@ def backend_and_account(ctx: PolicyContext) -> list[str]:
 
 
 def _dns_module_from(module_source: str) -> Mutation:
-    return lambda plan: plan["configuration"]["root_module"]["module_calls"]["dns"].update(
-        source=module_source
-    )
+    return lambda plan: module_call(plan, "dns").update(source=module_source)
 
 
 @rule(

@@ -124,10 +124,10 @@ def change(plan: Plan, address: str) -> dict[str, Any]:
 
 
 def set_after(plan: Plan, address: str, **values: Any) -> None:
-    after, unknown = change(plan, address)["after"], change(plan, address)["after_unknown"]
+    planned = change(plan, address)
     for key, value in values.items():
-        after[key] = value
-        unknown.pop(key, None)
+        planned["after"][key] = value
+        planned["after_unknown"].pop(key, None)
 
 
 def set_policy(plan: Plan, address: str, mutate: Callable[[dict], Any], attr: str = "policy") -> None:
@@ -143,6 +143,11 @@ def config_resource(plan: Plan, address: str) -> dict[str, Any]:
     for name in (m for m in modules if m != "module"):
         module = module["module_calls"][name]["module"]
     return next(r for r in module["resources"] if r["address"] == f"{rtype}.{rname}")
+
+
+def module_call(plan: Plan, call: str) -> dict[str, Any]:
+    """The env root's configured call to module ``call`` (its ``source`` and ``expressions``)."""
+    return plan["configuration"]["root_module"]["module_calls"][call]
 
 
 def drop(plan: Plan, predicate: Callable[[dict], bool]) -> None:
@@ -200,14 +205,23 @@ def config_edit(address: str, mutate: Callable[[dict], Any]) -> Mutation:
     return lambda plan: mutate(config_resource(plan, address)["expressions"])
 
 
+def unconfigured(address: str, attr: str, *instances: str) -> Mutation:
+    """Remove ``attr`` from the configuration at ``address`` and its planned value on ``instances``."""
+
+    def apply(plan: Plan) -> None:
+        config_resource(plan, address)["expressions"].pop(attr)
+        for instance in instances:
+            set_after(plan, instance, **{attr: None})
+
+    return apply
+
+
 def module_input(call: str, name: str, *references: str) -> Mutation:
     """Wire input ``name`` of the env root's call to module ``call`` to ``references``."""
 
-    def apply(plan: Plan) -> None:
-        expressions = plan["configuration"]["root_module"]["module_calls"][call]["expressions"]
-        expressions[name] = {"references": list(references)}
-
-    return apply
+    return lambda plan: module_call(plan, call)["expressions"].update(
+        {name: {"references": list(references)}}
+    )
 
 
 def variables(function: str, mutate: Callable[[dict], Any]) -> Mutation:

@@ -6,7 +6,7 @@ import json
 from xml.etree import ElementTree as ET
 
 from smartstack_tooling.policy import report
-from smartstack_tooling.policy.engine import RULES
+from smartstack_tooling.policy.engine import RULES, SEVERITIES
 
 from ..conftest import ENVIRONMENTS
 
@@ -19,8 +19,8 @@ def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):
     assert report.check(plans_dir, reports_dir, list(ENVIRONMENTS)) == 0
 
     policy = (reports_dir / "policy.md").read_text()
-    for rule_id in RULES:
-        assert f"`{rule_id}`" in policy
+    for rule_id, rule in RULES.items():
+        assert f"| `{rule_id}` — {rule.title} | {rule.group} | {rule.severity} |" in policy
     applicable = sum(env in rule.envs for rule in RULES.values() for env in ENVIRONMENTS)
     assert applicable < len(RULES) * len(ENVIRONMENTS)  # some rules are required in some envs only
     assert f"**{applicable}/{applicable} passed.**" in policy
@@ -35,6 +35,11 @@ def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):
         f"policy.{e}": n for e, n in required.items()
     }
     assert all(s.get("failures") == "0" for s in suites)
+    severities = {
+        case.get("name"): case.find("properties/property[@name='severity']").get("value")
+        for case in suites.iter("testcase")
+    }
+    assert severities == {rule_id: rule.severity for rule_id, rule in RULES.items()}
 
 
 def test_a_failing_rule_is_reported_as_such(env_plans, tmp_path):
@@ -44,10 +49,14 @@ def test_a_failing_rule_is_reported_as_such(env_plans, tmp_path):
     for change in plan["resource_changes"]:
         if change["type"] == "aws_db_instance":
             change["change"]["after"]["multi_az"] = False
+            change["change"]["after"]["publicly_accessible"] = True
     (plans_dir / "prod.json").write_text(json.dumps(plan))
     assert report.check(plans_dir, reports_dir, ["prod"]) == 1
-    policy = (reports_dir / "policy.md").read_text()
-    assert "**FAIL**" in policy and "multi-az.rds-multi-az" in policy.split("## Failures")[1]
+    failures = (reports_dir / "policy.md").read_text().split("## Failures (most severe first)")[1]
+    listed = [line.split("`")[1] for line in failures.splitlines() if line.startswith("- **")]
+    assert {"multi-az.rds-multi-az", "subnet-placement.rds-not-publicly-accessible"} <= set(listed)
+    ranks = [SEVERITIES.index(RULES[rule_id].severity) for rule_id in listed]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
 
 
 def test_the_report_lists_every_rules_exemptions_from_its_metadata(env_plans, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import cost
-from .engine import RULES, Result, context_for_env, evaluate, verdict
+from .engine import RULES, SEVERITIES, Result, context_for_env, evaluate, verdict
 
 
 def markdown(results: dict[str, list[Result]]) -> str:
@@ -18,8 +18,8 @@ def markdown(results: dict[str, list[Result]]) -> str:
         "",
         "Rules from `smartstack_tooling.policy`, evaluated on `build/plans/<env>.json`.",
         "",
-        "| rule | group | " + " | ".join(envs) + " |",
-        "|---|---|" + "---|" * len(envs),
+        "| rule | group | severity | " + " | ".join(envs) + " |",
+        "|---|---|---|" + "---|" * len(envs),
     ]
     by_env = {env: {r.rule.id: r for r in rs} for env, rs in results.items()}
     for rule_id, rule in RULES.items():
@@ -27,14 +27,15 @@ def markdown(results: dict[str, list[Result]]) -> str:
             ("pass" if by_env[e][rule_id].passed else "**FAIL**") if rule_id in by_env[e] else "not required"
             for e in envs
         ]
-        lines.append(f"| `{rule_id}` — {rule.title} | {rule.group} | " + " | ".join(cells) + " |")
+        row = f"| `{rule_id}` — {rule.title} | {rule.group} | {rule.severity} | "
+        lines.append(row + " | ".join(cells) + " |")
     total = sum(len(rs) for rs in results.values())
     failed = [r for rs in results.values() for r in rs if not r.passed]
     lines += ["", f"**{total - len(failed)}/{total} passed.**", ""]
     if failed:
-        lines += ["## Failures", ""]
-        for r in failed:
-            lines.append(f"- `{r.rule.id}` in {r.env}:")
+        lines += ["## Failures (most severe first)", ""]
+        for r in sorted(failed, key=lambda r: SEVERITIES.index(r.rule.severity)):
+            lines.append(f"- **{r.rule.severity}** `{r.rule.id}` in {r.env}:")
             lines += [f"  - {v}" for v in (r.violations or (r.error,))]
         lines.append("")
     lines += ["## Exemptions (from each rule's metadata)", ""]
@@ -73,6 +74,8 @@ def junit(results: dict[str, list[Result]], seconds: float = 0.0) -> bytes:
         )
         for r in rs:
             case = ET.SubElement(suite, "testcase", classname=f"policy.{env}.{r.rule.group}", name=r.rule.id)
+            properties = ET.SubElement(case, "properties")
+            ET.SubElement(properties, "property", name="severity", value=r.rule.severity)
             if r.error:
                 ET.SubElement(case, "error", message=r.error).text = r.error
             elif r.violations:

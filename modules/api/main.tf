@@ -15,7 +15,7 @@ locals {
 # REST API (regional) with a Lambda proxy on / and /{proxy+}
 # ===========================================================================
 resource "aws_api_gateway_rest_api" "this" {
-  #checkov:skip=CKV_AWS_237:the API is updated in place; replacing it would move the execute-api ARN, base path mapping and Lambda permissions together, which create_before_destroy cannot order
+  #checkov:skip=CKV_AWS_237:replacing the API would move its ARN, mapping and permissions (README "Lifecycle")
   name                         = local.api_name
   description                  = "SmartStack ${var.context.environment} REST API"
   disable_execute_api_endpoint = var.disable_execute_api_endpoint
@@ -52,7 +52,7 @@ locals {
 }
 
 resource "aws_api_gateway_method" "any" {
-  #checkov:skip=CKV2_AWS_53:ANY Lambda proxy; the API function validates every request body against its own schemas (functions/), API Gateway models would duplicate them
+  #checkov:skip=CKV2_AWS_53:ANY Lambda proxy; the API function validates every body against its own schemas
   for_each = toset(["root", "proxy"])
 
   rest_api_id        = aws_api_gateway_rest_api.this.id
@@ -98,8 +98,8 @@ resource "aws_api_gateway_deployment" "this" {
 # Stage: access logs, X-Ray, throttling
 # ===========================================================================
 resource "aws_cloudwatch_log_group" "access" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
-  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   name              = local.access_log_name
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
@@ -109,8 +109,8 @@ resource "aws_cloudwatch_log_group" "access" {
 # Execution logs go to a group API Gateway names itself; create it first so
 # it has retention and KMS.
 resource "aws_cloudwatch_log_group" "execution" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
-  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
@@ -118,8 +118,8 @@ resource "aws_cloudwatch_log_group" "execution" {
 }
 
 resource "aws_api_gateway_stage" "this" {
-  #checkov:skip=CKV_AWS_120:responses are per-user authenticated data; caching is off on purpose so one caller never gets another's response
-  #checkov:skip=CKV2_AWS_51:browser clients authenticate with JWTs through the TOKEN authorizer; mutual-TLS client certificates cannot apply to them
+  #checkov:skip=CKV_AWS_120:per-user authenticated responses: no cache, so no caller gets another's response
+  #checkov:skip=CKV2_AWS_51:browser clients authenticate with JWTs (TOKEN authorizer), not client certificates
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id
   stage_name           = var.stage_name
@@ -153,7 +153,7 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 resource "aws_api_gateway_method_settings" "all" {
-  #checkov:skip=CKV_AWS_225:responses are per-user authenticated data; caching is off on purpose (caching_enabled = false)
+  #checkov:skip=CKV_AWS_225:per-user authenticated responses: caching is off on purpose
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
   method_path = "*/*"
@@ -472,8 +472,8 @@ resource "aws_wafv2_web_acl_association" "api" {
 }
 
 resource "aws_cloudwatch_log_group" "api_waf" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
-  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   count = var.waf_enabled ? 1 : 0
 
   name              = local.waf_log_group_name

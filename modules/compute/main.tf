@@ -154,8 +154,8 @@ resource "aws_sqs_queue_policy" "async_dlq" {
 # Log groups (created before the functions: retention + KMS from line one)
 # ===========================================================================
 resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
-  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   for_each = local.functions
 
   name              = "/aws/lambda/${each.value.function_name}"
@@ -317,8 +317,8 @@ locals {
 }
 
 resource "aws_iam_role_policy" "this" {
-  #checkov:skip=CKV_AWS_290:Resource * only for X-Ray and Lambda VPC ENI actions, which have no resource-level permissions (policy rule iam-only.resource-star-allow-list)
-  #checkov:skip=CKV_AWS_355:Resource * only for X-Ray and Lambda VPC ENI actions, which have no resource-level permissions (policy rule iam-only.resource-star-allow-list)
+  #checkov:skip=CKV_AWS_290:X-Ray and ENI actions have no resource ARNs (iam-only.resource-star-allow-list)
+  #checkov:skip=CKV_AWS_355:X-Ray and ENI actions have no resource ARNs (iam-only.resource-star-allow-list)
   for_each = local.functions
 
   name = "least-privilege"
@@ -405,9 +405,9 @@ locals {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:asynchronous failures go to an on-failure destination (aws_lambda_function_event_invoke_config -> SQS), the successor of DLQs; the authorizer is only invoked synchronously
-  #checkov:skip=CKV_AWS_272:not signed yet, because an Enforce code signing config rejects these deploys: functions upload local zips (filename), while Lambda verifies only Signer-signed objects from S3. Missing: a versioned artifact bucket, an aws_signer_signing_profile, a deploy step that uploads each zip and runs signer start-signing-job (apply tooling, outside this module), and s3_bucket/s3_key of the signed object here
-  #checkov:skip=CKV_AWS_173:the environment holds only names, ARNs and endpoints (policy rule iam-only.no-secret-values); Lambda encrypts it at rest with the AWS managed key
+  #checkov:skip=CKV_AWS_116:failures go to an SQS on-failure destination; the authorizer is invoked synchronously
+  #checkov:skip=CKV_AWS_272:zips deploy from local files, Lambda verifies signed S3 objects (README "Code signing")
+  #checkov:skip=CKV_AWS_173:holds names, ARNs and endpoints only (policy rule iam-only.no-secret-values)
   for_each = local.functions
 
   function_name = each.value.function_name

@@ -134,8 +134,8 @@ resource "aws_db_parameter_group" "this" {
 # that retention and KMS apply from the first line.
 # ---------------------------------------------------------------------------
 resource "aws_cloudwatch_log_group" "exports" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
-  #checkov:skip=CKV_AWS_158:kms_key_id is the observability CMK ARN, unknown at plan time; policy rule encryption.data-at-rest-encrypted proves it through configuration references
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   for_each = toset(var.cloudwatch_logs_exports)
 
   name              = "/aws/rds/instance/${local.identifier}/${each.key}"
@@ -148,7 +148,7 @@ resource "aws_cloudwatch_log_group" "exports" {
 # The database
 # ---------------------------------------------------------------------------
 resource "aws_db_instance" "this" {
-  #checkov:skip=CKV_AWS_293:deletion_protection = var.deletion_protection: required true in prod (variable validation and policy rule isolation.prod-deletion-protection), off in dev/staging so they can be torn down
+  #checkov:skip=CKV_AWS_293:set by the env profile: on in prod (policy rule isolation.prod-deletion-protection)
   identifier     = local.identifier
   engine         = "postgres"
   engine_version = var.engine_version

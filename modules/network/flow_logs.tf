@@ -36,7 +36,7 @@ moved {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod (prod validation requires >= 90), shorter in dev/staging to save cost
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
   name              = local.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = module.flow_logs_key.arn

@@ -75,7 +75,7 @@ resource "aws_sns_topic" "alarms" {
 }
 
 resource "aws_sns_topic_policy" "alarms" {
-  #checkov:skip=CKV_AWS_385:the only AWS principal is this account's own root (same account, no cross-account access); services are bound by aws:SourceAccount/SourceArn
+  #checkov:skip=CKV_AWS_385:the only principal is this account's root; services bound by aws:SourceAccount
   arn = aws_sns_topic.alarms.arn
   policy = jsonencode({
     Version = "2012-10-17"

@@ -67,7 +67,7 @@ moved {
 # Secret containers only: values are set outside Terraform (no
 # aws_secretsmanager_secret_version here), so they never reach state.
 resource "aws_secretsmanager_secret" "this" {
-  #checkov:skip=CKV2_AWS_57:not rotated, because a generate-random rotation Lambda would break each reader: api-signing-key is shared with the external token issuer (rotation must be coordinated with it); link-signing-key verification reads AWSCURRENT only, so links (valid 7 days) would fail until the API also accepts AWSPREVIOUS; ai-log-hmac-key pseudonyms must stay recomputable for past logs. Rotate by hand with put-secret-value (README "Rotation")
+  #checkov:skip=CKV2_AWS_57:rotation would break readers today; rotate by hand (README "Rotation")
   for_each = var.secrets
 
   name                    = "${var.context.name_prefix}/${each.key}"
@@ -84,7 +84,7 @@ resource "aws_secretsmanager_secret" "this" {
 # Non-secret configuration under /smartstack/<env>/ (String only; secrets go
 # to Secrets Manager).
 resource "aws_ssm_parameter" "this" {
-  #checkov:skip=CKV2_AWS_34:non-secret configuration only (variable validation rejects secret-looking keys; secrets live in Secrets Manager under a CMK)
+  #checkov:skip=CKV2_AWS_34:non-secret configuration only; validation rejects secret-looking keys
   for_each = var.parameters
 
   name        = "${local.parameter_prefix}/${each.key}"

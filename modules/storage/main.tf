@@ -352,7 +352,7 @@ resource "aws_s3_bucket_policy" "files" {
 resource "aws_s3_bucket" "web" {
   #checkov:skip=CKV2_AWS_62:static export uploaded by the web deploy; nothing reacts to object events
   #checkov:skip=CKV_AWS_144:the static export is rebuilt by every deploy; nothing to replicate
-  #checkov:skip=CKV_AWS_145:public static content read only through CloudFront OAC; SSE-KMS would add the apply-time distribution ARN to a key policy and a KMS call per cache miss
+  #checkov:skip=CKV_AWS_145:read only through CloudFront OAC; SSE-KMS would cost a KMS call per cache miss
   bucket        = local.web_bucket_name
   force_destroy = false
   tags          = merge(local.tags, { Name = local.web_bucket_name, DataClass = "public-static" })

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -89,6 +90,28 @@ def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.Te
         return output
 
     return plan
+
+
+def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
+    """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
+    diagnostics as "summary: detail" (Terraform's JSON output, never its human text)."""
+    staged = roots.prepare(root, "offline")
+    if not (staged.workdir / ".terraform").exists():
+        staged.init()
+    args = [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in variables.items()]
+    cli = staged.cli or toolchain.terraform_cli()
+    cmd = [cli.path, f"-chdir={staged.workdir}", "plan", "-input=false", "-no-color", "-lock=false"]
+    proc = subprocess.run(
+        [*cmd, "-refresh=false", "-json", *args], env=staged.env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
+    errors = []
+    for line in proc.stdout.splitlines():
+        message = json.loads(line)
+        diagnostic = message.get("diagnostic") or {}
+        if message.get("type") == "diagnostic" and diagnostic.get("severity") == "error":
+            errors.append(f"{diagnostic.get('summary')}: {diagnostic.get('detail')}")
+    return errors
 
 
 @pytest.fixture(scope="session")

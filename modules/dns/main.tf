@@ -38,18 +38,7 @@ module "query_logs_key" {
   context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-  usage_statements = [
-    {
-      Sid       = "CloudWatchLogsEncryptsTheQueryLogGroup"
-      Effect    = "Allow"
-      Principal = { Service = "logs.us-east-1.amazonaws.com" }
-      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-      Resource  = "*"
-      Condition = {
-        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.query_log_group_arn }
-      }
-    },
-  ]
+  log_group_arns          = [local.query_log_group_arn]
 }
 
 moved {

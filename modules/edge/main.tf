@@ -159,18 +159,7 @@ module "waf_logs_key" {
   context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
-  usage_statements = [
-    {
-      Sid       = "CloudWatchLogsEncryptsTheWafLogGroup"
-      Effect    = "Allow"
-      Principal = { Service = "logs.us-east-1.amazonaws.com" }
-      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-      Resource  = "*"
-      Condition = {
-        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.waf_log_group_arn }
-      }
-    },
-  ]
+  log_group_arns          = [local.waf_log_group_arn]
 }
 
 moved {

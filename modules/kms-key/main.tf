@@ -13,6 +13,19 @@ locals {
     "kms:RetireGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
     "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
   ], var.extra_admin_actions)
+
+  # CloudWatch Logs encrypts through its regional service principal, bound to the named log groups by the
+  # encryption context it always sends (aws:logs:arn).
+  log_groups_usage = [
+    for region in distinct([for arn in var.log_group_arns : split(":", arn)[3]]) : {
+      Sid       = "CloudWatchLogsEncryptsTheseLogGroups"
+      Effect    = "Allow"
+      Principal = { Service = "logs.${region}.amazonaws.com" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = var.log_group_arns } }
+    }
+  ]
 }
 
 resource "aws_kms_key" "this" {
@@ -35,7 +48,7 @@ resource "aws_kms_key" "this" {
         Action    = local.admin_actions
         Resource  = "*" # in a key policy, "*" is this key
       },
-    ], var.usage_statements)
+    ], local.log_groups_usage, var.usage_statements)
   })
 
   # Deleting a key makes everything it encrypted unreadable.

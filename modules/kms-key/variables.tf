@@ -23,9 +23,26 @@ variable "deletion_window_in_days" {
   }
 }
 
+variable "log_group_arns" {
+  description = "CloudWatch log groups the key encrypts: ARNs or ArnLike patterns, all in one region (the key's). CloudWatch Logs of that region may use the key for exactly these; [] for a key no log group uses."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.log_group_arns : can(regex("^arn:[a-z-]+:logs:[a-z0-9-]+:[0-9]{12}:log-group:.+", arn))])
+    error_message = "log_group_arns must be log group ARNs such as \"arn:aws:logs:us-east-1:123456789012:log-group:/aws/route53/example.com\" (a * pattern is allowed after log-group:)."
+  }
+
+  validation {
+    condition     = length(distinct([for arn in var.log_group_arns : split(":", arn)[3]])) <= 1
+    error_message = "log_group_arns must all be in one region, the key's: a log group's key must be in the log group's region. Use one key per region."
+  }
+}
+
 variable "usage_statements" {
-  description = "Key policy statements after the account's administration: who may use the key, and how."
+  description = "Key policy statements after the account's administration and the log_group_arns grant: who else may use the key, and how."
   type        = any
+  default     = []
 }
 
 variable "extra_admin_actions" {

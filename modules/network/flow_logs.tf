@@ -1,8 +1,5 @@
 # VPC flow logs go to a KMS-encrypted CloudWatch log group written by a dedicated role.
 
-locals {
-}
-
 module "flow_logs_key" {
   source = "../kms-key"
 
@@ -11,18 +8,7 @@ module "flow_logs_key" {
   context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = merge(var.context.tags, { Name = "${var.context.name_prefix}-flow-logs" })
-  usage_statements = [
-    {
-      Sid       = "CloudWatchLogsUseForThisLogGroup"
-      Effect    = "Allow"
-      Principal = { Service = "logs.${var.context.region}.amazonaws.com" }
-      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
-      Resource  = "*" # in a key policy, "*" is this key
-      Condition = {
-        ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.flow_log_group_arn }
-      }
-    },
-  ]
+  log_group_arns          = [local.flow_log_group_arn]
 }
 
 moved {

@@ -30,17 +30,8 @@ module "observability_key" {
   context                 = var.context
   deletion_window_in_days = var.kms_deletion_window_days
   tags                    = local.tags
+  log_group_arns          = local.encrypted_log_groups
   usage_statements = [
-    {
-      Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
-      Effect    = "Allow"
-      Principal = { Service = "logs.${var.context.region}.amazonaws.com" }
-      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
-      Resource  = "*"
-      Condition = {
-        ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.encrypted_log_groups }
-      }
-    },
     {
       Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
       Effect    = "Allow"

@@ -8,17 +8,14 @@ Every layout example is a real `terraform plan` of tests/modules/network through
 from __future__ import annotations
 
 import ipaddress
-import json
-import subprocess
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from smartstack_tooling import plan as planning
-from smartstack_tooling import policy, toolchain
+from smartstack_tooling import policy
 from smartstack_tooling.policy import PolicyContext
 from smartstack_tooling.policy.rules_network import tier
 
-from tests.conftest import REPO
+from tests.conftest import REPO, validation_errors
 
 ROOT = REPO / "tests" / "modules" / "network"
 ZONES = [f"us-east-1{c}" for c in "abcdef"]
@@ -82,42 +79,6 @@ def test_generated_layouts_keep_placement(layout, plan_root) -> None:
 
 
 # ---------------------------------------------------------------------- variable validation
-def _plan_errors(variables: dict) -> list[str]:
-    workdir, env = planning.prepare(ROOT)
-    cli = toolchain.terraform_cli()
-    if not (workdir / ".terraform").exists():
-        subprocess.run(
-            [cli.path, f"-chdir={workdir}", "init", "-input=false", "-no-color"],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-    args = [f"-var={k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in variables.items()]
-    proc = subprocess.run(
-        [
-            cli.path,
-            f"-chdir={workdir}",
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-lock=false",
-            "-refresh=false",
-            "-json",
-            *args,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode != 0, f"plan accepted {variables}"
-    details = []
-    for line in proc.stdout.splitlines():
-        message = json.loads(line)
-        diag = message.get("diagnostic") or {}
-        if message.get("type") == "diagnostic" and diag.get("severity") == "error":
-            details.append(f"{diag.get('summary')}: {diag.get('detail')}")
-    return details
 
 
 BAD_INPUTS = st.one_of(
@@ -166,5 +127,5 @@ BAD_INPUTS = st.one_of(
 @given(case=BAD_INPUTS)
 def test_bad_inputs_rejected_by_validation(case) -> None:
     variables, message = case
-    errors = _plan_errors(variables)
+    errors = validation_errors(ROOT, variables)
     assert any("Invalid value for variable" in e and message in e for e in errors), (variables, errors)

@@ -1,4 +1,5 @@
-# Module test root: plans modules/kms-key as a tier module uses it (the files bucket key of the storage tier).
+# Module test root: plans modules/kms-key as the tier modules use it: a key for roles through a service (the
+# storage tier's files key), a key for CloudWatch log groups (flow logs) and a signing key (DNSSEC).
 terraform {
   required_version = ">= 1.10"
   required_providers {
@@ -39,6 +40,16 @@ module "files_key" {
       Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.amazonaws.com" } }
     },
   ]
+}
+
+module "flow_logs_key" {
+  source = "../../../modules/kms-key"
+
+  alias                   = "${local.name_prefix}-flow-logs"
+  description             = "${local.name_prefix} VPC flow logs"
+  context                 = local.context
+  deletion_window_in_days = 30
+  log_group_arns          = ["arn:aws:logs:${var.region}:${var.account_id}:log-group:/aws/vpc/${local.name_prefix}/flow-logs"]
 }
 
 module "signing_key" {

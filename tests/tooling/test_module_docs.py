@@ -10,20 +10,11 @@ from smartstack_tooling import docs
 MODULES = docs.modules()
 
 
-def test_every_tier_has_a_module():
-    names = {m.name for m in MODULES}
-    assert {
-        "network",
-        "data",
-        "storage",
-        "edge",
-        "api",
-        "compute",
-        "messaging",
-        "email",
-        "secrets",
-        "observability",
-    } <= names
+def test_every_module_has_a_readme_with_generated_sections():
+    assert [m.name for m in MODULES] == sorted(p.parent.name for p in docs.MODULES.glob("*/versions.tf"))
+    for module in MODULES:
+        text = (module / "README.md").read_text()
+        assert docs.BEGIN in text and docs.BEGIN_USAGE in text, module.name
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
@@ -37,6 +28,29 @@ def test_readme_table_is_generated_and_current(module):
         assert f"| `{variable.name}` |" in current
     for output in docs.module_outputs(module):
         assert output.description, f"output {output.name} has no description"
+    usage = current.split(docs.BEGIN_USAGE)[1].split(docs.END_USAGE)[0]
+    assert f'source = "../../modules/{module.name}"' in usage
+    for example in docs.usage_examples(module):  # the test root's calls, verbatim but for the source
+        assert example in usage
+
+
+def test_check_notices_a_changed_test_root(tmp_path):
+    modules, test_roots = tmp_path / "modules", tmp_path / "tests" / "modules"
+    shutil.copytree(docs.REPO / "modules" / "network", modules / "network")
+    shutil.copytree(docs.REPO / "tests" / "modules" / "network", test_roots / "network")
+    assert docs.stale(modules, test_roots) == []
+    main = test_roots / "network" / "main.tf"
+    retention = "flow_log_retention_days    = {}"
+    main.write_text(main.read_text().replace(retention.format(30), retention.format(90)))
+    assert docs.stale(modules, test_roots) == [modules / "network"]
+    docs.generate(modules, test_roots)
+    assert retention.format(90) in (modules / "network" / "README.md").read_text()
+
+
+def test_a_module_without_a_test_root_is_named(tmp_path):
+    shutil.copytree(docs.REPO / "modules" / "network", tmp_path / "modules" / "network")
+    with pytest.raises(LookupError, match="network has no test root"):
+        docs.stale(tmp_path / "modules", tmp_path / "tests" / "modules")
 
 
 def test_check_notices_a_changed_description(tmp_path):

@@ -1,8 +1,10 @@
-"""Module README inputs/outputs tables, generated from the module source (terraform-docs' job).
+"""Module README sections generated from source: the inputs/outputs tables (terraform-docs' job) and the
+usage example, which is the module's test root (tests/modules/<module>/main.tf, planned against its
+inventory by the suite), so the example a reader copies is one that plans.
 
-Each module README carries a section between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``;
-``generate`` rewrites it from ``variable`` and ``output`` blocks, ``check`` lists READMEs whose section
-differs from what the source says. `make docs` writes; the test suite checks.
+Each module README carries a section between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``, and one
+between ``<!-- BEGIN_USAGE -->`` and ``<!-- END_USAGE -->``; ``generate`` rewrites both, ``stale`` lists
+READMEs whose sections differ from what the source says. `make docs` writes; the test suite checks.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from . import openapi
 from .paths import MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
+BEGIN_USAGE, END_USAGE = "<!-- BEGIN_USAGE -->", "<!-- END_USAGE -->"
+TEST_ROOTS = REPO / "tests" / "modules"
+_MODULE_BLOCK = re.compile(r'^module "[^"]+" \{\n.*?^\}\n', re.M | re.S)
 
 
 @dataclass(frozen=True)
@@ -134,16 +139,57 @@ def render(module: Path) -> str:
     return "\n".join(lines)
 
 
+def usage_examples(module: Path, test_roots: Path = TEST_ROOTS) -> list[str]:
+    """The calls of ``module`` in its test root, with ``source`` as an env root writes it."""
+    test_root = test_roots / module.name / "main.tf"
+    if not test_root.is_file():
+        raise LookupError(f"{module.name} has no test root {test_root}: its README example comes from there")
+    tested_source = f'source = "../../../modules/{module.name}"'
+    calls = [block for block in _MODULE_BLOCK.findall(test_root.read_text()) if tested_source in block]
+    if not calls:
+        raise LookupError(f"{test_root} does not call modules/{module.name}")
+    return [call.replace(tested_source, f'source = "../../modules/{module.name}"') for call in calls]
+
+
+def render_usage(module: Path, test_roots: Path = TEST_ROOTS) -> str:
+    test_root = f"tests/modules/{module.name}/main.tf"
+    examples = "\n".join(usage_examples(module, test_roots)).rstrip("\n")
+    lines = [
+        BEGIN_USAGE,
+        "## Usage",
+        "",
+        f"From [`{test_root}`](../../{test_root}), which the suite plans against its inventory "
+        "(`source` as an env root writes it):",
+        "",
+        "```hcl",
+        examples,
+        "```",
+    ]
+    tfvars = test_roots / module.name / "terraform.tfvars"
+    if "var." in examples and tfvars.is_file():  # the values behind var.*, as planned
+        lines += ["", "with its `terraform.tfvars`:", "", "```hcl", tfvars.read_text().rstrip("\n"), "```"]
+    return "\n".join([*lines, END_USAGE])
+
+
 _SECTION = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+_USAGE_SECTION = re.compile(re.escape(BEGIN_USAGE) + r".*?" + re.escape(END_USAGE), re.S)
 
 
-def updated_readme(module: Path) -> tuple[str, str]:
-    """(current README text, README text with the generated section)."""
+def updated_readme(module: Path, test_roots: Path = TEST_ROOTS) -> tuple[str, str]:
+    """(current README text, README text with the generated sections)."""
     readme = module / "README.md"
     current = readme.read_text() if readme.exists() else ""
-    if not _SECTION.search(current):
-        return current, current.rstrip() + "\n\n" + render(module) + "\n"
-    return current, _SECTION.sub(lambda _: render(module), current)
+    wanted = current
+    if not _SECTION.search(wanted):
+        wanted = wanted.rstrip() + "\n\n" + render(module) + "\n"
+    wanted = _SECTION.sub(lambda _: render(module), wanted)
+    usage = render_usage(module, test_roots)
+    if _USAGE_SECTION.search(wanted):
+        return current, _USAGE_SECTION.sub(lambda _: usage, wanted)
+    # A new usage section goes above the tables ("## Inputs and outputs" where a README has that heading).
+    anchor = "## Inputs and outputs\n" if "\n## Inputs and outputs\n" in wanted else BEGIN
+    head, tail = wanted.split(anchor, 1)
+    return current, head + usage + "\n\n" + anchor + tail
 
 
 def modules(root: Path = MODULES) -> list[Path]:
@@ -151,14 +197,14 @@ def modules(root: Path = MODULES) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and (p / "main.tf").is_file())
 
 
-def stale(root: Path = MODULES) -> list[Path]:
-    return [m for m in modules(root) if (lambda pair: pair[0] != pair[1])(updated_readme(m))]
+def stale(root: Path = MODULES, test_roots: Path = TEST_ROOTS) -> list[Path]:
+    return [m for m in modules(root) if (lambda pair: pair[0] != pair[1])(updated_readme(m, test_roots))]
 
 
-def generate(root: Path = MODULES) -> list[Path]:
+def generate(root: Path = MODULES, test_roots: Path = TEST_ROOTS) -> list[Path]:
     written = []
     for module in modules(root):
-        current, wanted = updated_readme(module)
+        current, wanted = updated_readme(module, test_roots)
         if current != wanted:
             (module / "README.md").write_text(wanted)
             written.append(module)

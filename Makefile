@@ -44,7 +44,7 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
 	@touch $@
 
-scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, bootstrap/ and the env plans in build/plans/; reports in build/reports/
+scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/ and the env plans in build/plans/; reports in build/reports/
 	$(PY) -c 'import sys; from smartstack_tooling.policy import checkov; sys.exit(checkov.main())'
 	$(PY) -m smartstack_tooling.policy.trivy
 
@@ -73,15 +73,18 @@ clean: ## Remove build outputs and the offline workspace (keeps .venv and .cache
 	rm -rf build
 
 # ---- Operations: guarded apply, state bucket, diagrams, cost --------------------------------
-.PHONY: apply bootstrap-backend diagrams cost
+.PHONY: apply state-backend bootstrap-backend diagrams cost
 
 apply: package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling apply $(ENV)
 
-bootstrap-backend: bootstrap ## Create the S3 state bucket of ENV=<env> (bootstrap/ root, same guards as apply)
-	@test -n "$(ENV)" || { echo "usage: make bootstrap-backend ENV=<dev|staging|prod>"; exit 2; }
-	$(PY) -m smartstack_tooling bootstrap-backend $(ENV)
+state-backend: bootstrap ## Create the S3 state bucket of ENV=<env> (state-backend/ root, same guards as apply)
+	@test -n "$(ENV)" || { echo "usage: make state-backend ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling state-backend $(ENV)
+
+bootstrap-backend: # renamed: "bootstrap" now means only the venv
+	@echo "make bootstrap-backend is now make state-backend ENV=<env> (the root moved to state-backend/)"; exit 2
 
 diagrams: plan ## Draw each plan into build/diagrams/<env>.{dot,png,svg} (needs graphviz)
 	@command -v dot >/dev/null || { echo "graphviz is missing: apt-get install -y graphviz"; exit 2; }

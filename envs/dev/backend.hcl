@@ -1,2 +1,2 @@
-# State bucket of the dev account, created by the backend bootstrap. Replace the account id with yours.
+# State bucket of the dev account, created by `make state-backend`. Replace the account id with yours.
 bucket = "smartstack-dev-tfstate-111111111111" # PLACEHOLDER: smartstack-dev-tfstate-<your account id>

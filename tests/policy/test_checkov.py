@@ -81,8 +81,8 @@ CITED_SECTION = re.compile(r'README "([^"]+)"')
 def skip_comments() -> list[tuple[str, str, str]]:
     """(file:line, check id, reason) of every checkov skip in the Terraform source."""
     found = []
-    for tree in ("modules", "envs", "bootstrap"):
-        for path in sorted((REPO / tree).rglob("*.tf")):
+    for tree in paths.TERRAFORM_SOURCES:
+        for path in sorted(tree.rglob("*.tf")):
             if path.is_symlink():  # env roots link envs/shared: counted once, there
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):

@@ -1,4 +1,4 @@
-"""trivy, the second scanner: 0 failed on modules/, envs/ and bootstrap/ and on every environment's plan
+"""trivy, the second scanner: 0 failed on modules/, envs/ and state-backend/ and on every environment's plan
 (the stand-in's and the real provider's); every exception inline, with a reason, as with checkov."""
 
 from __future__ import annotations

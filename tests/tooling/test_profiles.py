@@ -9,13 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import profiles
+from smartstack_tooling import paths, profiles
 from smartstack_tooling.policy import RULES
 
 from ..conftest import REPO
 
 PYTHON_TREES = ("tooling", "tests", "benchmarks", "functions")
-TERRAFORM_TREES = ("modules", "envs", "bootstrap")
 
 
 def test_every_env_root_is_a_profile_and_names_itself():
@@ -86,8 +85,8 @@ def test_no_terraform_compares_the_environment_name_or_lists_the_environments():
     """Modules take booleans and floors; env roots read local.profile (envs/profiles.json)."""
     comparisons = [
         f"{path.relative_to(REPO)}:{number}"
-        for tree in TERRAFORM_TREES
-        for path in sorted((REPO / tree).rglob("*.tf"))
+        for tree in paths.TERRAFORM_SOURCES
+        for path in sorted(tree.rglob("*.tf"))
         if ".terraform" not in path.parts
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if ENV_COMPARISON.search(line) or ENV_NAME_LIST.search(line)

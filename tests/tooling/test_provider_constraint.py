@@ -6,18 +6,18 @@ from pathlib import Path
 
 import hcl2
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling import paths, toolchain
 
 from ..conftest import REPO
 
-TERRAFORM_DIRS = ("modules", "envs", "bootstrap", "tests")
+TERRAFORM_DIRS = (*paths.TERRAFORM_SOURCES, REPO / "tests")  # shipped Terraform and the test roots
 
 
 def aws_requirements() -> dict[str, str]:
     """file -> the aws version constraint its required_providers declares."""
     found: dict[str, str] = {}
     for top in TERRAFORM_DIRS:
-        for path in sorted((REPO / top).rglob("*.tf")):
+        for path in sorted(top.rglob("*.tf")):
             if path.is_symlink() or ".terraform" in path.parts:
                 continue  # envs/<env> link to envs/shared: read once there
             with path.open() as handle:
@@ -34,7 +34,7 @@ def test_every_module_and_root_declares_the_same_aws_constraint():
     found = aws_requirements()
     modules = {p.parent.name for p in (REPO / "modules").glob("*/versions.tf")}
     assert {Path(f).parent.name for f in found if f.startswith("modules/")} == modules
-    assert "envs/shared/providers.tf" in found and "bootstrap/versions.tf" in found
+    assert "envs/shared/providers.tf" in found and "state-backend/versions.tf" in found
     differing = {f: v for f, v in found.items() if v != toolchain.AWS_PROVIDER_CONSTRAINT}
     assert differing == {}, f"declare version = {toolchain.AWS_PROVIDER_CONSTRAINT!r} everywhere"
 

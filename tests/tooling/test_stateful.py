@@ -9,7 +9,10 @@ from smartstack_tooling.policy import source
 def protected_in_source() -> dict[str, str]:
     """``{"modules/data:aws_db_instance.this": type}`` for every resource with prevent_destroy = true."""
     found = {}
-    for directory in [*sorted(p for p in paths.MODULES.iterdir() if p.is_dir()), paths.REPO / "bootstrap"]:
+    for directory in [
+        *sorted(p for p in paths.MODULES.iterdir() if p.is_dir()),
+        paths.STATE_BACKEND,
+    ]:
         for address in source.resource_blocks(directory):
             if source.prevent_destroy(directory, address):
                 found[f"{directory.relative_to(paths.REPO)}:{address}"] = address.split(".")[0]

@@ -12,7 +12,7 @@ def main() -> int:
         "which-terraform": "print the Terraform CLI that will be used",
         "docs": "regenerate module README input/output tables (--check: fail if stale)",
         "apply": "guarded plan + apply of one environment (make apply ENV=<env>)",
-        "bootstrap-backend": "create one environment's S3 state bucket (make bootstrap-backend ENV=<env>)",
+        "state-backend": "create one environment's S3 state bucket (make state-backend ENV=<env>)",
         "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
@@ -20,7 +20,7 @@ def main() -> int:
     }
     operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
-        "bootstrap-backend": "bootstrap_backend",
+        "state-backend": "state_backend",
         "diagrams": "diagram",
         "cost": "cost",
         "validate": "validate",

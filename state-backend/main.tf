@@ -1,5 +1,5 @@
-# Backend bootstrap: the S3 bucket holding one environment's Terraform state (S3-native locking, so no
-# DynamoDB table). Run once per environment account with `make bootstrap ENV=<env>`.
+# State backend: the S3 bucket holding one environment's Terraform state (S3-native locking, so no
+# DynamoDB table). Run once per environment account with `make state-backend ENV=<env>`.
 locals {
   # Must equal `bucket` in envs/<env>/backend.hcl (a test checks every environment).
   bucket_name      = "smartstack-${var.environment}-tfstate-${var.account_id}"

@@ -1,21 +1,22 @@
-"""The backend bootstrap root plans offline and creates the bucket each environment's backend.hcl names."""
+"""The state-backend root plans offline and creates the bucket each environment's backend.hcl names."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import hcl2
 import pytest
-from smartstack_tooling import apply, bootstrap_backend
+from smartstack_tooling import apply, state_backend
 
-from ..conftest import ENVIRONMENTS, REPO
+from ..conftest import ENVIRONMENTS
 
-ROOT = REPO / "bootstrap"
+ROOT = state_backend.ROOT
 
 
 @pytest.fixture(scope="module")
-def bootstrap_plans(plan_root):
-    return {env: plan_root(ROOT, tf_vars=bootstrap_backend.bootstrap_vars(env)) for env in ENVIRONMENTS}
+def state_backend_plans(plan_root):
+    return {env: plan_root(ROOT, tf_vars=state_backend.state_backend_vars(env)) for env in ENVIRONMENTS}
 
 
 def after(plan, address):
@@ -23,14 +24,14 @@ def after(plan, address):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_bucket_is_the_one_backend_hcl_names(env, bootstrap_plans):
-    plan = bootstrap_plans[env]
-    assert after(plan, "aws_s3_bucket.state")["bucket"] == bootstrap_backend.backend_bucket(env)
-    assert plan.outputs["state_bucket"] == bootstrap_backend.backend_bucket(env)
+def test_bucket_is_the_one_backend_hcl_names(env, state_backend_plans):
+    plan = state_backend_plans[env]
+    assert after(plan, "aws_s3_bucket.state")["bucket"] == state_backend.backend_bucket(env)
+    assert plan.outputs["state_bucket"] == state_backend.backend_bucket(env)
 
 
-def test_state_bucket_is_versioned_encrypted_private_and_tls_only(bootstrap_plans):
-    plan = bootstrap_plans["prod"]
+def test_state_bucket_is_versioned_encrypted_private_and_tls_only(state_backend_plans):
+    plan = state_backend_plans["prod"]
     assert after(plan, "aws_s3_bucket_versioning.state")["versioning_configuration"][0]["status"] == "Enabled"
     sse = after(plan, "aws_s3_bucket_server_side_encryption_configuration.state")["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
@@ -51,7 +52,7 @@ def test_state_bucket_is_versioned_encrypted_private_and_tls_only(bootstrap_plan
 
 
 def test_sse_s3_variant_plans_without_a_key(plan_root):
-    plan = plan_root(ROOT, tf_vars={**bootstrap_backend.bootstrap_vars("dev"), "kms_encryption": "false"})
+    plan = plan_root(ROOT, tf_vars={**state_backend.state_backend_vars("dev"), "kms_encryption": "false"})
     sse = after(plan, "aws_s3_bucket_server_side_encryption_configuration.state")["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
     assert not [a for a in plan.resource_changes if a.startswith("aws_kms_key")]
@@ -64,7 +65,7 @@ def test_state_bucket_has_prevent_destroy():
     assert bucket["lifecycle"][0]["prevent_destroy"] is True
 
 
-def test_offline_runs_leave_no_lock_file_in_the_bootstrap_root(bootstrap_plans):
+def test_offline_runs_leave_no_lock_file_in_the_state_backend_root(state_backend_plans):
     assert not (ROOT / ".terraform.lock.hcl").exists()
     assert not (ROOT / ".terraform").exists()
 
@@ -74,13 +75,13 @@ def test_backend_bucket_mismatch_is_refused(tmp_path):
     (tmp_path / "envs" / "dev" / "terraform.tfvars").write_text('account_id = "111111111111"\n')
     (tmp_path / "envs" / "dev" / "backend.hcl").write_text('bucket = "someone-elses-bucket"\n')
     with pytest.raises(apply.Refused, match="smartstack-dev-tfstate-111111111111"):
-        bootstrap_backend.bootstrap_vars("dev", tmp_path)
+        state_backend.state_backend_vars("dev", tmp_path)
 
 
-def test_bootstrap_checks_the_account_before_terraform():
+def test_state_backend_checks_the_account_before_terraform():
     calls: list[list[str]] = []
     lines: list[str] = []
-    code = bootstrap_backend.run(
+    code = state_backend.run(
         "prod",
         environ={"SMARTSTACK_PROVIDER": "real"},
         caller=lambda: "111111111111",
@@ -92,10 +93,10 @@ def test_bootstrap_checks_the_account_before_terraform():
     assert "ACCOUNT MISMATCH" in "\n".join(lines)
 
 
-def test_bootstrap_refuses_placeholders_in_real_mode():
+def test_state_backend_refuses_placeholders_in_real_mode():
     calls: list[list[str]] = []
     lines: list[str] = []
-    code = bootstrap_backend.run(
+    code = state_backend.run(
         "dev",
         environ={"SMARTSTACK_PROVIDER": "real"},
         caller=lambda: "111111111111",
@@ -104,3 +105,30 @@ def test_bootstrap_refuses_placeholders_in_real_mode():
     )
     assert code == apply.EXIT_REFUSED and calls == []
     assert "PLACEHOLDERS" in "\n".join(lines) and "envs/dev/backend.hcl:2" in "\n".join(lines)
+
+
+def test_state_left_in_the_former_root_is_refused_with_the_move(tmp_path):
+    former = tmp_path / "bootstrap" / "terraform.tfstate.d" / "dev"
+    former.mkdir(parents=True)
+    lines: list[str] = []
+    run = functools.partial(
+        state_backend.run,
+        "dev",
+        environ={"SMARTSTACK_PROVIDER": "real"},
+        caller=lambda: "999999999999",
+        terraform=lambda *_: pytest.fail("terraform must not run"),
+        out=lines.append,
+        find_placeholders=lambda _env: [],
+        repo=tmp_path,
+    )
+    assert run() == apply.EXIT_REFUSED and "ACCOUNT MISMATCH" in "\n".join(
+        lines
+    )  # an empty directory: no state
+    (former / "terraform.tfstate").write_text("{}")
+    lines.clear()
+    assert run() == apply.EXIT_REFUSED
+    assert lines == [
+        f"{former.parent} holds this root's state from before it moved to state-backend/: move it first "
+        "(mv bootstrap/terraform.tfstate.d state-backend/terraform.tfstate.d), or the bucket would be "
+        "planned as new."
+    ]

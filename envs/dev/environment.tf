@@ -1,5 +1,5 @@
-# What makes this root dev. Every shared file (main.tf, variables.tf, outputs.tf, providers.tf: symlinks
-# to ../shared/, see ../shared/README.md) derives from this name: resource names smartstack-dev-...,
+# What makes this root dev. Every common file (main.tf, variables.tf, outputs.tf, providers.tf: symlinks
+# to ../common/, see ../common/README.md) derives from this name: resource names smartstack-dev-...,
 # parameters /smartstack/dev/..., secrets smartstack-dev/..., the Environment tag, and the profile the
 # validations read (its entry in ../profiles.json). The backend is in versions.tf, the values in
 # terraform.tfvars.

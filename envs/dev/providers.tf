@@ -1,1 +1,1 @@
-../shared/providers.tf
+../common/providers.tf

@@ -1,1 +1,1 @@
-../shared/variables.tf
+../common/variables.tf

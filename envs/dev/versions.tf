@@ -1,7 +1,7 @@
 # The dev state: S3 backend with S3-native locking (no DynamoDB table). A backend cannot use variables or
 # locals, so the key is written out here, once per environment. Partial configuration: the state bucket
 # comes from backend.hcl (terraform init -backend-config=backend.hcl). Terraform and provider version
-# requirements are shared: ../shared/providers.tf.
+# requirements are common to every env: ../common/providers.tf.
 terraform {
   backend "s3" {
     key          = "smartstack/dev/terraform.tfstate"

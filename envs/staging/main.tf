@@ -1,1 +1,1 @@
-../shared/main.tf
+../common/main.tf

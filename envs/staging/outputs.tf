@@ -1,1 +1,1 @@
-../shared/outputs.tf
+../common/outputs.tf

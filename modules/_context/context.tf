@@ -1,6 +1,6 @@
 # The module context: one file, linked as context.tf into every module of modules/ (tests/tooling/
 # test_module_context.py keeps it so): which environment, account and region the resources belong to and
-# how they are named. The env root builds it once (envs/shared/main.tf, local.context) and passes it on.
+# how they are named. The env root builds it once (envs/common/main.tf, local.context) and passes it on.
 variable "context" {
   description = "Environment name, resource-name prefix (smartstack-<env>), account id, region, partition and extra tags."
   type = object({

@@ -1,6 +1,6 @@
 """The functions' local world as plain helpers: a moto server, the configuration contract pointed at it
 and at a PostgreSQL server, and the AWS resources the functions expect. The test fixtures (conftest.py)
-and the first-response benchmark (benchmarks/first_response_bench.py) build the same world from here.
+and the first-response benchmark (benchmarks/first_response_child.py) build the same world from here.
 """
 
 from __future__ import annotations

@@ -76,9 +76,9 @@ def test_native_wheels_follow_the_architecture(tmp_path):
 def test_packaging_builds_every_architecture_the_envs_declare(tmp_path):
     assert packaging.declared_architectures() == ["arm64"]
     envs = tmp_path / "envs"
-    (envs / "shared").mkdir(parents=True)
-    (envs / "shared" / "variables.tf").write_text(
-        (REPO_ROOT / "envs" / "shared" / "variables.tf").read_text()
+    (envs / "common").mkdir(parents=True)
+    (envs / "common" / "variables.tf").write_text(
+        (REPO_ROOT / "envs" / "common" / "variables.tf").read_text()
     )
     (envs / "staging").mkdir()
     (envs / "staging" / "terraform.tfvars").write_text('lambda_architecture = "x86_64"\n')

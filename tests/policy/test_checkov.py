@@ -83,7 +83,7 @@ def skip_comments() -> list[tuple[str, str, str]]:
     found = []
     for tree in paths.TERRAFORM_SOURCES:
         for path in sorted(tree.rglob("*.tf")):
-            if path.is_symlink():  # env roots link envs/shared: counted once, there
+            if path.is_symlink():  # env roots link envs/common: counted once, there
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 if match := SKIP_LINE.search(line):

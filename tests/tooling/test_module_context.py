@@ -39,7 +39,7 @@ def test_no_module_declares_a_context_input_of_its_own():
 
 
 def test_every_env_root_module_call_passes_the_one_context():
-    with (REPO / "envs" / "shared" / "main.tf").open() as handle:
+    with (REPO / "envs" / "common" / "main.tf").open() as handle:
         config = hcl2.load(handle)
     calls = {name: body for block in config["module"] for name, body in block.items()}
     assert calls, "no module calls found"

@@ -19,7 +19,7 @@ def aws_requirements() -> dict[str, str]:
     for top in TERRAFORM_DIRS:
         for path in sorted(top.rglob("*.tf")):
             if path.is_symlink() or ".terraform" in path.parts:
-                continue  # envs/<env> link to envs/shared: read once there
+                continue  # envs/<env> link to envs/common: read once there
             with path.open() as handle:
                 parsed = hcl2.load(handle)
             for block in parsed.get("terraform", []):
@@ -34,7 +34,7 @@ def test_every_module_and_root_declares_the_same_aws_constraint():
     found = aws_requirements()
     modules = {p.parent.name for p in (REPO / "modules").glob("*/versions.tf")}
     assert {Path(f).parent.name for f in found if f.startswith("modules/")} == modules
-    assert "envs/shared/providers.tf" in found and "state-backend/versions.tf" in found
+    assert "envs/common/providers.tf" in found and "state-backend/versions.tf" in found
     differing = {f: v for f, v in found.items() if v != toolchain.AWS_PROVIDER_CONSTRAINT}
     assert differing == {}, f"declare version = {toolchain.AWS_PROVIDER_CONSTRAINT!r} everywhere"
 

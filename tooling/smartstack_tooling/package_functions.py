@@ -8,7 +8,7 @@ the Lambda target (CPython 3.12, manylinux wheels only, for the functions' archi
 What the Lambda Python runtime already provides (boto3, botocore and their dependencies) is not
 bundled: a second copy would only grow the zip. Downloads are cached under ``.cache/pip``.
 
-The architecture is the env roots' ``lambda_architecture`` (its default in envs/shared/variables.tf
+The architecture is the env roots' ``lambda_architecture`` (its default in envs/common/variables.tf
 and every env's tfvars): one zip set per declared architecture, in build/functions/<architecture>/,
 which is where the env roots read them. Switching an env to an architecture that was not built fails
 its plan at variable validation, naming `make package`.
@@ -95,7 +95,7 @@ def declared_architectures(repo: Path = paths.REPO) -> list[str]:
     """Every Lambda architecture an environment declares: the env roots' default and tfvars values."""
     import hcl2
 
-    with (repo / "envs" / "shared" / "variables.tf").open() as handle:
+    with (repo / "envs" / "common" / "variables.tf").open() as handle:
         blocks = hcl2.load(handle)["variable"]
     declared = next(
         block[name] for block in blocks for name in block if name.strip('"') == ARCHITECTURE_VARIABLE

@@ -1,5 +1,5 @@
 """The environments and what makes each one dev, staging or prod, read from envs/profiles.json: the same
-file the env roots' variable validations read (envs/shared/main.tf, local.profile). Nothing in the
+file the env roots' variable validations read (envs/common/main.tf, local.profile). Nothing in the
 package is imported here, so everything may import this."""
 
 from __future__ import annotations

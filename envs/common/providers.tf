@@ -1,4 +1,4 @@
-# Terraform and provider requirements and the provider configuration, shared by every environment root
+# Terraform and provider requirements and the provider configuration, common to every environment root
 # (envs/<env>/providers.tf links here). The backend is the one terraform setting that differs per
 # environment and cannot be a variable: it lives in envs/<env>/versions.tf.
 terraform {

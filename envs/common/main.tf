@@ -1,4 +1,4 @@
-# Composition of the SmartStack tier modules, shared by every environment root (envs/<env>/main.tf links
+# Composition of the SmartStack tier modules, common to every environment root (envs/<env>/main.tf links
 # here). The environment comes from local.environment in envs/<env>/environment.tf; sizing comes from
 # envs/<env>/terraform.tfvars; every resource lives in a module.
 locals {

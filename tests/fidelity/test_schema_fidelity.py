@@ -10,8 +10,8 @@ import json
 
 import pytest
 from smartstack_tooling import paths, toolchain
-from smartstack_tooling.offline_provider import fidelity
-from smartstack_tooling.offline_provider.schema_cache import ensure
+
+from tests.fidelity import fidelity
 
 pytestmark = pytest.mark.fidelity
 
@@ -77,7 +77,7 @@ def explain(disagreement: fidelity.Disagreement) -> str | None:
 @pytest.fixture(scope="module")
 def schemas(real_provider_mirror) -> tuple[str, dict, dict]:
     version, real = fidelity.real_provider_schema(toolchain.terraform_cli(), real_provider_mirror)
-    extracted = json.loads(ensure(quiet=True).schema_json.read_text())
+    extracted = json.loads(toolchain.schema_cache().schema_json.read_text())
     return version, real, extracted
 
 

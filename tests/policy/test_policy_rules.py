@@ -14,8 +14,7 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import policy
-from smartstack_tooling.offline_provider import schema_cache
+from smartstack_tooling import policy, toolchain
 from smartstack_tooling.policy import engine as policy_engine
 from smartstack_tooling.policy.engine import EVERY_TYPE
 from smartstack_tooling.policy.twins import Twin, TwinInputs
@@ -70,7 +69,7 @@ def test_twin_names_are_unique_per_rule() -> None:
 
 def test_declared_resource_types_exist() -> None:
     """Every type a rule declares is a resource type of the provider schema (a typo would never match)."""
-    known = set(json.loads(schema_cache.ensure(quiet=True).schema_json.read_text())["resource_schemas"])
+    known = set(json.loads(toolchain.schema_cache().schema_json.read_text())["resource_schemas"])
     declared = {t for rule in policy.RULES.values() for t in rule.resource_types if t != "*"}
     assert declared - known == set()
 

@@ -1,4 +1,5 @@
-"""The package's module-level imports form a DAG with paths and profiles at the bottom.
+"""The package's module-level imports form a DAG with paths and profiles at the bottom; the offline
+stand-in is a sibling package that imports nothing of it and is used through its interface only.
 
 A cycle between modules works only as long as nobody reorders an import, and an import moved into a
 function to dodge one hides it from readers; this reads every module's imports with ``ast`` (relative
@@ -148,3 +149,45 @@ def test_relative_absolute_and_submodule_imports_are_resolved():
     # From outside a subpackage, importing one of its modules runs the subpackage's __init__ too.
     outside = imported_modules("smartstack_tooling.plan", ast.parse("from .policy import engine\n"), known)
     assert outside == {"smartstack_tooling.policy", "smartstack_tooling.policy.engine"}
+
+
+# ---------------------------------------------------------------------- the offline stand-in, a sibling
+STANDIN = "smartstack_offline_provider"
+STANDIN_DIR = paths.REPO / "tooling" / STANDIN
+
+
+def absolute_imports(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """(module, names) of every absolute import in ``path``, function bodies included."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, []) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module, [alias.name for alias in node.names]
+
+
+def test_the_stand_in_imports_nothing_of_the_tooling():
+    found = {
+        f"{path.relative_to(STANDIN_DIR)}: {module}"
+        for path in sorted(STANDIN_DIR.rglob("*.py"))
+        for module, _ in absolute_imports(path)
+        if module.split(".")[0] == PACKAGE
+    }
+    assert found == set()
+
+
+def test_the_stand_in_is_used_through_its_interface_only():
+    import smartstack_offline_provider
+
+    interface = set(smartstack_offline_provider.__all__)
+    users = [
+        p for top in ("tooling", "tests", "benchmarks") for p in sorted((paths.REPO / top).rglob("*.py"))
+    ]
+    misuse = {
+        f"{path.relative_to(paths.REPO)}: {module} {names}"
+        for path in users
+        if STANDIN_DIR not in path.parents
+        for module, names in absolute_imports(path)
+        if module.split(".")[0] == STANDIN and (module != STANDIN or not set(names) <= interface)
+    }
+    assert misuse == set()
+    assert all(hasattr(smartstack_offline_provider, name) for name in interface)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 from smartstack_tooling import toolchain
-from smartstack_tooling.offline_provider.server import OFFLINE_ACCOUNT_ENV
 
 from .offline_roots import OfflineRoot, make_root
 

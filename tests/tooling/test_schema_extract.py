@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import pytest
-from smartstack_tooling.offline_provider.schema_cache import ensure
+from smartstack_tooling import toolchain
 
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    return json.loads(ensure(quiet=True).schema_json.read_text())
+    return json.loads(toolchain.schema_cache().schema_json.read_text())
 
 
 def _attr(schema: dict[str, Any], resource: str, *path: str) -> dict[str, Any]:

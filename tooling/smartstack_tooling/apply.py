@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
+
 from . import cost, paths, placeholders, policy, roots
 from . import plan as planning
 from .package_functions import main as package_main
@@ -136,9 +138,6 @@ def boto3_caller_account() -> str:
 
 def offline_caller_account(env: str) -> CallerIdentity:
     """The stand-in's caller: SMARTSTACK_OFFLINE_ACCOUNT_ID, else the environment's own account."""
-    # The stand-in's server needs the offline-provider extra (grpc, cryptography): only offline runs load it.
-    from .offline_provider.server import OFFLINE_ACCOUNT_ENV
-
     return lambda: os.environ.get(OFFLINE_ACCOUNT_ENV) or tfvars_account_id(env)
 
 

@@ -12,6 +12,7 @@ config whose only installation source is a filesystem mirror holding the stand-i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .offline_provider.schema_cache import ensure as ensure_schema_cache
-from .paths import BUILD, ENVS, MODULES, OFFLINE, REPO
+from smartstack_offline_provider import CacheFiles, ensure_schema
+
+from .paths import BUILD, CACHE, ENVS, MODULES, OFFLINE, REPO
 
 STANDIN_VERSION = "6.69.1"
 MIN_TERRAFORM = (1, 10)
@@ -92,9 +94,17 @@ def platform_name() -> str:
     return f"{sys.platform}_{machine}"
 
 
+SCHEMA_CACHE = CacheFiles(CACHE / "offline-provider")  # kept between runs, like the other downloads
+
+
+def schema_cache(quiet: bool = True) -> CacheFiles:
+    """The stand-in's extracted schema, built on first use (a download and ~1 minute, once)."""
+    return ensure_schema(SCHEMA_CACHE, quiet=quiet)
+
+
 def install_standin() -> Path:
     """Put the stand-in into the filesystem mirror and write the offline CLI config; return it."""
-    files = ensure_schema_cache()
+    files = schema_cache(quiet=False)
     target = (
         OFFLINE
         / "mirror"
@@ -110,13 +120,19 @@ def install_standin() -> Path:
         f"#!{sys.executable} -I\n"
         "# SmartStack offline stand-in for hashicorp/aws (test infrastructure, never the real provider).\n"
         "import sys\nfrom pathlib import Path\n"
-        "from smartstack_tooling.offline_provider.schema_cache import CacheFiles\n"
-        "from smartstack_tooling.offline_provider.server import serve\n"
+        "from smartstack_offline_provider import CacheFiles, serve\n"
         f"sys.exit(serve(CacheFiles(Path({str(files.root)!r}))))\n"
     )
     if not target.exists() or target.read_text() != script:
         target.write_text(script)
         target.chmod(0o755)
+    # Lock files in the workspaces hold the launcher's checksum; the stamp names the launcher they match.
+    stamp = OFFLINE / "work" / ".standin-launcher.sha256"
+    digest = hashlib.sha256(script.encode()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        forget_standin_locks(stamp.parent)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
     config = OFFLINE / "terraformrc"
     config.write_text(
         "# Offline: the only provider source is the local mirror holding the stand-in.\n"
@@ -129,6 +145,20 @@ def install_standin() -> Path:
         "}\n"
     )
     return config
+
+
+def forget_standin_locks(work: Path) -> list[Path]:
+    """Drop the lock files and installed providers of the staged workspaces under ``work``.
+
+    They record the checksum of the stand-in's launcher; once it changes (a new venv, a moved package),
+    every `terraform init` there would fail on "doesn't match any of the checksums". Staged
+    workspaces hold nothing else worth keeping from them: the next init reinstalls from the mirror.
+    """
+    dropped = sorted(work.rglob(".terraform.lock.hcl")) if work.is_dir() else []
+    for lock in dropped:
+        lock.unlink(missing_ok=True)
+        shutil.rmtree(lock.parent / ".terraform" / "providers", ignore_errors=True)
+    return dropped
 
 
 def terraform_env(config: Path | None = None) -> dict[str, str]:

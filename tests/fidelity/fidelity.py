@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import paths, roots, toolchain
+from smartstack_tooling import paths, roots, toolchain
 
 WORK = paths.BUILD / "fidelity"
 

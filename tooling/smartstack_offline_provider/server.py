@@ -34,17 +34,14 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 
 from . import values
+from .handshake import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, OFFLINE_ACCOUNT_ENV
 from .schema_cache import CacheFiles
 
-# go-plugin's handshake for Terraform providers (hashicorp/terraform-plugin-go).
-MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
-MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 APPLY_REFUSED = (
     "This is SmartStack's offline stand-in for hashicorp/aws (test infrastructure). Offline plans "
     "create nothing: apply, import and refresh against AWS need the real provider and credentials. "
     "See README.md, 'Planning and applying for real'."
 )
-OFFLINE_ACCOUNT_ENV = "SMARTSTACK_OFFLINE_ACCOUNT_ID"
 
 
 def _error(summary: str, detail: str = "") -> pb.Diagnostic:
@@ -289,4 +286,6 @@ def serve(files: CacheFiles) -> int:
 
 
 def main() -> None:
-    sys.exit(serve(CacheFiles.default()))
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m smartstack_offline_provider.server <schema cache directory>")
+    sys.exit(serve(CacheFiles(Path(sys.argv[1]))))

@@ -51,6 +51,8 @@ def test_link_round_trip_and_rejections():
         (LINK_SIGNING_KEY, task_id, job_id, expires, signature, int(expires) + 1),  # expired
         (LINK_SIGNING_KEY, task_id, job_id, "soon", signature, 2_000),  # malformed
         (LINK_SIGNING_KEY, task_id, job_id, expires, "", 2_000),
+        (LINK_SIGNING_KEY, task_id, job_id, expires, "hl\U000f3abf\u00bf", 2_000),  # non-ASCII (was a 500)
+        (LINK_SIGNING_KEY, task_id, job_id, "\u0663" * 3, signature, 2_000),  # Arabic-Indic digits
     ]
     for key, t, j, e, s, now in rejected:
         with pytest.raises(links.InvalidLink):
@@ -82,6 +84,11 @@ def test_signed_link_checked_on_the_job_route(api):
     assert response.body == {"message": "email link rejected: link signature does not match"}
     # A valid link for another user's task still needs ownership.
     assert call_api(api_event("GET", path, owner="someone-else", query=query)).status == 404
+    # Parameters that are not a link's (schemathesis sent this one; it was a 500): 400 with the reason.
+    for name, value in (("signature", "hl\U000f3abf\u00bf"), ("expires", "\u0663" * 3)):
+        response = call_api(api_event("GET", path, owner=owner, query={**query, name: value}))
+        assert response.status == 400, (name, response.body)
+        assert response.body["message"].startswith(f"'{name}': must match ^"), response.body
 
 
 def test_missing_link_key_gives_503_not_500(api):

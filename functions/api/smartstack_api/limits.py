@@ -16,6 +16,9 @@ STATUS_MAX = 20
 UUID_TEXT = 36  # canonical form, as the routes print and accept ids
 LINK_EXPIRES_MAX = 12  # digits of an email link's expiry
 LINK_SIGNATURE_MAX = 100
+# What an email link's parameters are made of: ASCII digits, and unpadded URL-safe base64 (links.py).
+LINK_EXPIRES_PATTERN = rf"^[0-9]{{1,{LINK_EXPIRES_MAX}}}$"
+LINK_SIGNATURE_PATTERN = rf"^[A-Za-z0-9_-]{{1,{LINK_SIGNATURE_MAX}}}$"
 PAGE_SIZE_MAX = 1_000  # the most api/max-page-size may configure (envs/common validates the same bound)
 
 _UTF8_MAX_BYTES = 4  # per character

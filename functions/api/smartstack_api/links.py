@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 from urllib.parse import urlencode
 
 from smartstack_shared.pseudonym import MIN_KEY_BYTES
 from smartstack_shared.settings import SecretUnavailable, get_secret_string
+
+from smartstack_api.limits import LINK_EXPIRES_PATTERN, LINK_SIGNATURE_PATTERN
 
 LINK_TTL_SECONDS = 7 * 24 * 3600
 # Guards against absurd expiries (a key leak would otherwise yield links valid for decades).
@@ -48,7 +51,9 @@ def job_link(key: str, base_url: str, task_id: str, job_id: str, now: float | No
 def verify_job_link(
     key: str, task_id: str, job_id: str, expires: str, signature: str, now: float | None = None
 ) -> None:
-    if not expires.isdigit() or len(expires) > 12 or not signature or len(signature) > 100:
+    # Checked before any comparison: hmac.compare_digest refuses non-ASCII text, and str.isdigit
+    # accepts digits of other scripts that int() would read.
+    if not re.fullmatch(LINK_EXPIRES_PATTERN, expires) or not re.fullmatch(LINK_SIGNATURE_PATTERN, signature):
         raise InvalidLink("malformed link")
     expires_at = int(expires)
     current = int(now if now is not None else time.time())

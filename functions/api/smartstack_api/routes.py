@@ -217,8 +217,8 @@ def request_processing(task_id: TaskId, body: models.ProcessRequest) -> Response
 def get_job(
     task_id: TaskId,
     job_id: JobId,
-    expires: Annotated[str | None, Query(max_length=limits.LINK_EXPIRES_MAX)] = None,
-    signature: Annotated[str | None, Query(max_length=limits.LINK_SIGNATURE_MAX)] = None,
+    expires: Annotated[str | None, Query(pattern=limits.LINK_EXPIRES_PATTERN)] = None,
+    signature: Annotated[str | None, Query(pattern=limits.LINK_SIGNATURE_PATTERN)] = None,
 ) -> models.Job:
     owner, _ = _caller()
     runtime = _runtime()

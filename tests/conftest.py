@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -50,10 +50,9 @@ def plan_staged(
 ) -> tftest.TerraformPlanOutput:
     """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed."""
     root.init()
-    var_args = [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in (tf_vars or {}).items()]
     plan_dir.mkdir(parents=True, exist_ok=True)
     plan_file = plan_dir / "plan.tfplan"
-    root.plan(plan_file, var_args)
+    root.plan(plan_file, var_args(tf_vars))
     output = tftest.TerraformPlanOutput(json.loads(root.show_json(plan_file)))
     output.warnings, output.expected_warnings = roots.classify_warnings(root.warnings)
     output.plan_file = plan_file  # the binary plan, for scanners that read it (trivy)
@@ -92,26 +91,42 @@ def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.Te
     return plan
 
 
+def var_args(tf_vars: dict[str, Any] | None) -> list[str]:
+    """-var arguments: strings as they are, anything else as JSON (which HCL reads as the same value)."""
+    return [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in (tf_vars or {}).items()]
+
+
+def plan_json(staged: roots.TerraformRoot, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """`terraform plan -json` of an initialised root, without a plan file; a failing plan is returned."""
+    cli = staged.cli or toolchain.terraform_cli()
+    command = [cli.path, f"-chdir={staged.workdir}", "plan", "-json", "-input=false", "-lock=false"]
+    return subprocess.run(
+        [*command, "-refresh=false", *args], env=dict(staged.env), capture_output=True, text=True, timeout=300
+    )
+
+
+def diagnostics(stdout: str) -> list[dict[str, Any]]:
+    """The diagnostics of Terraform's JSON output (``-json``), never its human text."""
+    found = []
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if event.get("type") == "diagnostic":
+            found.append(event["diagnostic"])
+    return found
+
+
 def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
     """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
-    diagnostics as "summary: detail" (Terraform's JSON output, never its human text)."""
+    diagnostics as "summary: detail"."""
     staged = roots.prepare(root, "offline")
     if not (staged.workdir / ".terraform").exists():
         staged.init()
-    args = [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in variables.items()]
-    cli = staged.cli or toolchain.terraform_cli()
-    cmd = [cli.path, f"-chdir={staged.workdir}", "plan", "-input=false", "-no-color", "-lock=false"]
-    proc = subprocess.run(
-        [*cmd, "-refresh=false", "-json", *args], env=staged.env, capture_output=True, text=True, timeout=300
-    )
+    proc = plan_json(staged, var_args(variables))
     assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
-    errors = []
-    for line in proc.stdout.splitlines():
-        message = json.loads(line)
-        diagnostic = message.get("diagnostic") or {}
-        if message.get("type") == "diagnostic" and diagnostic.get("severity") == "error":
-            errors.append(f"{diagnostic.get('summary')}: {diagnostic.get('detail')}")
-    return errors
+    return [f"{d['summary']}: {d['detail']}" for d in diagnostics(proc.stdout) if d["severity"] == "error"]
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import plan as planning
-from smartstack_tooling import toolchain
+from smartstack_tooling import roots as staging
 
-from tests.conftest import ENVIRONMENTS, REPO
+from tests.conftest import ENVIRONMENTS, REPO, diagnostics, plan_json
 
 PARAMS = {
     "api/presigned-url-ttl-seconds": "900",
@@ -181,19 +180,7 @@ CASES = [
 ]
 
 
-def diagnostics(stdout: str) -> list[dict[str, Any]]:
-    found = []
-    for line in stdout.splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if event.get("type") == "diagnostic":
-            found.append(event["diagnostic"])
-    return found
-
-
-Roots = dict[str, tuple[Path, dict[str, str]]]
+Roots = dict[str, staging.TerraformRoot]
 
 
 @pytest.fixture(scope="module")
@@ -201,26 +188,13 @@ def roots() -> Roots:
     """Each env root staged for the offline stand-in and initialised once."""
     staged: Roots = {}
     for env in ENVIRONMENTS:
-        workdir, tf_env = planning.prepare(REPO / "envs" / env)
-        planning.run_terraform(["init", "-input=false", "-no-color"], workdir, tf_env, capture=True)
-        staged[env] = (workdir, tf_env)
+        staged[env] = staging.prepare(REPO / "envs" / env, "offline")
+        staged[env].init()
     return staged
 
 
-def plan_json(roots: Roots, env: str, overrides: list[str]) -> subprocess.CompletedProcess[str]:
-    workdir, tf_env = roots[env]
-    args = [
-        toolchain.terraform_cli().path,
-        f"-chdir={workdir}",
-        "plan",
-        "-json",
-        "-input=false",
-        "-lock=false",
-        "-refresh=false",
-    ]
-    for override in overrides:
-        args += ["-var", override]
-    return subprocess.run(args, env=tf_env, capture_output=True, text=True, timeout=300)
+def plan_with(roots: Roots, env: str, overrides: list[str]) -> subprocess.CompletedProcess[str]:
+    return plan_json(roots[env], [f"-var={override}" for override in overrides])
 
 
 # Variables whose rules read each other's value never share a round.
@@ -261,7 +235,7 @@ def outcomes(roots: Roots) -> dict[Case, tuple[int, list[dict[str, Any]]]]:
     """Plan every round of cases and keep, per case, the exit code and the round's diagnostics."""
 
     def run(members: list[Case]) -> tuple[int, list[dict[str, Any]]]:
-        proc = plan_json(roots, members[0].env, [f"{c.variable}={c.value}" for c in members])
+        proc = plan_with(roots, members[0].env, [f"{c.variable}={c.value}" for c in members])
         return proc.returncode, diagnostics(proc.stdout)
 
     batches = rounds(CASES)
@@ -303,7 +277,7 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
         "rds_final_snapshot_enabled=false",
         "rds_instance_class=db.t4g.small",
     ]
-    proc = plan_json(roots, "dev", cheap)
+    proc = plan_with(roots, "dev", cheap)
     errors = [d for d in diagnostics(proc.stdout) if d["severity"] == "error"]
     assert proc.returncode == 0 and not errors, errors
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
@@ -319,9 +293,9 @@ def test_an_architecture_without_built_packages_fails_at_validation(roots: Roots
         shutil.copyfile(
             REPO / "build" / "functions" / "arm64" / f"{name}.zip", packages / "arm64" / f"{name}.zip"
         )
-    built = plan_json(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=arm64"])
+    built = plan_with(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=arm64"])
     assert built.returncode == 0, [d for d in diagnostics(built.stdout) if d["severity"] == "error"]
-    switched = plan_json(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=x86_64"])
+    switched = plan_with(roots, "dev", [f"function_packages_dir={packages}", "lambda_architecture=x86_64"])
     assert switched.returncode != 0
     details = [d["detail"] for d in diagnostics(switched.stdout) if d["severity"] == "error"]
     assert any('lambda_architecture = "x86_64" are not built' in d and "make package" in d for d in details)

@@ -179,10 +179,11 @@ def updated_readme(module: Path, test_roots: Path = TEST_ROOTS) -> tuple[str, st
     """(current README text, README text with the generated sections)."""
     readme = module / "README.md"
     current = readme.read_text() if readme.exists() else ""
-    wanted = current
-    if not _SECTION.search(wanted):
-        wanted = wanted.rstrip() + "\n\n" + render(module) + "\n"
-    wanted = _SECTION.sub(lambda _: render(module), wanted)
+    tables = render(module)
+    if _SECTION.search(current):
+        wanted = _SECTION.sub(lambda _: tables, current)
+    else:
+        wanted = current.rstrip() + "\n\n" + tables + "\n"
     usage = render_usage(module, test_roots)
     if _USAGE_SECTION.search(wanted):
         return current, _USAGE_SECTION.sub(lambda _: usage, wanted)

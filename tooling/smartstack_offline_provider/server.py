@@ -66,7 +66,7 @@ class OfflineAwsProvider(rpc.ProviderServicer):
 
     def GetMetadata(self, request, context):
         return pb.GetMetadata.Response(
-            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=False)
+            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True)
         )
 
     def GetProviderSchema(self, request, context):

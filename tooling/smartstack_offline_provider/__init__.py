@@ -5,6 +5,7 @@ is its whole interface (tests/tooling/test_import_graph.py keeps both true).
 - ``CacheFiles(root)``: where the extracted schema lives; ``ensure_schema(files)`` builds it when missing.
 - ``serve(files)``: run the plugin (Terraform starts it through a launcher script in its mirror). Loaded on
   first use: the server needs the offline-provider extra (grpc, cryptography), the rest does not.
+- ``fingerprint(files)``: a hash of what identifies the running plugin (its sources and the schema cache).
 - ``OFFLINE_ACCOUNT_ENV``: the variable naming the account id the stand-in reports.
 - ``MAGIC_COOKIE_KEY``/``MAGIC_COOKIE_VALUE``: the go-plugin handshake Terraform sends.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .handshake import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, OFFLINE_ACCOUNT_ENV
-from .schema_cache import CacheFiles
+from .schema_cache import CacheFiles, fingerprint
 from .schema_cache import ensure as ensure_schema
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "OFFLINE_ACCOUNT_ENV",
     "CacheFiles",
     "ensure_schema",
+    "fingerprint",
     "serve",
 ]
 

@@ -48,6 +48,15 @@ def _extractor_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def fingerprint(files: CacheFiles) -> str:
+    """What identifies the plugin Terraform runs: this package's sources and the schema cache's stamp."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    digest.update(files.stamp.read_bytes() if files.stamp.exists() else b"<no schema cache>")
+    return digest.hexdigest()
+
+
 def _block_pb(block: dict[str, Any]):
     from tf.gen import tfplugin_pb2 as pb
 

@@ -19,6 +19,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -173,6 +174,7 @@ _BACKEND_OVERRIDE = (
     "# Written by smartstack_tooling for staged runs: state stays in this staging directory.\n"
     'terraform {\n  backend "local" {}\n}\n'
 )
+TEMPORARY_PREFIX = ".smartstack-writing-"  # a file being written atomically (write_atomically)
 # Generated files in a staged copy; _sync_tree keeps them (every other file mirrors the source).
 GENERATED_PREFIX, GENERATED_SUFFIX = "smartstack_", "_override.tf"
 
@@ -199,7 +201,7 @@ def stage(root: Path, work: Path) -> Path:
         target = work / shared.relative_to(REPO)
         if not target.exists() or target.read_bytes() != shared.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(shared, target)
+            _copy_atomically(shared, target)
     # Roots reach build outputs (the function zips) as ../../build/...; keep that path valid here.
     build_link = work / "build"
     if not build_link.is_symlink():
@@ -208,8 +210,27 @@ def stage(root: Path, work: Path) -> Path:
     staged = work / relative
     override = staged / f"{GENERATED_PREFIX}backend{GENERATED_SUFFIX}"
     if _declares_backend(staged) and (not override.exists() or override.read_text() != _BACKEND_OVERRIDE):
-        override.write_text(_BACKEND_OVERRIDE)
+        write_atomically(override, _BACKEND_OVERRIDE.encode())
     return staged
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    """Replace ``target`` in one step: a Terraform run or test worker reading it concurrently sees the
+    old file or the new one, never half of one."""
+    fd, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    write_atomically(target, source.read_bytes())
+    shutil.copystat(source, target)
 
 
 def _declares_backend(directory: Path) -> bool:
@@ -231,15 +252,19 @@ def _sync_tree(source: Path, dest: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
         elif not target.exists() or target.read_bytes() != path.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+            _copy_atomically(path, target)
     for path in sorted(dest.rglob("*"), reverse=True):
         rel = path.relative_to(dest)
-        if ".terraform" in rel.parts or rel in wanted or path.name in (".terraform.lock.hcl",):
-            continue
+        if (
+            ".terraform" in rel.parts
+            or rel in wanted
+            or path.name.startswith((".terraform", TEMPORARY_PREFIX))
+        ):
+            continue  # Terraform's own files, the init lock, another run's file being written
         generated = path.name.startswith(GENERATED_PREFIX) and path.name.endswith(GENERATED_SUFFIX)
         if generated or path.name.startswith("terraform.tfstate") or rel.parts[0] == "terraform.tfstate.d":
             continue
         if path.is_dir():
-            shutil.rmtree(path)
+            shutil.rmtree(path, ignore_errors=True)  # another run may be deleting it too
         else:
-            path.unlink()
+            path.unlink(missing_ok=True)

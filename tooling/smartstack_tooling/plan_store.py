@@ -1,0 +1,178 @@
+"""A content-addressed store of offline plans, shared by concurrent test workers and kept across runs.
+
+A plan is stored under the SHA-256 of everything that can change it:
+
+- every file Terraform reads in the staged workspace: ``modules/``, the root itself (its tfvars too),
+  the data files the roots read from outside their directory, and the function zips under
+  ``build/functions`` (hashed by content, never by name or date);
+- the content of any file or directory a ``-var`` value names;
+- the ``-var`` arguments themselves, in order;
+- the Terraform CLI (path, version, size and modification time of the binary);
+- the provider: the stand-in's version, its source files and its schema cache's stamp;
+- every environment variable named ``TF_*``, ``AWS_*`` or ``SMARTSTACK_*``.
+
+So a stale plan can never be served: a one-character change in any of them is another key
+(tests/tooling/test_plan_store.py proves it on a module). Only offline plans are stored: a local-mode
+plan also depends on the emulator it asked, which no file describes.
+
+Concurrent workers planning the same key wait on one lock file, so each plan is made once per run; an
+entry is written to a temporary directory and renamed into place, so a reader never sees half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from smartstack_offline_provider import fingerprint
+
+from . import paths, roots, toolchain
+
+STORE = paths.BUILD / "plan-store"
+STORE_ENV = "SMARTSTACK_PLAN_STORE"  # "off": plan every time (the store is still the same code path)
+KEEP_ENTRIES = 400  # the newest entries kept; older ones are pruned when a plan is stored
+_ENV_PREFIXES = ("TF_", "AWS_", "SMARTSTACK_")
+# Terraform's working files (.terraform/, the lock file, the init lock) and files being written; the lock
+# file follows from the provider, which the key covers.
+_SKIPPED_PREFIXES = (".terraform", toolchain.TEMPORARY_PREFIX)
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """One plan: its JSON (``terraform show -json``), its binary plan file and the warnings it printed."""
+
+    key: str
+    plan: dict[str, Any]
+    plan_file: Path
+    warnings: list[str]
+    hit: bool  # True when served from the store, False when planned now
+
+
+def _hash_tree(digest: Any, label: str, path: Path) -> None:
+    """Feed the names and contents of every file at or below ``path`` into ``digest``."""
+    digest.update(f"\0{label}\0".encode())
+    if path.is_file():
+        digest.update(path.read_bytes())
+        return
+    if not path.is_dir():
+        digest.update(b"<absent>")
+        return
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        rel = file.relative_to(path)
+        if any(part.startswith(_SKIPPED_PREFIXES) for part in rel.parts):
+            continue
+        if file.name.endswith(".tfstate") or file.name.endswith(".tfplan"):
+            continue
+        digest.update(f"\0{rel.as_posix()}\0{file.stat().st_size}\0".encode())
+        digest.update(file.read_bytes())
+
+
+def workspace_of(root: roots.TerraformRoot) -> Path:
+    """The staged workspace holding ``root`` (the directory that mirrors the repository's layout)."""
+    depth = len(root.source.relative_to(paths.REPO).parts)
+    return root.workdir.parents[depth - 1]
+
+
+def read_inputs(root: roots.TerraformRoot) -> dict[str, Path]:
+    """What Terraform reads when it plans the staged ``root``, by label."""
+    work = workspace_of(root)
+    inputs = {"root": root.workdir, "modules": work / "modules", "functions": work / "build" / "functions"}
+    for data in toolchain.STAGED_DATA_FILES:
+        inputs[data.relative_to(paths.REPO).as_posix()] = work / data.relative_to(paths.REPO)
+    return inputs
+
+
+def _named_paths(var_args: Sequence[str]) -> Iterable[Path]:
+    """Existing files or directories that -var values name (their content changes the plan)."""
+    for arg in var_args:
+        value = arg.split("=", 2)[-1]
+        if value.startswith("/") and Path(value).exists():
+            yield Path(value)
+
+
+def _cli_identity(cli: toolchain.TerraformCli) -> str:
+    binary = Path(cli.path)
+    stat = binary.stat() if binary.exists() else None
+    return json.dumps(
+        [cli.path, cli.version, stat.st_size if stat else None, stat.st_mtime_ns if stat else None]
+    )
+
+
+def _provider_identity() -> str:
+    # The launcher runs the stand-in with this interpreter (and so this venv's grpc and protobuf).
+    return json.dumps([toolchain.STANDIN_VERSION, sys.executable, fingerprint(toolchain.SCHEMA_CACHE)])
+
+
+def key(root: roots.TerraformRoot, var_args: Sequence[str], environ: dict[str, str] | None = None) -> str:
+    """The content hash that names ``root``'s plan with ``var_args`` (see the module docstring)."""
+    environ = dict(os.environ if environ is None else environ)
+    digest = hashlib.sha256(b"smartstack-plan-store-v1")
+    digest.update(json.dumps([root.mode, root.source.relative_to(paths.REPO).as_posix()]).encode())
+    for label, path in sorted(read_inputs(root).items()):
+        _hash_tree(digest, label, path)
+    for index, path in enumerate(_named_paths(var_args)):
+        _hash_tree(digest, f"var-path-{index}:{path}", path)
+    digest.update(json.dumps(list(var_args)).encode())
+    digest.update(_cli_identity(root.cli or toolchain.terraform_cli()).encode())
+    digest.update(_provider_identity().encode())
+    variables = sorted((k, v) for k, v in environ.items() if k.startswith(_ENV_PREFIXES))
+    digest.update(json.dumps(variables).encode())
+    return digest.hexdigest()
+
+
+def enabled(environ: dict[str, str] | None = None) -> bool:
+    return (os.environ if environ is None else environ).get(STORE_ENV, "on") != "off"
+
+
+def _load(entry: Path, digest: str, hit: bool) -> StoredPlan:
+    meta = json.loads((entry / "meta.json").read_text())
+    plan = json.loads((entry / "plan.json").read_text())
+    return StoredPlan(digest, plan, entry / "plan.tfplan", meta["warnings"], hit)
+
+
+def plan(root: roots.TerraformRoot, var_args: Sequence[str] = (), store: Path = STORE) -> StoredPlan:
+    """init + plan + show -json of the staged offline ``root``, or the stored plan of the same inputs."""
+    if root.mode != "offline":
+        raise ValueError(f"only offline plans are stored, not {root.mode} ones: they depend on the emulator")
+    digest = key(root, var_args)
+    entry = store / digest[:2] / digest
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(entry) + ".lock"):
+        if enabled() and (entry / "meta.json").exists():
+            os.utime(entry)  # newest use first when pruning
+            return _load(entry, digest, hit=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=entry.parent))
+        try:
+            root.init()
+            root.plan(building / "plan.tfplan", list(var_args))
+            (building / "plan.json").write_text(root.show_json(building / "plan.tfplan"))
+            (building / "meta.json").write_text(
+                json.dumps({"warnings": root.warnings, "source": str(root.source)})
+            )
+            shutil.rmtree(entry, ignore_errors=True)
+            os.replace(building, entry)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    prune(store)
+    return _load(entry, digest, hit=False)
+
+
+def prune(store: Path = STORE, keep: int = KEEP_ENTRIES) -> int:
+    """Drop all but the ``keep`` most recently used entries; returns how many were dropped."""
+    entries = sorted(
+        (p for p in store.glob("??/*") if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in entries[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return max(0, len(entries) - keep)

@@ -5,6 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 ENV     ?=
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto  # pytest-xdist workers for make test (tests/conftest.py schedules them by file)
 CHECKOV_VENV := .venv-checkov
 
 .DEFAULT_GOAL := help
@@ -32,8 +33,8 @@ rds-ca-bundle: bootstrap ## Regenerate functions/certs/rds-ca-bundle.pem from th
 plan: package ## Plan every environment (or ENV=<env>) into build/plans/<env>.json and summarise
 	$(PY) -m smartstack_tooling plan $(ENV)
 
-test: package checkov-bootstrap ## Run the whole test suite (starts its own PostgreSQL and moto)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: package checkov-bootstrap ## Run the whole test suite on every core (starts its own PostgreSQL and moto)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # checkov==3.3.30 conflicts with pytest 9: it gets its own venv.
 .PHONY: checkov-bootstrap scan check

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 import tftest
 import yaml
-from smartstack_tooling import apply, emulator, paths, roots, toolchain
+from smartstack_tooling import apply, emulator, paths, plan_store, roots, toolchain
 from smartstack_tooling import plan as planning
+from xdist.scheduler import LoadScopeScheduling
 
 from tests import inventory
 
@@ -48,13 +49,23 @@ PlanFn = Callable[..., tftest.TerraformPlanOutput]
 def plan_staged(
     root: roots.TerraformRoot, tf_vars: dict[str, Any] | None, plan_dir: Path
 ) -> tftest.TerraformPlanOutput:
-    """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed."""
+    """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed.
+
+    Offline plans go through the content-addressed plan store (smartstack_tooling.plan_store): made once
+    for all test workers, and kept across runs for exactly the same inputs."""
+    if root.mode == "offline":
+        stored = plan_store.plan(root, var_args(tf_vars))
+        return _plan_output(stored.plan, stored.warnings, stored.plan_file)
     root.init()
     plan_dir.mkdir(parents=True, exist_ok=True)
     plan_file = plan_dir / "plan.tfplan"
     root.plan(plan_file, var_args(tf_vars))
-    output = tftest.TerraformPlanOutput(json.loads(root.show_json(plan_file)))
-    output.warnings, output.expected_warnings = roots.classify_warnings(root.warnings)
+    return _plan_output(json.loads(root.show_json(plan_file)), root.warnings, plan_file)
+
+
+def _plan_output(plan: dict[str, Any], warnings: list[str], plan_file: Path) -> tftest.TerraformPlanOutput:
+    output = tftest.TerraformPlanOutput(plan)
+    output.warnings, output.expected_warnings = roots.classify_warnings(warnings)
     output.plan_file = plan_file  # the binary plan, for scanners that read it (trivy)
     return output
 
@@ -122,8 +133,7 @@ def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
     """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
     diagnostics as "summary: detail"."""
     staged = roots.prepare(root, "offline")
-    if not (staged.workdir / ".terraform").exists():
-        staged.init()
+    staged.init()
     proc = plan_json(staged, var_args(variables))
     assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
     return [f"{d['summary']}: {d['detail']}" for d in diagnostics(proc.stdout) if d["severity"] == "error"]
@@ -190,3 +200,43 @@ def local_env_plans(plan_root: PlanFn, local_emulators) -> dict[str, tftest.Terr
             for env in ENVIRONMENTS
         }
     return {env: future.result() for env, future in futures.items()}
+
+
+# ---------------------------------------------------------------------- parallel runs (pytest-xdist)
+# `make test` runs on every core (pytest -n auto). Each test file runs on one worker, so a file's
+# module-scoped fixtures (its batched plans, a scanner's run) are built once. The tests that use the real
+# provider's emulators live in files named *real_provider*, which all run on one worker, so its three
+# plans are made once per run (they depend on an emulator, so the plan store cannot share them).
+REAL_PROVIDER_FIXTURES = {"local_env_plans", "local_emulators"}
+REAL_PROVIDER_FILES = "real_provider"
+
+
+def worker_group(nodeid: str) -> str:
+    """The worker group of a test: its file, or ``real-provider`` for the real-provider files."""
+    path = nodeid.split("::", 1)[0]
+    return "real-provider" if REAL_PROVIDER_FILES in Path(path).name else path
+
+
+class FileGroupScheduling(LoadScopeScheduling):
+    """xdist's scope scheduling, with worker_group() as the scope. (pytest 9 keeps node ids read-only, so
+    xdist's own xdist_group marks cannot regroup tests.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return worker_group(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FileGroupScheduling:
+    return FileGroupScheduling(config, log)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Refuse a real-provider test outside a *real_provider* file: it would make the plans again."""
+    if (
+        set(getattr(item, "fixturenames", ())) & REAL_PROVIDER_FIXTURES
+        and worker_group(item.nodeid) != "real-provider"
+    ):
+        raise pytest.UsageError(
+            f"{item.nodeid} uses the real provider's emulators: move it to a file named "
+            f"*{REAL_PROVIDER_FILES}* (tests/conftest.py runs those on one worker, so the real-provider "
+            "plans are made once)"
+        )

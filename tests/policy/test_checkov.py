@@ -30,26 +30,6 @@ def checkov_results(env_raw_plans, tmp_path_factory):
     return {r.name: r for r in checkov.scan(paths.REPORTS, files)}
 
 
-@pytest.fixture(scope="session")
-def checkov_real_plan_results(local_env_plans, tmp_path_factory):
-    """The real provider's plans (local mode) scanned on their own: it fills defaults the stand-in cannot."""
-    plans_dir = tmp_path_factory.mktemp("real-plans")
-    files = []
-    for env in ENVIRONMENTS:
-        path = plans_dir / f"{env}.json"
-        path.write_text(json.dumps(local_env_plans[env]._raw))
-        files.append(path)
-    (result,) = checkov.scan(paths.REPORTS, files, hcl=False, plan_name="real-plan")
-    return result
-
-
-def test_checkov_zero_failed_on_the_real_provider_plans(checkov_real_plan_results) -> None:
-    result = checkov_real_plan_results
-    assert result.parsing_errors == 0
-    assert result.passed > 0
-    assert result.failed == 0, "\n".join(result.failures)
-
-
 @pytest.mark.parametrize("scan", ["hcl", "plan"])
 def test_checkov_zero_failed(scan: str, checkov_results) -> None:
     result = checkov_results[scan]

@@ -1,13 +1,16 @@
 """hypothesis explores the network module: generated layouts keep the placement rules; bad inputs are
 rejected by `validation` blocks with a clear message.
 
-Every layout example is a real `terraform plan` of tests/modules/network through the offline stand-in
-(~8 s each), so the example count is bounded.
+Every layout is planned for real through the offline stand-in: one plan of tests/policy/roots/network-layouts
+carries a batch of layouts (the module once per layout, called as tests/modules/network calls it), and is
+split into one plan per layout before the rules read it. The split is proven equal to the single-layout
+root's own plan, so a batch checks exactly what one plan per layout would, at a fifth of the plans.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -50,14 +53,67 @@ def layouts(draw):
     }
 
 
+LAYOUTS_ROOT = REPO / "tests" / "policy" / "roots" / "network-layouts"
+BATCH = 5  # layouts per plan: 3 examples x 5 = the 15 layouts this test has always planned
+LAYOUT_VARIABLES = ("vpc_cidr", "availability_zones", "subnet_newbits", "nat_gateway_mode")
+
+
+# What a plan holds about its values rather than its configuration: taken from the layout's instance.
+VALUE_KEYS = ("resource_changes", "variables", "planned_values", "output_changes", "relevant_attributes")
+
+
+def layout_plan(batch_plan: dict[str, Any], key: str, single_plan: dict[str, Any]) -> dict[str, Any]:
+    """The layout ``key`` of a network-layouts plan as a plan of tests/modules/network: that root's
+    configuration (``single_plan``'s, which no variable changes), the instance's resources moved to
+    ``module.network``, and the layout as the root's variables."""
+    prefix = f'module.network["{key}"]'
+
+    def moved(address: str) -> str:
+        return "module.network" + address[len(prefix) :]
+
+    def of_layout(change: dict[str, Any]) -> bool:
+        module = change.get("module_address", "")
+        return module == prefix or module.startswith(prefix + ".")
+
+    changes = [
+        {**c, "address": moved(c["address"]), "module_address": moved(c["module_address"])}
+        for c in batch_plan["resource_changes"]
+        if of_layout(c)
+    ]
+    layout = batch_plan["variables"]["layouts"]["value"][key]
+    variables = {k: v for k, v in batch_plan["variables"].items() if k != "layouts"}
+    variables.update({name: {"value": layout[name]} for name in LAYOUT_VARIABLES})
+    configuration = {k: v for k, v in single_plan.items() if k not in VALUE_KEYS}
+    return {**configuration, "resource_changes": changes, "variables": variables}
+
+
+def test_a_batched_layout_plans_exactly_as_the_single_layout_root(plan_root) -> None:
+    """The batch's split is faithful: the tfvars layout of tests/modules/network, planned in a batch beside
+    another layout, is that root's own plan resource for resource, value for value."""
+    single = plan_root(ROOT)._raw
+    layout = {name: single["variables"][name]["value"] for name in LAYOUT_VARIABLES}
+    other = {**layout, "nat_gateway_mode": "single", "availability_zones": ZONES[3:5]}
+    batch = plan_root(LAYOUTS_ROOT, {"layouts": {"tfvars": layout, "other": other}})._raw
+    split = layout_plan(batch, "tfvars", single)
+    assert split["resource_changes"] == single["resource_changes"]
+    assert split["variables"] == single["variables"]
+
+
 @settings(
-    max_examples=15,
+    max_examples=15 // BATCH,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(layout=layouts())
-def test_generated_layouts_keep_placement(layout, plan_root) -> None:
-    ctx = PolicyContext(plan_root(ROOT, layout)._raw, "staging", ROOT)
+@given(batch=st.lists(layouts(), min_size=BATCH, max_size=BATCH))
+def test_generated_layouts_keep_placement(batch, plan_root) -> None:
+    keyed = {f"layout{index}": layout for index, layout in enumerate(batch)}
+    planned = plan_root(LAYOUTS_ROOT, {"layouts": keyed})._raw
+    single = plan_root(ROOT)._raw  # the configuration every layout is read with
+    for key, layout in keyed.items():
+        check_layout(PolicyContext(layout_plan(planned, key, single), "staging", ROOT), layout)
+
+
+def check_layout(ctx: PolicyContext, layout: dict[str, Any]) -> None:
     for result in policy.evaluate(ctx, LAYOUT_RULES):
         assert result.passed and result.error is None, (
             layout,

@@ -1,0 +1,4 @@
+environment = "staging"
+account_id  = "123456789012"
+region      = "us-east-1"
+layouts     = {}

@@ -93,6 +93,16 @@ def test_local_mode_overrides_every_provider_block_and_touches_no_product_file(r
     assert not any(name.startswith("AWS_ACCESS_KEY") or name == "AWS_PROFILE" for name in staged.env)
 
 
+def test_only_the_emulator_applies_and_destroys_with_more_in_flight(real_provider_mirror, monkeypatch):
+    monkeypatch.delenv("TF_CLI_ARGS_apply", raising=False)
+    local = roots.prepare(REPO / "envs" / "dev", "local", endpoint="http://127.0.0.1:9", label="test-roots")
+    wanted = f"-parallelism={roots.LOCAL_PARALLELISM}"
+    assert (local.env["TF_CLI_ARGS_apply"], local.env["TF_CLI_ARGS_destroy"]) == (wanted, wanted)
+    assert roots.LOCAL_PARALLELISM > 10  # Terraform's default, which AWS (real mode) keeps
+    for mode in ("offline", "real"):
+        assert "TF_CLI_ARGS_apply" not in roots.prepare(REPO / "envs" / "dev", mode).env
+
+
 def test_real_mode_runs_in_place_with_the_backend_config():
     real = roots.prepare(REPO / "envs" / "prod", "real")
     assert real.workdir == REPO / "envs" / "prod"

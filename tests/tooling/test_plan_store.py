@@ -77,10 +77,20 @@ def test_every_input_is_in_the_key(staged, tmp_path, monkeypatch, change):
     assert plan_store.key(staged, var_args, environ=environ) != before
 
 
-def test_environment_variables_outside_the_prefixes_do_not_change_the_key(staged):
-    assert plan_store.key(staged, [], environ={"HOME": "/a"}) == plan_store.key(
-        staged, [], environ={"HOME": "/b"}
-    )
+@pytest.mark.parametrize(
+    ("name", "counts"),
+    [
+        ("TF_CLI_ARGS_plan", True),
+        ("SMARTSTACK_OFFLINE_ACCOUNT_ID", True),
+        ("AWS_REGION", True),
+        ("AWS_DEFAULT_REGION", True),
+        ("AWS_ENDPOINT_URL", False),  # the functions' tests set it; no offline plan reads it
+        ("HOME", False),
+    ],
+)
+def test_the_environment_variables_a_plan_reads_are_in_the_key(staged, name, counts):
+    first, second = (plan_store.key(staged, [], environ={name: value}) for value in ("a", "b"))
+    assert (first != second) is counts
 
 
 def test_only_offline_plans_are_stored(staged):

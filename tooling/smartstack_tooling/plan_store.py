@@ -9,7 +9,9 @@ A plan is stored under the SHA-256 of everything that can change it:
 - the ``-var`` arguments themselves, in order;
 - the Terraform CLI (path, version, size and modification time of the binary);
 - the provider: the stand-in's version, its source files and its schema cache's stamp;
-- every environment variable named ``TF_*``, ``AWS_*`` or ``SMARTSTACK_*``.
+- every environment variable named ``TF_*`` (Terraform's) or ``SMARTSTACK_*`` (the tooling's and the
+  stand-in's), and the two the stand-in reads of AWS's: ``AWS_REGION`` and ``AWS_DEFAULT_REGION``.
+  Other ``AWS_*`` variables (the functions' tests point those at their own moto) reach no offline plan.
 
 So a stale plan can never be served: a one-character change in any of them is another key
 (tests/tooling/test_plan_store.py proves it on a module). Only offline plans are stored: a local-mode
@@ -40,7 +42,8 @@ from . import paths, roots, toolchain
 STORE = paths.BUILD / "plan-store"
 STORE_ENV = "SMARTSTACK_PLAN_STORE"  # "off": plan every time (the store is still the same code path)
 KEEP_ENTRIES = 400  # the newest entries kept; older ones are pruned when a plan is stored
-_ENV_PREFIXES = ("TF_", "AWS_", "SMARTSTACK_")
+_ENV_PREFIXES = ("TF_", "SMARTSTACK_")
+_ENV_NAMES = ("AWS_REGION", "AWS_DEFAULT_REGION")  # the stand-in's region when the provider sets none
 # Terraform's working files (.terraform/, the lock file, the init lock) and files being written; the lock
 # file follows from the provider, which the key covers.
 _SKIPPED_PREFIXES = (".terraform", toolchain.TEMPORARY_PREFIX)
@@ -124,7 +127,7 @@ def key(root: roots.TerraformRoot, var_args: Sequence[str], environ: dict[str, s
     digest.update(json.dumps(list(var_args)).encode())
     digest.update(_cli_identity(root.cli or toolchain.terraform_cli()).encode())
     digest.update(_provider_identity().encode())
-    variables = sorted((k, v) for k, v in environ.items() if k.startswith(_ENV_PREFIXES))
+    variables = sorted((k, v) for k, v in environ.items() if k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES)
     digest.update(json.dumps(variables).encode())
     return digest.hexdigest()
 

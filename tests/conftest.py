@@ -129,14 +129,19 @@ def diagnostics(stdout: str) -> list[dict[str, Any]]:
     return found
 
 
-def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
+def validation_diagnostics(root: Path, variables: dict[str, Any]) -> list[dict[str, Any]]:
     """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
-    diagnostics as "summary: detail"."""
+    diagnostics (each names the argument it is about in its ``snippet``)."""
     staged = roots.prepare(root, "offline")
     staged.init()
     proc = plan_json(staged, var_args(variables))
     assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
-    return [f"{d['summary']}: {d['detail']}" for d in diagnostics(proc.stdout) if d["severity"] == "error"]
+    return [d for d in diagnostics(proc.stdout) if d["severity"] == "error"]
+
+
+def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
+    """The error diagnostics of validation_diagnostics() as "summary: detail"."""
+    return [f"{d['summary']}: {d['detail']}" for d in validation_diagnostics(root, variables)]
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ fidelity: bootstrap ## Opt-in: compare the extracted v6 schema with the real has
 bench: package ## Print benchmark figures (stand-in start-up, plan times, function zips and imports)
 	$(PY) benchmarks/offline_provider_bench.py
 	$(PY) benchmarks/functions_bench.py
+	@echo "suite figures from a fresh clone (make plan, make test, .ci/run stages): python3 benchmarks/suite_bench.py"
 
 docs: bootstrap ## Regenerate the module READMEs' inputs/outputs tables and docs/openapi.json
 	$(PY) -m smartstack_tooling docs

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from smartstack_tooling import plan as planning
 from smartstack_tooling import toolchain
 from smartstack_tooling.plan import plan_env, summary
 from smartstack_tooling.roots import warnings_in
@@ -58,3 +62,32 @@ def test_make_plan_reports_no_warnings_for_dev():
     result = plan_env("dev", quiet=True)
     assert result.warnings == []
     assert "warnings: 0" in summary(result)
+
+
+def test_make_plan_plans_two_at_a_time_and_reports_in_environment_order(monkeypatch, capsys):
+    """Environments are planned concurrently; summaries keep the environment order, and one failing
+    environment fails the run without hiding the others."""
+    running, most = set(), 0
+    lock = threading.Lock()
+
+    def fake_plan(env: str, mode: str) -> planning.EnvPlan:
+        nonlocal most
+        with lock:
+            running.add(env)
+            most = max(most, len(running))
+        time.sleep(0.3 if env == ENVIRONMENTS[0] else 0.05)  # the first finishes last
+        with lock:
+            running.discard(env)
+        if env == ENVIRONMENTS[1]:
+            raise planning.TerraformFailed(f"{env} broke")
+        return planning.EnvPlan(env, REPO / "build" / "plans" / f"{env}.json", 0.1, {})
+
+    monkeypatch.setattr(planning, "plan_in_mode", fake_plan)
+    monkeypatch.setattr(planning, "summary", lambda result: f"== {result.env}: summary")
+    monkeypatch.setattr(planning, "write_cost_report", lambda results: None)
+    assert planning.main([]) == 1
+    out, err = capsys.readouterr()
+    summaries = [line for line in out.splitlines() if line.startswith("== ")]
+    assert summaries == [f"== {env}: summary" for env in ENVIRONMENTS if env != ENVIRONMENTS[1]]
+    assert f"== {ENVIRONMENTS[1]}: FAILED" in err
+    assert most == planning.PARALLEL_PLANS

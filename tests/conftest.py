@@ -230,6 +230,7 @@ class FileGroupScheduling(LoadScopeScheduling):
         return worker_group(nodeid)
 
 
+@pytest.hookimpl(optionalhook=True)  # the suite also runs without xdist (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FileGroupScheduling:
     return FileGroupScheduling(config, log)
 

@@ -6,6 +6,8 @@ is its whole interface (tests/tooling/test_import_graph.py keeps both true).
 - ``serve(files)``: run the plugin (Terraform starts it through a launcher script in its mirror). Loaded on
   first use: the server needs the offline-provider extra (grpc, cryptography), the rest does not.
 - ``fingerprint(files)``: a hash of what identifies the running plugin (its sources and the schema cache).
+- ``used_type_names(workdir)``: the resource and data source types a configuration names (the stand-in
+  serves only those), or None when it cannot tell.
 - ``OFFLINE_ACCOUNT_ENV``: the variable naming the account id the stand-in reports.
 - ``MAGIC_COOKIE_KEY``/``MAGIC_COOKIE_VALUE``: the go-plugin handshake Terraform sends.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from .handshake import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, OFFLINE_ACCOUNT_ENV
 from .schema_cache import CacheFiles, fingerprint
 from .schema_cache import ensure as ensure_schema
+from .used_types import used_type_names
 
 __all__ = [
     "MAGIC_COOKIE_KEY",
@@ -26,6 +29,7 @@ __all__ = [
     "ensure_schema",
     "fingerprint",
     "serve",
+    "used_type_names",
 ]
 
 

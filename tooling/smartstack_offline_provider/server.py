@@ -36,12 +36,25 @@ from tf.gen import tfplugin_pb2_grpc as rpc
 from . import values
 from .handshake import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, OFFLINE_ACCOUNT_ENV
 from .schema_cache import CacheFiles
+from .used_types import used_type_names
 
 APPLY_REFUSED = (
     "This is SmartStack's offline stand-in for hashicorp/aws (test infrastructure). Offline plans "
     "create nothing: apply, import and refresh against AWS need the real provider and credentials. "
     "See README.md, 'Planning and applying for real'."
 )
+
+
+def _schema_for(full: pb.GetProviderSchema.Response, names: set[str] | None) -> pb.GetProviderSchema.Response:
+    """The schema restricted to the types the configuration names (see :mod:`used_types`)."""
+    if names is None:
+        return full
+    subset = pb.GetProviderSchema.Response()
+    subset.CopyFrom(full)
+    for schemas in (subset.resource_schemas, subset.data_source_schemas):
+        for name in [name for name in schemas if name not in names]:
+            del schemas[name]
+    return subset
 
 
 def _error(summary: str, detail: str = "") -> pb.Diagnostic:
@@ -72,8 +85,9 @@ class OfflineAwsProvider(rpc.ProviderServicer):
     def GetProviderSchema(self, request, context):
         with self._lock:
             if self._schema_response is None:
-                self._schema_response = pb.GetProviderSchema.Response.FromString(
-                    self._files.schema_pb.read_bytes()
+                self._schema_response = _schema_for(
+                    pb.GetProviderSchema.Response.FromString(self._files.schema_pb.read_bytes()),
+                    used_type_names(),
                 )
             return self._schema_response
 

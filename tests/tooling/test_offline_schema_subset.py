@@ -111,7 +111,7 @@ def test_manifest_is_read_from_tf_data_dir(tmp_path):
             id="manifest-names-a-missing-directory",
         ),
         pytest.param({"main.tf": ROOT, ".terraform/modules/modules.json": "{"}, id="unreadable-manifest"),
-        pytest.param({"main.tf": MODULE, "tests/queue.tftest.hcl": "run {}"}, id="terraform-test-files"),
+        pytest.param({"main.tf": MODULE, "queue.tftest.hcl": "run {}"}, id="terraform-test-files"),
     ],
 )
 def test_whole_schema_when_the_configuration_cannot_be_read_in_full(tmp_path, files):

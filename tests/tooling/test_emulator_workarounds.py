@@ -13,7 +13,7 @@ import requests
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from smartstack_tooling import emulator, roots
-from smartstack_tooling.emulator_workarounds import TOGGLES, WORKAROUNDS, toggles_override
+from smartstack_tooling.emulator_workarounds import AWS_DEFAULT_RDS_CA, TOGGLES, WORKAROUNDS, toggles_override
 
 Client = Callable[[str], object]
 
@@ -129,6 +129,15 @@ def lifecycle_drops_newer_noncurrent_versions(client: Client) -> bool:
     s3.put_bucket_lifecycle_configuration(Bucket="files", LifecycleConfiguration={"Rules": [rule]})
     (read,) = s3.get_bucket_lifecycle_configuration(Bucket="files")["Rules"]
     return "NewerNoncurrentVersions" not in read["NoncurrentVersionExpiration"]
+
+
+def new_instances_get_a_ca_aws_never_uses(client: Client) -> bool:
+    rds = client("rds")
+    created = rds.create_db_instance(
+        DBInstanceIdentifier="ca-default", DBInstanceClass="db.t4g.micro", Engine="postgres",
+        MasterUsername="admin", MasterUserPassword="not-a-real-password", AllocatedStorage=20,
+    )["DBInstance"]  # fmt: skip
+    return created["CACertificateIdentifier"] != AWS_DEFAULT_RDS_CA
 
 
 def zone_ids_lack_the_z_prefix(client: Client) -> bool:
@@ -260,6 +269,7 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sqs-redrive-allow-policy-readable": redrive_allow_policy_not_readable,
     "sqs-set-attributes-keeps-policy": set_attributes_wipes_policy,
     "s3-lifecycle-newer-noncurrent-versions": lifecycle_drops_newer_noncurrent_versions,
+    "rds-default-ca-identifier": new_instances_get_a_ca_aws_never_uses,
     "route53-zone-ids-start-with-z": zone_ids_lack_the_z_prefix,
     "route53-query-logging-plain-log-group-arn": query_logging_needs_the_star_arn,
     "sesv2-configuration-set-sending-enabled": sending_enabled_is_not_a_bool,

@@ -15,6 +15,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+MOTO_DEFAULT_RDS_CA = "rds-ca-default"
+AWS_DEFAULT_RDS_CA = "rds-ca-rsa2048-g1"  # the CA of new instances since January 2024
+
 
 @dataclass(frozen=True)
 class Workaround:
@@ -437,6 +440,23 @@ def _cloudfront_response_headers_policies() -> None:
         setattr(responses.CloudFrontResponse, handler.__name__, handler)
 
 
+def _rds_default_ca_is_the_aws_default() -> None:
+    """CreateDBInstance without CACertificateIdentifier: moto answers "rds-ca-default", a name AWS never
+    uses; AWS gives new instances rds-ca-rsa2048-g1. The provider (v5) does not send the identifier at
+    create and compares the answer with the configuration, so moto's name costs a ModifyDBInstance and
+    a second 80-second availability wait in every `make up`."""
+    from moto.rds.models import DBInstance
+
+    original = DBInstance.__init__
+
+    def init(self: DBInstance, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        if self.ca_certificate_identifier == MOTO_DEFAULT_RDS_CA:
+            self.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
+
+    DBInstance.__init__ = init
+
+
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "s3-logging-principal-star",
@@ -479,6 +499,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "s3:PutBucketLifecycleConfiguration",
         "NoncurrentVersionExpiration.NewerNoncurrentVersions is dropped",
         _s3_lifecycle_keeps_newer_noncurrent_versions,
+    ),
+    Workaround(
+        "rds-default-ca-identifier",
+        "5.2.5",
+        "rds:CreateDBInstance",
+        f"a new instance's CA is \"{MOTO_DEFAULT_RDS_CA}\", not AWS's default {AWS_DEFAULT_RDS_CA}",
+        _rds_default_ca_is_the_aws_default,
     ),
     Workaround(
         "route53-zone-ids-start-with-z",

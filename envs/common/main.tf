@@ -63,6 +63,7 @@ module "observability" {
 
   context                  = local.context
   lambda_function_names    = module.compute.function_names
+  lambda_timeouts_seconds  = module.compute.timeouts_seconds
   dlq_names                = { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }
   db_instance_identifier   = module.data.db_instance_identifier
   api_name                 = module.api.rest_api_name
@@ -164,6 +165,20 @@ module "compute" {
   app_base_url               = "https://${var.domain_name}"
 }
 
+module "release" {
+  source = "../../modules/release"
+
+  context = local.context
+  functions = {
+    for key, alias in module.compute.aliases : key => {
+      function_name = alias.function_name
+      alias_name    = alias.name
+      alarm_names   = module.observability.function_alarm_names[key]
+    }
+  }
+  deployment_config_name = var.release_deployment_config
+}
+
 module "api" {
   source = "../../modules/api"
 
@@ -172,6 +187,7 @@ module "api" {
   api_function_invoke_arn        = module.compute.api_function_invoke_arn
   authorizer_function_name       = module.compute.authorizer_function_name
   authorizer_function_invoke_arn = module.compute.authorizer_function_invoke_arn
+  function_alias_name            = module.compute.release_alias_name
   domain_name                    = var.domain_name
   hosted_zone_id                 = module.dns.zone_id
   throttling_rate_limit          = var.api_throttling_rate_limit

@@ -79,6 +79,23 @@ output "function_names" {
   value       = module.compute.function_names
 }
 
+output "release" {
+  description = "What a release moves, by function key: the alias ARN callers invoke, the version this apply published, and the CodeDeploy application, group and configuration that shift the alias to it."
+  value = {
+    application_name       = module.release.application_name
+    deployment_config_name = module.release.deployment_config_name
+    functions = {
+      for key, alias in module.compute.aliases : key => {
+        function_name     = alias.function_name
+        alias_name        = alias.name
+        alias_arn         = alias.arn
+        published_version = module.compute.published_versions[key]
+        deployment_group  = module.release.deployment_group_names[key]
+      }
+    }
+  }
+}
+
 output "secret_arns" {
   description = "ARNs of the Secrets Manager secrets to fill with put-secret-value (ARNs only)."
   value       = module.secrets.secret_arns

@@ -307,6 +307,21 @@ variable "lambda_reserved_concurrency" {
   }
 }
 
+variable "release_deployment_config" {
+  description = "How a release shifts each function's alias to its new version: a predefined CodeDeploy Lambda configuration (modules/release). dev goes all at once; staging and prod shift gradually, rolling back when an alarm fires."
+  type        = string
+
+  validation {
+    condition     = startswith(var.release_deployment_config, "CodeDeployDefault.Lambda")
+    error_message = "release_deployment_config must be a predefined CodeDeploy Lambda configuration, e.g. \"CodeDeployDefault.LambdaCanary10Percent5Minutes\" or \"CodeDeployDefault.LambdaAllAtOnce\"."
+  }
+
+  validation {
+    condition     = var.release_deployment_config != "CodeDeployDefault.LambdaAllAtOnce" || !local.profile.gradual_release_required
+    error_message = "${local.environment} releases gradually so an alarm can stop a bad version before it takes all traffic: use a canary or linear configuration, e.g. \"CodeDeployDefault.LambdaCanary10Percent5Minutes\"."
+  }
+}
+
 variable "lambda_concurrency_quota" {
   description = "The account's Lambda 'Concurrent executions' quota in this region (Service Quotas; new accounts often have 10, the usual default is 1000). Checked against lambda_reserved_concurrency, which must leave 100 unreserved."
   type        = number

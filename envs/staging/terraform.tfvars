@@ -27,6 +27,7 @@ lambda_reserved_concurrency = { api = 50, worker = 10, ai = 20, authorizer = 20 
 lambda_concurrency_quota    = 1000 # PLACEHOLDER: the account's Lambda 'Concurrent executions' quota (Service Quotas)
 api_throttling_rate_limit   = 100
 api_throttling_burst_limit  = 200
+release_deployment_config   = "CodeDeployDefault.LambdaCanary10Percent5Minutes" # 10 % for 5 minutes, then all; rolled back on alarm
 waf_managed_rules_enabled   = true
 api_waf_enabled             = true
 

@@ -253,6 +253,7 @@ resource "aws_lambda_permission" "api" {
   statement_id   = "AllowInvokeFrom${replace(title(replace(local.api_name, "-", " ")), " ", "")}"
   action         = "lambda:InvokeFunction"
   function_name  = var.api_function_name
+  qualifier      = var.function_alias_name
   principal      = "apigateway.amazonaws.com"
   source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/*/*"
   source_account = var.context.account_id
@@ -262,6 +263,7 @@ resource "aws_lambda_permission" "authorizer" {
   statement_id   = "AllowInvokeAsAuthorizerOf${replace(title(replace(local.api_name, "-", " ")), " ", "")}"
   action         = "lambda:InvokeFunction"
   function_name  = var.authorizer_function_name
+  qualifier      = var.function_alias_name
   principal      = "apigateway.amazonaws.com"
   source_arn     = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.token.id}"
   source_account = var.context.account_id

@@ -13,6 +13,16 @@ variable "api_function_invoke_arn" {
   }
 }
 
+variable "function_alias_name" {
+  description = "Release alias the API and authorizer functions are invoked through (compute output release_alias_name); the invoke ARNs must be the alias's, and the Lambda permissions are granted on it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z_-][a-zA-Z0-9_-]{0,127}$", var.function_alias_name))
+    error_message = "function_alias_name must be a Lambda alias name (letters, digits, '-' or '_'); pass module.compute.release_alias_name."
+  }
+}
+
 variable "authorizer_function_name" {
   description = "Name of the TOKEN authorizer Lambda function (compute output authorizer_function_name)."
   type        = string

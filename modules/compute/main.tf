@@ -292,10 +292,10 @@ locals {
         Condition = { StringEquals = { "ses:FromAddress" = var.ses_sender_address } }
       },
       {
-        Sid      = "InvokeAiFunctionOnly"
+        Sid      = "InvokeAiFunctionAliasOnly"
         Effect   = "Allow"
         Action   = "lambda:InvokeFunction"
-        Resource = [local.function_arns["ai"], "${local.function_arns["ai"]}:*"]
+        Resource = "${local.function_arns["ai"]}:${var.release_alias_name}"
       },
     ]
     ai = [
@@ -381,6 +381,7 @@ locals {
     FILES_BUCKET          = var.files_bucket_name
     TASK_QUEUE_URL        = var.task_queue_url
     AI_FUNCTION_NAME      = local.functions["ai"].function_name
+    AI_FUNCTION_QUALIFIER = var.release_alias_name
     AI_TIMEOUT_SECONDS    = tostring(var.ai_timeout_seconds)
     SES_SENDER            = var.ses_sender_address
     SES_CONFIGURATION_SET = var.ses_configuration_set_name
@@ -416,6 +417,7 @@ resource "aws_lambda_function" "this" {
 
   filename         = each.value.package_path
   source_code_hash = filebase64sha256(each.value.package_path)
+  publish          = true # every code or configuration change is a version a release can shift to
   package_type     = "Zip"
   handler          = each.value.handler
   runtime          = var.runtime
@@ -453,10 +455,29 @@ resource "aws_lambda_function" "this" {
   ]
 }
 
+# ===========================================================================
+# Releases: every caller invokes the alias; CodeDeploy moves it between versions
+# ===========================================================================
+resource "aws_lambda_alias" "live" {
+  for_each = local.functions
+
+  name             = var.release_alias_name
+  description      = "What callers invoke. Releases move it to a new version (CodeDeploy, canary and rollback)."
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = aws_lambda_function.this[each.key].version
+
+  lifecycle {
+    # Terraform sets the first version; afterwards CodeDeploy owns the version and the traffic split, so
+    # a plan after a release is empty (functions/README.md "Releases").
+    ignore_changes = [function_version, routing_config]
+  }
+}
+
 resource "aws_lambda_function_event_invoke_config" "this" {
   for_each = { for k, f in local.functions : k => f if f.async_dlq }
 
   function_name                = aws_lambda_function.this[each.key].function_name
+  qualifier                    = aws_lambda_alias.live[each.key].name
   maximum_retry_attempts       = 2
   maximum_event_age_in_seconds = 3600
 

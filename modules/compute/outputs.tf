@@ -19,18 +19,18 @@ output "api_function_name" {
 }
 
 output "api_function_arn" {
-  description = "ARN of the API function (SQS event source mapping target)."
+  description = "Unqualified ARN of the API function."
   value       = aws_lambda_function.this["api"].arn
 }
 
 output "api_function_invoke_arn" {
-  description = "Invoke ARN of the API function (API Gateway integration URI)."
-  value       = aws_lambda_function.this["api"].invoke_arn
+  description = "Invoke ARN of the API function's release alias (API Gateway integration URI)."
+  value       = aws_lambda_alias.live["api"].invoke_arn
 }
 
 output "worker_function_arn" {
-  description = "ARN of the task-queue consumer (the event source mapping's target)."
-  value       = aws_lambda_function.this["worker"].arn
+  description = "ARN of the task-queue consumer's release alias (the event source mapping's target)."
+  value       = aws_lambda_alias.live["worker"].arn
 }
 
 output "worker_role_arn" {
@@ -54,8 +54,8 @@ output "authorizer_function_name" {
 }
 
 output "authorizer_function_invoke_arn" {
-  description = "Invoke ARN of the authorizer function (API Gateway authorizer URI)."
-  value       = aws_lambda_function.this["authorizer"].invoke_arn
+  description = "Invoke ARN of the authorizer function's release alias (API Gateway authorizer URI)."
+  value       = aws_lambda_alias.live["authorizer"].invoke_arn
 }
 
 # Role ARNs are built from names (known at plan) but carry a dependency on
@@ -98,4 +98,31 @@ output "async_dlq_arn" {
 output "log_group_names" {
   description = "Lambda log group names by key."
   value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}
+
+output "release_alias_name" {
+  description = "Name of the alias every caller invokes (the qualifier of their Lambda permissions)."
+  value       = var.release_alias_name
+}
+
+output "aliases" {
+  description = "Release alias of each function by key: name, ARN, invoke ARN and the function it points to (CodeDeploy deployment groups, the release tooling)."
+  value = {
+    for k, a in aws_lambda_alias.live : k => {
+      name          = a.name
+      arn           = a.arn
+      invoke_arn    = a.invoke_arn
+      function_name = a.function_name
+    }
+  }
+}
+
+output "published_versions" {
+  description = "The version each function published in this apply: what the next release shifts its alias to."
+  value       = { for k, f in aws_lambda_function.this : k => f.version }
+}
+
+output "timeouts_seconds" {
+  description = "Timeout of each function by key (observability's duration alarms)."
+  value       = { for k, f in local.functions : k => f.timeout_s }
 }

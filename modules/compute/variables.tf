@@ -474,3 +474,14 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of CloudWatch's allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 (0 = never expire is not allowed here)."
   }
 }
+
+variable "release_alias_name" {
+  description = "Alias every caller invokes (API Gateway, the authorizer, the queue mapping, the API's AI calls); releases move it between published versions."
+  type        = string
+  default     = "live"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z_-][a-zA-Z0-9_-]{0,127}$", var.release_alias_name)) && var.release_alias_name != "$LATEST"
+    error_message = "release_alias_name must be 1-128 letters, digits, '-' or '_', not starting with a digit (a Lambda alias name), e.g. \"live\"."
+  }
+}

@@ -19,7 +19,7 @@ variable "consumer_role_arns" {
 }
 
 variable "consumer_function_arn" {
-  description = "ARN (or name) of the Lambda function that consumes the queue (compute output api_function_arn)."
+  description = "ARN (or name) of the Lambda function that consumes the queue (compute output worker_function_arn: its release alias)."
   type        = string
 }
 

@@ -145,6 +145,26 @@ locals {
     threshold   = 0
   }]
 
+  # Lambda: a maximum duration near the timeout (90 %) means calls are about to time out.
+  lambda_duration_alarms = [for key, timeout_s in var.lambda_timeouts_seconds : {
+    key         = "lambda-${key}-duration-near-timeout"
+    description = "Lambda ${var.lambda_function_names[key]} ran for more than 90 % of its ${timeout_s} s timeout (maximum over 1 minute)."
+    namespace   = "AWS/Lambda"
+    metric_name = "Duration"
+    dimensions  = { FunctionName = var.lambda_function_names[key] }
+    statistic   = "Maximum"
+    period      = 60
+    threshold   = timeout_s * 1000 * 0.9
+  }]
+
+  # The alarms that judge a function's release (CodeDeploy rolls back when one fires).
+  function_alarm_keys = {
+    for key in keys(var.lambda_function_names) : key => [
+      for suffix in ["errors", "throttles", "duration-near-timeout"] : "lambda-${key}-${suffix}"
+      if suffix != "duration-near-timeout" || contains(keys(var.lambda_timeouts_seconds), key)
+    ]
+  }
+
   # Dead-letter queues: any message is an incident.
   dlq_alarms = [for key, queue_name in var.dlq_names : {
     key         = "sqs-${key}-not-empty"
@@ -217,7 +237,7 @@ locals {
   ]
 
   alarm_list = [
-    for spec in concat(local.lambda_error_alarms, local.lambda_throttle_alarms, local.dlq_alarms, local.api_latency_alarms, local.single_alarms) :
+    for spec in concat(local.lambda_error_alarms, local.lambda_throttle_alarms, local.lambda_duration_alarms, local.dlq_alarms, local.api_latency_alarms, local.single_alarms) :
     merge(local.alarm_defaults, spec, { dimensions = tomap(spec.dimensions) })
   ]
   alarms = { for spec in local.alarm_list : spec.key => spec }

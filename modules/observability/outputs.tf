@@ -12,3 +12,8 @@ output "alarm_names" {
   description = "Names of all alarms created."
   value       = [for spec in local.alarm_list : aws_cloudwatch_metric_alarm.this[spec.key].alarm_name]
 }
+
+output "function_alarm_names" {
+  description = "The alarms of each function of lambda_function_names, by its key: errors, throttles and (with a timeout given) duration near the timeout. CodeDeploy rolls a release back when one fires."
+  value       = { for key, alarm_keys in local.function_alarm_keys : key => [for k in alarm_keys : aws_cloudwatch_metric_alarm.this[k].alarm_name] }
+}

@@ -4,6 +4,17 @@ variable "lambda_function_names" {
   default     = {}
 }
 
+variable "lambda_timeouts_seconds" {
+  description = "Timeout of each function of lambda_function_names, by the same key (compute output timeouts_seconds): each gets a duration alarm at 90 % of it, one of the alarms a release rolls back on."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, t in var.lambda_timeouts_seconds : contains(keys(var.lambda_function_names), k) && t >= 1 && t <= 900])
+    error_message = "lambda_timeouts_seconds must use the keys of lambda_function_names with Lambda timeouts of 1-900 seconds; pass module.compute.timeouts_seconds."
+  }
+}
+
 variable "dlq_names" {
   description = "Dead-letter queue names keyed by a static short name, e.g. { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }."
   type        = map(string)

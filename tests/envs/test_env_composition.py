@@ -411,7 +411,7 @@ def test_names_prefixed_by_env_and_no_other_env_leaks(plans, env):
             value = after.get(key)
             if not isinstance(value, str):
                 continue
-            if change.type in ("aws_iam_role_policy",):  # inline policy names are scoped by their role
+            if change.type in ("aws_iam_role_policy", "aws_lambda_alias"):  # scoped by their role/function
                 continue
             if change.type == "aws_route53_key_signing_key":  # [A-Za-z0-9_] only, unique within the zone
                 continue

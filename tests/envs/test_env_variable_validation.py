@@ -177,6 +177,22 @@ CASES = [
     Case("lambda", "prod", "lambda_concurrency_quota", "5", "at least 10"),
     Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "run `make package`"),
     Case("lambda", "dev", "lambda_architecture", "arm", 'must be "arm64" or "x86_64"'),
+    # Releases: staging and prod shift traffic gradually, so an alarm can stop a bad version.
+    Case(
+        "release",
+        "prod",
+        "release_deployment_config",
+        "CodeDeployDefault.LambdaAllAtOnce",
+        "prod releases gradually",
+    ),
+    Case("release", "dev", "release_deployment_config", "Canary10Percent5Minutes", "predefined CodeDeploy"),
+    Case(
+        "release",
+        "staging",
+        "release_deployment_config",
+        "CodeDeployDefault.LambdaAllAtOnce",
+        "use a canary or linear configuration",
+    ),
 ]
 
 

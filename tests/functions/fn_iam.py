@@ -52,6 +52,12 @@ def _parameter(params: dict[str, Any]) -> dict[str, str]:
     return {"ParameterNameWithoutLeadingSlash": (params.get("Name") or params["Path"]).lstrip("/")}
 
 
+def _qualified_function(params: dict[str, Any]) -> dict[str, str]:
+    # Lambda authorizes an invoke on the qualified ARN (function:<name>:<alias>) when a Qualifier is sent.
+    qualifier = params.get("Qualifier")
+    return {"FunctionName": params["FunctionName"] + (f":{qualifier}" if qualifier else "")}
+
+
 # Action -> the resources it authorizes: (the reference's ARN format ends with this, placeholders
 # filled from the call's parameters, or None when the call does not use that resource).
 RESOURCES: dict[str, list[tuple[str, Placeholders]]] = {
@@ -63,7 +69,7 @@ RESOURCES: dict[str, list[tuple[str, Placeholders]]] = {
     "secretsmanager:GetSecretValue": [(":secret:${SecretId}", _secret)],
     "ssm:GetParametersByPath": [(":parameter/${ParameterNameWithoutLeadingSlash}", _parameter)],
     "ssm:GetParameter": [(":parameter/${ParameterNameWithoutLeadingSlash}", _parameter)],
-    "lambda:InvokeFunction": [(":function:${FunctionName}", lambda p: {"FunctionName": p["FunctionName"]})],
+    "lambda:InvokeFunction": [(":function:${FunctionName}", _qualified_function)],
     "bedrock:InvokeModel": [("::foundation-model/${ResourceId}", lambda p: {"ResourceId": p["modelId"]})],
     "ses:SendEmail": [
         (":identity/${IdentityName}", lambda p: {"IdentityName": p["FromEmailAddress"].rsplit("@", 1)[1]}),

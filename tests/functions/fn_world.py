@@ -45,6 +45,7 @@ LINK_SIGNING_KEY_SECRET_NAME = "smartstack-test/link-signing-key"
 LINK_SIGNING_KEY = "test-link-signing-key-" + "l" * 32
 APP_BASE_URL = "https://smartstack.test"
 AI_FUNCTION_NAME = "smartstack-test-ai"
+AI_FUNCTION_QUALIFIER = "live"
 MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
 TOKEN_ISSUER = "https://auth.smartstack.test"
 TOKEN_AUDIENCE = "smartstack-api"
@@ -82,6 +83,7 @@ def function_environment(postgres: PostgresServer, moto_endpoint: str) -> dict[s
         "FILES_BUCKET": FILES_BUCKET,
         "TASK_QUEUE_URL": "",
         "AI_FUNCTION_NAME": AI_FUNCTION_NAME,
+        "AI_FUNCTION_QUALIFIER": AI_FUNCTION_QUALIFIER,
         "AI_TIMEOUT_SECONDS": "120",
         "SES_SENDER": SES_SENDER,
         "SES_CONFIGURATION_SET": SES_CONFIGURATION_SET,

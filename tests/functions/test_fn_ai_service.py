@@ -88,7 +88,7 @@ def test_throttling_then_success_returns_the_answer():
     )
 
 
-def test_lambda_invoker_sends_the_contract_payload_synchronously():
+def test_lambda_invoker_sends_the_contract_payload_synchronously_to_the_alias():
     client = boto3.client("lambda", region_name="us-east-1")
     request = AiRequest(job_id=str(uuid.uuid4()), task_id=str(uuid.uuid4()), prompt="p")
     reply = {"ok": True, "job_id": request.job_id, "model_id": MODEL_ID, "output_text": "done",
@@ -97,11 +97,11 @@ def test_lambda_invoker_sends_the_contract_payload_synchronously():
     stubber.add_response(
         "invoke",
         {"StatusCode": 200, "Payload": io.BytesIO(json.dumps(reply).encode())},
-        {"FunctionName": "smartstack-test-ai", "InvocationType": "RequestResponse",
+        {"FunctionName": "smartstack-test-ai", "Qualifier": "live", "InvocationType": "RequestResponse",
          "Payload": json.dumps(request.to_payload()).encode()},
     )  # fmt: skip
     with stubber:
-        answer = ask_ai(LambdaAiInvoker(client, "smartstack-test-ai"), request)
+        answer = ask_ai(LambdaAiInvoker(client, "smartstack-test-ai", "live"), request)
     assert (answer.output_text, answer.input_tokens, answer.output_tokens) == ("done", 1, 2)
 
 
@@ -114,7 +114,7 @@ def test_lambda_invoker_maps_function_errors_and_refusals():
     refusal = {"ok": False, "error": {"kind": "bad_input", "message": "no", "retryable": False}}
     stubber.add_response("invoke", {"StatusCode": 200, "Payload": io.BytesIO(json.dumps(refusal).encode())})
     stubber.add_client_error("invoke", service_error_code="TooManyRequestsException", http_status_code=429)
-    invoker = LambdaAiInvoker(client, "smartstack-test-ai")
+    invoker = LambdaAiInvoker(client, "smartstack-test-ai", "live")
     with stubber:
         with pytest.raises(AiUnavailable, match="crashed"):
             ask_ai(invoker, request)

@@ -127,7 +127,8 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
 
     def invoke(self: InProcessAiInvoker, payload: dict) -> dict:
         # What LambdaAiInvoker calls in Lambda, on the function its settings name.
-        params = {"FunctionName": environment["AI_FUNCTION_NAME"]}
+        params = {"FunctionName": environment["AI_FUNCTION_NAME"],
+                  "Qualifier": environment["AI_FUNCTION_QUALIFIER"]}  # fmt: skip
         calls[CURRENT.get()].add(request_of("lambda:InvokeFunction", params, partition="aws",
                                             region=s3.meta.region_name, account=TEST_ACCOUNT))  # fmt: skip
         return original_invoke(self, payload)

@@ -77,8 +77,10 @@ def applied() -> Applied:
         role: lambdas.get_function_configuration(FunctionName=name)
         for role, name in outputs["function_names"].items()
     }
-    # By ARN: moto 5.2.5 filters mappings on the function as Terraform named it (the ARN), not its name.
-    mappings = lambdas.list_event_source_mappings(FunctionName=functions["worker"]["FunctionArn"])
+    # By the worker's alias ARN, as Terraform named it: the mapping invokes the release alias.
+    mappings = lambdas.list_event_source_mappings(
+        FunctionName=outputs["release"]["functions"]["worker"]["alias_arn"]
+    )
     return Applied(ENV, running, outputs, functions, mappings["EventSourceMappings"])
 
 

@@ -79,6 +79,16 @@ def test_the_applied_configuration_names_the_applied_resources(applied: Applied)
     assert mapping["EventSourceArn"] == queue_arn and mapping["State"] in ("Enabled", "Creating")
 
 
+def test_callers_reach_the_functions_through_their_release_aliases(applied: Applied):
+    api = applied.variables("api")
+    aliases = applied.client("lambda")
+    ai_alias = aliases.get_alias(FunctionName=api["AI_FUNCTION_NAME"], Name=api["AI_FUNCTION_QUALIFIER"])
+    assert ai_alias["FunctionVersion"] != "$LATEST"  # a published version, which a release replaces
+    (mapping,) = applied.event_source_mappings
+    worker = applied.outputs["function_names"]["worker"]
+    assert mapping["FunctionArn"].endswith(f":function:{worker}:{api['AI_FUNCTION_QUALIFIER']}")
+
+
 def test_task_to_ai_result_to_email_on_the_applied_environment(applied: Applied, runtimes):
     from botocore.stub import Stubber
     from fn_helpers import api_event, call_api, converse_response, deliver_once

@@ -3,7 +3,9 @@ delete the workaround), and the patched emulator no longer shows it."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -129,6 +131,80 @@ def lifecycle_drops_newer_noncurrent_versions(client: Client) -> bool:
     s3.put_bucket_lifecycle_configuration(Bucket="files", LifecycleConfiguration={"Rules": [rule]})
     (read,) = s3.get_bucket_lifecycle_configuration(Bucket="files")["Rules"]
     return "NewerNoncurrentVersions" not in read["NoncurrentVersionExpiration"]
+
+
+def _release_application(client: Client) -> Any:
+    codedeploy = client("codedeploy")
+    codedeploy.create_application(applicationName="functions", computePlatform="Lambda")
+    codedeploy.create_deployment_group(
+        applicationName="functions", deploymentGroupName="api",
+        serviceRoleArn="arn:aws:iam::123456789012:role/codedeploy",
+        deploymentConfigName="CodeDeployDefault.LambdaAllAtOnce",
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+    )  # fmt: skip
+    return codedeploy
+
+
+def _fails(call: Callable[[], Any]) -> bool:
+    try:
+        call()
+    except (ClientError, NotImplementedError):
+        return True
+    return False
+
+
+def application_cannot_be_deleted(client: Client) -> bool:
+    codedeploy = _release_application(client)
+    if _fails(lambda: codedeploy.delete_application(applicationName="functions")):
+        return True
+    gone = _fails(lambda: codedeploy.get_application(applicationName="functions"))
+    return not gone or not _fails(
+        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="api")
+    )
+
+
+def deployment_group_cannot_be_deleted(client: Client) -> bool:
+    codedeploy = _release_application(client)
+    if _fails(
+        lambda: codedeploy.delete_deployment_group(applicationName="functions", deploymentGroupName="api")
+    ):
+        return True
+    still_there = not _fails(
+        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="api")
+    )
+    return still_there or _fails(lambda: codedeploy.get_application(applicationName="functions"))
+
+
+def _aliased_function(client: Client) -> tuple[Any, dict]:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+    role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lambdas = client("lambda")
+    lambdas.create_function(FunctionName="worker", Runtime="python3.12", Role=role, Handler="handler.handler",
+                            Code={"ZipFile": archive.getvalue()}, Publish=True)  # fmt: skip
+    return lambdas, lambdas.create_alias(FunctionName="worker", Name="live", FunctionVersion="1")
+
+
+def mapping_on_an_alias_reports_the_version(client: Client) -> bool:
+    lambdas, alias = _aliased_function(client)
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="tasks")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    mapping = lambdas.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=alias["AliasArn"])
+    return mapping["FunctionArn"] != alias["AliasArn"]
+
+
+def invoking_a_version_by_arn_crashes(client: Client) -> bool:
+    lambdas, alias = _aliased_function(client)
+    version_arn = alias["AliasArn"].rsplit(":", 1)[0] + ":1"  # how moto's SQS delivery names the target
+    try:
+        lambdas.invoke(FunctionName=version_arn, Payload=b"{}")
+    except ClientError as err:
+        return err.response["ResponseMetadata"]["HTTPStatusCode"] >= 500
+    except AttributeError:
+        return True
+    return False
 
 
 def new_instances_get_a_ca_aws_never_uses(client: Client) -> bool:
@@ -269,6 +345,10 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sqs-redrive-allow-policy-readable": redrive_allow_policy_not_readable,
     "sqs-set-attributes-keeps-policy": set_attributes_wipes_policy,
     "s3-lifecycle-newer-noncurrent-versions": lifecycle_drops_newer_noncurrent_versions,
+    "codedeploy-delete-application": application_cannot_be_deleted,
+    "codedeploy-delete-deployment-group": deployment_group_cannot_be_deleted,
+    "lambda-alias-event-source-mapping-arn": mapping_on_an_alias_reports_the_version,
+    "lambda-version-invoke-crashes": invoking_a_version_by_arn_crashes,
     "rds-default-ca-identifier": new_instances_get_a_ca_aws_never_uses,
     "route53-zone-ids-start-with-z": zone_ids_lack_the_z_prefix,
     "route53-query-logging-plain-log-group-arn": query_logging_needs_the_star_arn,

@@ -457,6 +457,78 @@ def _rds_default_ca_is_the_aws_default() -> None:
     DBInstance.__init__ = init
 
 
+def _codedeploy_deletes() -> None:
+    """DeleteApplication and DeleteDeploymentGroup: moto 5.2.5 implements neither, so `make down` could not
+    destroy the release module's application and groups. As in AWS: deleting a group also ends its place
+    in the application, deleting an application deletes its groups, and both succeed for a name that is
+    already gone (the provider treats that as deleted)."""
+    from moto.codedeploy.models import CodeDeployBackend
+    from moto.codedeploy.responses import CodeDeployResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def delete_application(self: CodeDeployBackend, application_name: str) -> None:
+        self.applications.pop(application_name, None)
+        self.deployment_groups.pop(application_name, None)
+        self.tagger.delete_all_tags_for_resource(self._application_arn(application_name))
+
+    def delete_deployment_group(self: CodeDeployBackend, application_name: str, group_name: str) -> None:
+        self.deployment_groups.get(application_name, {}).pop(group_name, None)
+        self.tagger.delete_all_tags_for_resource(self._deployment_group_arn(application_name, group_name))
+
+    def delete_application_response(self: CodeDeployResponse) -> EmptyResult:
+        delete_application(self.codedeploy_backend, self._get_param("applicationName"))
+        return EmptyResult()
+
+    def delete_deployment_group_response(self: CodeDeployResponse) -> ActionResult:
+        delete_deployment_group(
+            self.codedeploy_backend,
+            self._get_param("applicationName"),
+            self._get_param("deploymentGroupName"),
+        )
+        return ActionResult({"hooksNotCleanedUp": []})
+
+    CodeDeployResponse.delete_application = delete_application_response
+    CodeDeployResponse.delete_deployment_group = delete_deployment_group_response
+
+
+def _lambda_alias_event_source_mappings() -> None:
+    """CreateEventSourceMapping with an alias ARN (every queue mapping targets the release alias):
+    moto answers the version the alias points to (``function:<name>:1``) as FunctionArn, where AWS keeps
+    the alias ARN, and files the mapping under that version, so the alias is never what it invokes."""
+    from moto.awslambda.models import LambdaBackend
+
+    original = LambdaBackend.create_event_source_mapping
+
+    def create(self: LambdaBackend, spec: dict) -> object:
+        given = str(spec.get("FunctionName", ""))
+        esm = original(self, spec)
+        if given.startswith("arn:") and given.count(":") == 7 and esm.function_arn != given:
+            sqs = sqs_queue_of(self, esm.event_source_arn)
+            if sqs is not None and sqs.lambda_event_source_mappings.pop(esm.function_arn, None) is esm:
+                sqs.lambda_event_source_mappings[given] = esm
+            esm.function_arn = given
+        return esm
+
+    def sqs_queue_of(backend: LambdaBackend, queue_arn: str) -> object | None:
+        from moto.sqs.models import sqs_backends
+
+        queues = sqs_backends[backend.account_id][backend.region_name].queues.values()
+        return next((q for q in queues if q.queue_arn == queue_arn), None)
+
+    LambdaBackend.create_event_source_mapping = create
+
+
+def _lambda_versions_invoke_like_functions() -> None:
+    """Invoke of a version by its ARN: moto's version copies lack the Docker client attribute its
+    functions have, so the invoke raises AttributeError (HTTP 500) where the unqualified function answers
+    the missing Docker as a function error. moto's SQS delivery to a mapping on an alias invokes that
+    way, so the API's SendMessage to the task queue failed with 500."""
+    from moto.awslambda.models import LambdaFunction
+
+    # The name-mangled attribute DockerModel.__init__ sets; versions are copies made without it.
+    LambdaFunction._DockerModel__docker_client = None
+
+
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "s3-logging-principal-star",
@@ -499,6 +571,34 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "s3:PutBucketLifecycleConfiguration",
         "NoncurrentVersionExpiration.NewerNoncurrentVersions is dropped",
         _s3_lifecycle_keeps_newer_noncurrent_versions,
+    ),
+    Workaround(
+        "codedeploy-delete-application",
+        "5.2.5",
+        "codedeploy:DeleteApplication",
+        "not implemented",
+        _codedeploy_deletes,
+    ),
+    Workaround(
+        "codedeploy-delete-deployment-group",
+        "5.2.5",
+        "codedeploy:DeleteDeploymentGroup",
+        "not implemented",
+        _codedeploy_deletes,
+    ),
+    Workaround(
+        "lambda-alias-event-source-mapping-arn",
+        "5.2.5",
+        "lambda:CreateEventSourceMapping",
+        "a mapping created on an alias ARN reports and invokes the alias's version, not the alias",
+        _lambda_alias_event_source_mappings,
+    ),
+    Workaround(
+        "lambda-version-invoke-crashes",
+        "5.2.5",
+        "lambda:Invoke",
+        "invoking a version by its ARN (function:<name>:1) raises AttributeError (HTTP 500)",
+        _lambda_versions_invoke_like_functions,
     ),
     Workaround(
         "rds-default-ca-identifier",

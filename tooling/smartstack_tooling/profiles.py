@@ -18,6 +18,7 @@ class Profile:
     nat_per_az_required: bool  # where NAT gateways exist: one per zone, never a single shared one
     non_burstable_db_required: bool
     reserved_concurrency_required: bool
+    gradual_release_required: bool  # releases shift traffic by canary or linear steps, never all at once
     log_retention_floor_days: int
     access_log_retention_floor_days: int
     rds_backup_retention_floor_days: int

@@ -46,6 +46,7 @@ LOCAL_SERVICES = (
     "apigateway",
     "cloudfront",
     "cloudwatch",
+    "codedeploy",
     "ec2",
     "iam",
     "kms",

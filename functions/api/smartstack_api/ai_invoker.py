@@ -32,14 +32,19 @@ class AiInvoker(Protocol):
 
 
 class LambdaAiInvoker:
-    def __init__(self, lambda_client: Any, function_name: str) -> None:
+    """Invokes the AI function through its release alias (``qualifier``), never ``$LATEST``: a release
+    shifts the alias, and only the alias may be invoked (the worker's role allows nothing else)."""
+
+    def __init__(self, lambda_client: Any, function_name: str, qualifier: str) -> None:
         self._client = lambda_client
         self._function_name = function_name
+        self._qualifier = qualifier
 
     def invoke(self, payload: dict[str, Any]) -> dict[str, Any]:
         try:
             response = self._client.invoke(
                 FunctionName=self._function_name,
+                Qualifier=self._qualifier,
                 InvocationType="RequestResponse",
                 Payload=json.dumps(payload).encode("utf-8"),
             )

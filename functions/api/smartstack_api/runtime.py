@@ -64,7 +64,12 @@ def build_runtime(ai: AiInvoker | None = None) -> ApiRuntime:
         s3=client("s3"),
         sqs=client("sqs"),
         ses=client("sesv2"),
-        ai=ai or LambdaAiInvoker(invoke_client(ai_timeout_seconds()), require_env("AI_FUNCTION_NAME")),
+        ai=ai
+        or LambdaAiInvoker(
+            invoke_client(ai_timeout_seconds()),
+            require_env("AI_FUNCTION_NAME"),
+            require_env("AI_FUNCTION_QUALIFIER"),
+        ),
         files_bucket=require_env("FILES_BUCKET"),
         task_queue_url=require_env("TASK_QUEUE_URL"),
         ses_sender=require_env("SES_SENDER"),

@@ -28,9 +28,10 @@ module "api" {
   context = local.context
 
   api_function_name              = "${local.name_prefix}-api"
-  api_function_invoke_arn        = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-api/invocations"
+  api_function_invoke_arn        = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-api:live/invocations"
   authorizer_function_name       = "${local.name_prefix}-authorizer"
-  authorizer_function_invoke_arn = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-authorizer/invocations"
+  authorizer_function_invoke_arn = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/${local.fn_arn}-authorizer:live/invocations"
+  function_alias_name            = "live"
 
   domain_name      = "staging.smartstack.example.com"
   hosted_zone_id   = "Z0123456789ABCDEFGHIJ"

@@ -28,7 +28,7 @@ module "messaging" {
 
   producer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
   consumer_role_arns       = ["arn:aws:iam::${var.account_id}:role/${local.name_prefix}-api-lambda"]
-  consumer_function_arn    = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}-api"
+  consumer_function_arn    = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}-worker:live"
   consumer_timeout_seconds = 29
   max_receive_count        = 5
   batch_size               = 10

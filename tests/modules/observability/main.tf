@@ -31,6 +31,7 @@ module "observability" {
     ai         = "${local.name_prefix}-ai"
     authorizer = "${local.name_prefix}-authorizer"
   }
+  lambda_timeouts_seconds = { api = 29, ai = 120 }
   dlq_names = {
     tasks        = "${local.name_prefix}-tasks-dlq"
     lambda-async = "${local.name_prefix}-lambda-async-dlq"

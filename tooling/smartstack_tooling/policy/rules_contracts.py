@@ -487,6 +487,18 @@ def instances_behind(ctx: PolicyContext, inst: Instance, attr: str) -> list[Inst
     ]
 
 
+def functions_behind(ctx: PolicyContext, inst: Instance, attr: str) -> list[Instance]:
+    """The functions ``attr`` of ``inst`` invokes: directly, or through an alias of theirs."""
+    found = []
+    for target in instances_behind(ctx, inst, attr):
+        if target.type == "aws_lambda_alias":
+            name = target.get("function_name")
+            found += [f for f in ctx.of_type("aws_lambda_function") if f.get("function_name") == name]
+        elif target.type == "aws_lambda_function":
+            found.append(target)
+    return found
+
+
 def _queue_with_arn(ctx: PolicyContext, arn: str) -> Instance | None:
     return next(
         (q for q in ctx.of_type("aws_sqs_queue") if q.get("name") and arn.endswith(f":{q.get('name')}")), None
@@ -563,9 +575,7 @@ def time_budget_chain(ctx: PolicyContext) -> list[str]:
     bounds = code_facts.constants_module("shared/smartstack_shared/call_bounds.py", ctx.repo / "functions")
     problems = []
     for esm in ctx.of_type("aws_lambda_event_source_mapping"):
-        consumers = [
-            i for i in instances_behind(ctx, esm, "function_name") if i.type == "aws_lambda_function"
-        ]
+        consumers = functions_behind(ctx, esm, "function_name")
         queues = [i for i in instances_behind(ctx, esm, "event_source_arn") if i.type == "aws_sqs_queue"]
         if len(consumers) != 1 or len(queues) != 1:
             problems.append(f"{esm.address}: consumer {[c.address for c in consumers]} or queue not found")

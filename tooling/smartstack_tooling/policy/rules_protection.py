@@ -572,6 +572,7 @@ NAME_EXEMPT_TYPES = {
     "aws_route53_record": "DNS names follow the environment's domain",
     "aws_route53_zone": "the zone is the environment's domain",
     "aws_api_gateway_stage": "stage names live inside the prefixed API",
+    "aws_lambda_alias": "alias names live inside the prefixed function (its ARN is function:<name>:<alias>)",
     "aws_route53_key_signing_key": "KSK names allow only [A-Za-z0-9_]; unique within the env's own zone",
 }
 

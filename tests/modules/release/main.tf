@@ -1,0 +1,51 @@
+# Module test root: plans modules/release with representative inputs.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+}
+
+variable "environment" { type = string }
+variable "account_id" { type = string }
+variable "region" { type = string }
+
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name_prefix = "smartstack-${var.environment}"
+}
+
+module "release" {
+  source = "../../../modules/release"
+
+  context = local.context
+
+  functions = {
+    for key in ["api", "ai"] : key => {
+      function_name = "${local.name_prefix}-${key}"
+      alias_name    = "live"
+      alarm_names   = ["${local.name_prefix}-lambda-${key}-errors", "${local.name_prefix}-lambda-${key}-throttles"]
+    }
+  }
+  deployment_config_name = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+}
+
+output "deployment_group_names" {
+  value = module.release.deployment_group_names
+}
+
+# The module context every module takes (modules/*/context.tf).
+locals {
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+  }
+}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import json
 
-import hcl2
 import pytest
-from smartstack_tooling import apply, state_backend
+from smartstack_tooling import apply, hcl, state_backend
 
 from ..conftest import ENVIRONMENTS
 
@@ -60,7 +59,7 @@ def test_sse_s3_variant_plans_without_a_key(plan_root):
 
 def test_state_bucket_has_prevent_destroy():
     with (ROOT / "main.tf").open() as handle:
-        resources = hcl2.load(handle)["resource"]
+        resources = hcl.load(handle)["resource"]
     bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
     assert bucket["lifecycle"][0]["prevent_destroy"] is True
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-import hcl2
+from smartstack_tooling import hcl
 
 from ..conftest import REPO
 
@@ -40,7 +40,7 @@ def test_no_module_declares_a_context_input_of_its_own():
 
 def test_every_env_root_module_call_passes_the_one_context():
     with (REPO / "envs" / "common" / "main.tf").open() as handle:
-        config = hcl2.load(handle)
+        config = hcl.load(handle)
     calls = {name: body for block in config["module"] for name, body in block.items()}
     assert calls, "no module calls found"
     assert {

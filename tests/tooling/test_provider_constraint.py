@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hcl2
 import pytest
-from smartstack_tooling import paths, toolchain
+from smartstack_tooling import hcl, paths, toolchain
 
 from ..conftest import REPO
 
@@ -21,7 +20,7 @@ def aws_requirements() -> dict[str, str]:
             if path.is_symlink() or ".terraform" in path.parts:
                 continue  # envs/<env> link to envs/common: read once there
             with path.open() as handle:
-                parsed = hcl2.load(handle)
+                parsed = hcl.load(handle)
             for block in parsed.get("terraform", []):
                 for providers in block.get("required_providers", []):
                     aws = providers.get("aws")
@@ -54,7 +53,7 @@ def test_no_module_uses_the_v6_only_resource_region_argument(module):
     """Resource-level `region` exists only in provider v6: use a provider alias (aws.us_east_1)."""
     for path in (REPO / "modules" / module).glob("*.tf"):
         with path.open() as handle:
-            parsed = hcl2.load(handle)
+            parsed = hcl.load(handle)
         for block in parsed.get("resource", []):
             for rtype, named in block.items():
                 for name, body in named.items():

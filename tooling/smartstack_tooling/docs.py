@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hcl2
-
-from . import openapi
+from . import hcl, openapi
 from .paths import MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
@@ -81,7 +79,7 @@ def _blocks(module: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     found = []
     for path in sorted(module.glob("*.tf")):
         with path.open() as handle:
-            parsed = hcl2.load(handle)
+            parsed = hcl.load(handle)
         for block in parsed.get(kind, []):
             for name, body in block.items():
                 found.append((_unquote(name), body))

@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths, rds_ca_bundle
+from . import hcl, paths, rds_ca_bundle
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"
@@ -93,17 +93,16 @@ def _hcl_string(value: object) -> str | None:
 
 def declared_architectures(repo: Path = paths.REPO) -> list[str]:
     """Every Lambda architecture an environment declares: the env roots' default and tfvars values."""
-    import hcl2
 
     with (repo / "envs" / "common" / "variables.tf").open() as handle:
-        blocks = hcl2.load(handle)["variable"]
+        blocks = hcl.load(handle)["variable"]
     declared = next(
         block[name] for block in blocks for name in block if name.strip('"') == ARCHITECTURE_VARIABLE
     )
     found = {_hcl_string(declared.get("default"))}
     for tfvars in sorted((repo / "envs").glob("*/terraform.tfvars")):
         with tfvars.open() as handle:
-            found.add(_hcl_string(hcl2.load(handle).get(ARCHITECTURE_VARIABLE)))
+            found.add(_hcl_string(hcl.load(handle).get(ARCHITECTURE_VARIABLE)))
     found.discard(None)
     unknown = sorted(a for a in found if a not in WHEEL_PLATFORMS)  # type: ignore[operator]
     if unknown:

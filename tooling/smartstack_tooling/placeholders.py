@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import paths
+from . import hcl, paths
 
 MARK = re.compile(r"#\s*PLACEHOLDER:\s*(?P<hint>.+?)\s*$")
 RESERVED = re.compile(
@@ -25,11 +25,10 @@ class Refused(RuntimeError):
 
 
 def tfvars_account_id(env: str, repo: Path = paths.REPO) -> str:
-    import hcl2  # builds its grammar on import: only paid by the commands that read settings
 
     path = repo / "envs" / env / "terraform.tfvars"
     with path.open() as handle:
-        value = hcl2.load(handle).get("account_id")
+        value = hcl.load(handle).get("account_id")
     if not isinstance(value, str) or not value.strip('"').isdigit():
         raise Refused(f'{path.relative_to(repo)} has no account_id = "<12 digits>"')
     return value.strip('"')

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import paths, toolchain
+from . import hcl, paths, toolchain
 
 MODES = ("offline", "local", "real")
 MODE_ENV = toolchain.PROVIDER_MODE_ENV
@@ -287,14 +287,13 @@ def local_cli_config(mirror: Path) -> Path:
 
 def provider_aliases(directory: Path) -> list[str | None]:
     """The aws provider configurations a root declares (None for the default one), read from its HCL."""
-    import hcl2
 
     aliases: list[str | None] = []
     for path in sorted(directory.glob("*.tf")):
         if path.name.endswith("_override.tf"):
             continue
         with path.open() as handle:
-            parsed = hcl2.load(handle)
+            parsed = hcl.load(handle)
         for block in parsed.get("provider", []):
             for name, body in block.items():
                 if name.strip('"') == "aws":

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import hcl2
+from .. import hcl
 
 
 def unquote(value: Any) -> Any:
@@ -24,8 +24,7 @@ def unquote(value: Any) -> Any:
 
 @cache
 def _parse(path: Path, mtime_ns: int) -> dict[str, Any]:
-    with path.open() as handle:
-        return hcl2.load(handle)
+    return hcl.load(path)
 
 
 def parse(path: Path) -> dict[str, Any]:

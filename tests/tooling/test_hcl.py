@@ -1,0 +1,29 @@
+"""HCL parsed from several threads at once reads every literal as it is written (smartstack_tooling.hcl)."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from smartstack_tooling import hcl, paths
+
+TEXT = (paths.REPO / "state-backend" / "main.tf").read_text()  # many ${...} expressions around a `true`
+
+
+def prevent_destroy() -> object:
+    resources = hcl.load(io.StringIO(TEXT))["resource"]
+    bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
+    return bucket["lifecycle"][0]["prevent_destroy"]
+
+
+def test_parses_in_threads_keep_true_a_bool():
+    # Unlocked, python-hcl2 8.1.4 read about one `true` in ten as "true" in this shape (4 threads x 15).
+    seen: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: seen.extend(prevent_destroy() for _ in range(8))) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [True] * 32

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from smartstack_tooling import apply, paths
+from smartstack_tooling import apply, paths, release
 
 REAL = {"SMARTSTACK_PROVIDER": "real"}
 
@@ -58,8 +59,16 @@ def run_real(
     caller: str | None = None,
     extra: dict | None = None,
     typed: str | None = None,
+    releases: list[str] | None = None,
+    release_code: int = 0,
 ) -> tuple[int, RecordingTerraform, str]:
     terraform, lines = RecordingTerraform(plan), []
+
+    def release_step(env: str, mode: str, _environ: Any, _outputs: Any, out: Any) -> int:
+        (releases if releases is not None else []).append(f"{env}/{mode} after {terraform.commands[-1]}")
+        out("release step ran")
+        return release_code
+
     code = apply.run(
         env,
         environ={**REAL, **(extra or {})},
@@ -70,6 +79,7 @@ def run_real(
         interactive=typed is not None,
         out=lines.append,
         find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
+        release_step=release_step,
     )
     return code, terraform, "\n".join(lines)
 
@@ -102,6 +112,24 @@ def test_matching_account_inits_with_the_real_backend_and_applies_the_saved_plan
     assert any(a.startswith("-backend-config=") and a.endswith("envs/dev/backend.hcl") for a in init)
     out_file = next(a.removeprefix("-out=") for a in plan if a.startswith("-out="))
     assert applied[-1] == out_file, "apply runs exactly the saved plan file"
+
+
+def test_the_release_runs_once_right_after_the_apply():
+    releases: list[str] = []
+    code, _, output = run_real("staging", releases=releases)
+    assert code == apply.EXIT_APPLIED and releases == ["staging/real after apply"]
+    assert output.index("applied") < output.index("release step ran")
+
+
+def test_a_rolled_back_release_is_apply_s_exit_5():
+    code, terraform, _ = run_real("dev", release_code=release.EXIT_ROLLED_BACK)
+    assert code == apply.EXIT_ROLLED_BACK == 5 and terraform.commands[-1] == "apply"
+
+
+def test_a_refused_apply_releases_nothing():
+    releases: list[str] = []
+    code, _, _ = run_real("prod", releases=releases)  # no CONFIRM=prod
+    assert code == apply.EXIT_REFUSED and releases == []
 
 
 # ---- prod confirmation -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -175,14 +176,18 @@ def deployment_group_cannot_be_deleted(client: Client) -> bool:
     return still_there or _fails(lambda: codedeploy.get_application(applicationName="functions"))
 
 
-def _aliased_function(client: Client) -> tuple[Any, dict]:
+def _handler_zip(body: str = "return {}") -> bytes:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as package:
-        package.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+        package.writestr("handler.py", f"def handler(event, context):\n    {body}\n")
+    return archive.getvalue()
+
+
+def _aliased_function(client: Client) -> tuple[Any, dict]:
     role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     lambdas = client("lambda")
     lambdas.create_function(FunctionName="worker", Runtime="python3.12", Role=role, Handler="handler.handler",
-                            Code={"ZipFile": archive.getvalue()}, Publish=True)  # fmt: skip
+                            Code={"ZipFile": _handler_zip()}, Publish=True)  # fmt: skip
     return lambdas, lambdas.create_alias(FunctionName="worker", Name="live", FunctionVersion="1")
 
 
@@ -205,6 +210,48 @@ def invoking_a_version_by_arn_crashes(client: Client) -> bool:
     except AttributeError:
         return True
     return False
+
+
+def _lambda_release_group(client: Client, alarms: list[str]) -> Any:
+    codedeploy = client("codedeploy")
+    codedeploy.create_application(applicationName="functions", computePlatform="Lambda")
+    codedeploy.create_deployment_group(
+        applicationName="functions", deploymentGroupName="worker",
+        serviceRoleArn="arn:aws:iam::123456789012:role/codedeploy",
+        deploymentConfigName="CodeDeployDefault.LambdaAllAtOnce",
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        alarmConfiguration={"enabled": True, "alarms": [{"name": name} for name in alarms]},
+        autoRollbackConfiguration={"enabled": True, "events": ["DEPLOYMENT_STOP_ON_ALARM"]},
+    )  # fmt: skip
+    return codedeploy
+
+
+def lambda_deployments_never_run(client: Client) -> bool:
+    lambdas, _ = _aliased_function(client)
+    lambdas.update_function_code(FunctionName="worker", ZipFile=_handler_zip("return {'v': 2}"), Publish=True)
+    codedeploy = _lambda_release_group(client, [])
+    properties = {"Name": "worker", "Alias": "live", "CurrentVersion": "1", "TargetVersion": "2"}
+    appspec = {
+        "version": 0.0,
+        "Resources": [{"worker": {"Type": "AWS::Lambda::Function", "Properties": properties}}],
+    }
+    deployment = codedeploy.create_deployment(
+        applicationName="functions", deploymentGroupName="worker",
+        revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(appspec)}},
+    )["deploymentId"]  # fmt: skip
+    for _ in range(50):
+        if codedeploy.get_deployment(deploymentId=deployment)["deploymentInfo"]["status"] == "Succeeded":
+            return lambdas.get_alias(FunctionName="worker", Name="live")["FunctionVersion"] != "2"
+        time.sleep(0.1)
+    return True
+
+
+def group_alarms_answered_empty(client: Client) -> bool:
+    codedeploy = _lambda_release_group(client, ["worker-errors"])
+    group = codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="worker")
+    return group["deploymentGroupInfo"].get("alarmConfiguration", {}).get("alarms") != [
+        {"name": "worker-errors"}
+    ]
 
 
 def new_instances_get_a_ca_aws_never_uses(client: Client) -> bool:
@@ -349,6 +396,8 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "codedeploy-delete-deployment-group": deployment_group_cannot_be_deleted,
     "lambda-alias-event-source-mapping-arn": mapping_on_an_alias_reports_the_version,
     "lambda-version-invoke-crashes": invoking_a_version_by_arn_crashes,
+    "codedeploy-lambda-deployments-run": lambda_deployments_never_run,
+    "codedeploy-group-alarm-configuration": group_alarms_answered_empty,
     "rds-default-ca-identifier": new_instances_get_a_ca_aws_never_uses,
     "route53-zone-ids-start-with-z": zone_ids_lack_the_z_prefix,
     "route53-query-logging-plain-log-group-arn": query_logging_needs_the_star_arn,

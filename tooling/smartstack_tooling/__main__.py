@@ -17,6 +17,7 @@ def main() -> int:
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
         "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
+        "release": "shift <env>'s function aliases to the published versions through CodeDeploy",
     }
     operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
@@ -25,6 +26,7 @@ def main() -> int:
         "cost": "cost",
         "validate": "validate",
         "local": "local_env",
+        "release": "release",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")

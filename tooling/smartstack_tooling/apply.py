@@ -15,14 +15,17 @@ Steps, in order; any guard that refuses stops the run before anything is changed
 6. offline (the default provider mode): stop here, exit 3, with OFFLINE_STOP;
 7. confirmation for protected environments (prod): ``CONFIRM=prod`` or the environment's name typed at
    the prompt;
-8. ``terraform apply <saved plan>``: exactly the plan shown, nothing re-planned.
+8. ``terraform apply <saved plan>``: exactly the plan shown, nothing re-planned;
+9. release (release.py): each function alias whose version the apply replaced is shifted to it by a
+   CodeDeploy deployment (canary in staging and prod) that rolls back when the function's alarms fire.
 
 After the confirmation, a plan that creates the hosted zone (a fresh account) applies the dns tier only
 (``-target=module.dns``) and stops with the records to delegate (exit 4); once delegated,
 ``DELEGATED=1`` lets a plan that still validates ACM certificates through (the delegation guard).
 
-Exit codes: 0 applied, 1 Terraform failed, 2 refused by a guard, 3 stopped before apply (offline),
-4 stopped for delegation (first apply).
+Exit codes: 0 applied and released, 1 Terraform or the release failed, 2 refused by a guard, 3 stopped
+before apply (offline), 4 stopped for delegation (first apply), 5 applied but the release was rolled back
+by an alarm (the aliases stay on their previous versions).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import cost, paths, placeholders, policy, roots
+from . import cost, paths, placeholders, policy, release, roots
 from . import plan as planning
 from .package_functions import main as package_main
 from .placeholders import Refused, tfvars_account_id
@@ -53,7 +56,11 @@ OFFLINE_STOP = (
     "{plan_file}. To apply for real, use credentials for account {account} and run: "
     "SMARTSTACK_PROVIDER=real make apply ENV={env}"
 )
-EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE, EXIT_DELEGATE = 0, 1, 2, 3, 4
+EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE, EXIT_DELEGATE, EXIT_ROLLED_BACK = 0, 1, 2, 3, 4, 5
+# The release after the apply: (env, mode, environ, read the root's outputs, out) -> release exit code.
+ReleaseStep = Callable[
+    [str, str, Mapping[str, str], Callable[[], Mapping[str, Any]], Callable[[str], None]], int
+]
 DELEGATED_ENV = "DELEGATED"
 ZONE_ADDRESS = "module.dns.aws_route53_zone.this"
 DELEGATION_STOP = (
@@ -287,6 +294,7 @@ def run(
     out: Callable[[str], None] = print,
     find_placeholders: Callable[[str], list[str]] = placeholders.find,
     sleep: Callable[[float], None] = time.sleep,
+    release_step: ReleaseStep | None = None,
 ) -> int:
     """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
     environ = os.environ if environ is None else environ
@@ -361,14 +369,20 @@ def run(
         if creates(plan, rtype="aws_acm_certificate_validation") and environ.get(DELEGATED_ENV) != "1":
             raise Refused(DELEGATION_NEEDED.format(domain=domain))
         apply_retrying_once(terraform, full_plan_args, plan_file, workdir, tf_env, reviewed, out, sleep)
+        out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
+
+        def read_outputs() -> dict[str, Any]:
+            shown = json.loads(terraform(["output", "-json"], workdir, tf_env, True))
+            return {k: v["value"] for k, v in shown.items()}
+
+        released = (release_step or release.after_apply)(env, mode, environ, read_outputs, out)
     except (Refused, roots.ModeUnavailable) as err:
         out(str(err))
         return EXIT_REFUSED
     except planning.TerraformFailed as err:
         out(str(err))
         return EXIT_TERRAFORM
-    out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
-    return EXIT_APPLIED
+    return released  # the release's codes are apply's: 0 released, 1 failed, 5 rolled back
 
 
 def main(argv: list[str]) -> int:

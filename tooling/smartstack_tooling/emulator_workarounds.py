@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 MOTO_DEFAULT_RDS_CA = "rds-ca-default"
 AWS_DEFAULT_RDS_CA = "rds-ca-rsa2048-g1"  # the CA of new instances since January 2024
@@ -529,6 +532,146 @@ def _lambda_versions_invoke_like_functions() -> None:
     LambdaFunction._DockerModel__docker_client = None
 
 
+EMULATED_MINUTE_ENV = "SMARTSTACK_EMULATOR_MINUTE_SECONDS"  # how long one CodeDeploy minute lasts here
+_TRAFFIC_SHIFT = re.compile(r"Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?$")
+ALARM_STOP_MESSAGE = (
+    "One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and "
+    "the affected deployments have been stopped. Activated alarms: <{alarms}>"
+)
+
+
+def traffic_steps(config_name: str) -> list[tuple[float, float]]:
+    """(weight on the new version, minutes to bake) per step of a predefined Lambda configuration."""
+    found = _TRAFFIC_SHIFT.search(config_name)
+    if config_name.endswith("LambdaAllAtOnce") or found is None:
+        return [(1.0, 0.0)]
+    kind, percent, minutes = found.group(1), int(found.group(2)), float(found.group(3))
+    if kind == "Canary":
+        return [(percent / 100, minutes), (1.0, 0.0)]
+    return [(min(step * percent, 100) / 100, minutes if step * percent < 100 else 0.0)
+            for step in range(1, -(-100 // percent) + 1)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _AliasShift:
+    """What a Lambda AppSpec asks for: move ``alias`` of ``function`` from ``current`` to ``target``."""
+
+    function: str
+    alias: str
+    current: str
+    target: str
+
+    @classmethod
+    def of(cls, revision: dict[str, Any]) -> _AliasShift:
+        (resource,) = json.loads(revision["appSpecContent"]["content"])["Resources"]
+        (spec,) = resource.values()
+        props = spec["Properties"]
+        return cls(props["Name"], props["Alias"], str(props["CurrentVersion"]), str(props["TargetVersion"]))
+
+
+def _watched_alarms(group: Any) -> list[str]:
+    configuration = group.alarm_configuration or {}
+    return [a["name"] for a in configuration.get("alarms", [])] if configuration.get("enabled") else []
+
+
+def _bake(seconds: float, firing: Callable[[], list[str]]) -> list[str]:
+    """Wait ``seconds`` while no alarm fires; the alarms in ALARM, if any did."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (found := firing()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def _run_lambda_deployment(backend: Any, deployment: Any) -> None:
+    """What CodeDeploy does for a Lambda deployment: shift the alias step by step, watching the group's
+    alarms; on an alarm, put the alias back and stop (DEPLOYMENT_STOP_ON_ALARM)."""
+    from moto.awslambda.models import lambda_backends
+    from moto.cloudwatch.models import cloudwatch_backends
+    from moto.core.utils import utcnow
+
+    lambdas = lambda_backends[backend.account_id][backend.region_name]
+    alarms = cloudwatch_backends[backend.account_id][backend.region_name].alarms
+    watched = _watched_alarms(deployment.deployment_group)
+    minute = float(os.environ.get(EMULATED_MINUTE_ENV, "1"))
+    deployment.status, deployment.start_time = "InProgress", utcnow()
+    try:
+        shift = _AliasShift.of(deployment.revision)
+        for weight, bake_minutes in traffic_steps(str(deployment.deployment_config_name)):
+            if weight >= 1:
+                lambdas.update_alias(shift.alias, shift.function, shift.target, None, {})
+            else:
+                weights = {"AdditionalVersionWeights": {shift.target: weight}}
+                lambdas.update_alias(shift.alias, shift.function, shift.current, None, weights)
+            firing = _bake(
+                bake_minutes * minute,
+                lambda: [n for n in watched if alarms.get(n) and alarms[n].state_value == "ALARM"],
+            )
+            if firing:
+                lambdas.update_alias(shift.alias, shift.function, shift.current, None, {})
+                deployment.error_information = {
+                    "code": "ALARM_ACTIVE",
+                    "message": ALARM_STOP_MESSAGE.format(alarms=",".join(firing)),
+                }
+                deployment.rollback_info = {
+                    "rollbackMessage": f"Alias {shift.alias} restored to version {shift.current}."
+                }
+                deployment.status = "Stopped"
+                return
+        deployment.status = "Succeeded"
+    except Exception as err:  # a bad AppSpec or a missing version fails the deployment, as in AWS
+        deployment.error_information = {"code": "INVALID_REVISION", "message": f"{type(err).__name__}: {err}"}
+        deployment.status = "Failed"
+    finally:
+        deployment.complete_time = utcnow()
+
+
+def _codedeploy_runs_lambda_deployments() -> None:
+    """CreateDeployment on a Lambda application: moto records the deployment and leaves it Created for
+    ever; nothing shifts the alias or watches an alarm, so no release could be tried on the emulator.
+    This runs it as CodeDeploy does (traffic_steps; one CodeDeploy minute lasts EMULATED_MINUTE_ENV
+    seconds, 1 by default) and answers errorInformation and rollbackInfo, which moto leaves empty."""
+    import threading
+
+    from moto.codedeploy import responses
+    from moto.codedeploy.models import CodeDeployBackend
+
+    original_create = CodeDeployBackend.create_deployment
+    original_info = responses._deployment_info
+
+    def create(self: CodeDeployBackend, *args: Any, **kwargs: Any) -> str:
+        deployment_id = original_create(self, *args, **kwargs)
+        deployment = self.deployments[deployment_id]
+        if deployment.application.compute_platform == "Lambda":
+            threading.Thread(target=_run_lambda_deployment, args=(self, deployment), daemon=True).start()
+        return deployment_id
+
+    def info(deployment: Any) -> dict[str, Any]:
+        answer = original_info(deployment)
+        answer["errorInformation"] = getattr(deployment, "error_information", {})
+        answer["rollbackInfo"] = getattr(deployment, "rollback_info", {})
+        return answer
+
+    CodeDeployBackend.create_deployment = create
+    responses._deployment_info = info
+
+
+def _codedeploy_group_alarm_configuration() -> None:
+    """GetDeploymentGroup: moto answers alarmConfiguration {} whatever the group was created with, so the
+    provider sees the alarms vanish (a diff on every plan) and nobody can read which alarms roll back."""
+    from moto.codedeploy import responses
+
+    original = responses._deployment_group_info
+
+    def info(deployment_group: Any) -> dict[str, Any]:
+        answer = original(deployment_group)
+        answer["alarmConfiguration"] = deployment_group.alarm_configuration or {}
+        return answer
+
+    responses._deployment_group_info = info
+
+
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "s3-logging-principal-star",
@@ -599,6 +742,20 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "lambda:Invoke",
         "invoking a version by its ARN (function:<name>:1) raises AttributeError (HTTP 500)",
         _lambda_versions_invoke_like_functions,
+    ),
+    Workaround(
+        "codedeploy-lambda-deployments-run",
+        "5.2.5",
+        "codedeploy:CreateDeployment",
+        "a Lambda deployment stays Created: the alias never shifts, alarms never roll it back",
+        _codedeploy_runs_lambda_deployments,
+    ),
+    Workaround(
+        "codedeploy-group-alarm-configuration",
+        "5.2.5",
+        "codedeploy:GetDeploymentGroup",
+        "alarmConfiguration is answered empty",
+        _codedeploy_group_alarm_configuration,
     ),
     Workaround(
         "rds-default-ca-identifier",

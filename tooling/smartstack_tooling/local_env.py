@@ -50,6 +50,11 @@ def _staged_state(env: str) -> Path:
     return workspace(env) / "envs" / env / "terraform.tfstate"
 
 
+def running_emulator(env: str) -> emulator.Emulator | None:
+    """The emulator `make up ENV=<env>` left running, if any."""
+    return emulator.load(_emulator_file(env))
+
+
 def local_environ(env: str, emu: emulator.Emulator) -> dict[str, str]:
     return {**os.environ, roots.MODE_ENV: "local", roots.ENDPOINT_ENV: emu.url}
 

@@ -61,9 +61,15 @@ module "dns" {
 module "observability" {
   source = "../../modules/observability"
 
-  context                  = local.context
-  lambda_function_names    = module.compute.function_names
-  lambda_timeouts_seconds  = module.compute.timeouts_seconds
+  context                 = local.context
+  lambda_function_names   = module.compute.function_names
+  lambda_timeouts_seconds = module.compute.timeouts_seconds
+  release_alias_name      = module.compute.release_alias_name
+  task_queue_name         = module.messaging.queue_name
+  waf_web_acls = merge(
+    { cdn = { name = "${local.context.name_prefix}-cdn", region = "us-east-1", scope = "CLOUDFRONT" } },
+    var.api_waf_enabled ? { api = { name = "${local.context.name_prefix}-api", region = var.region, scope = "REGIONAL" } } : {},
+  )
   dlq_names                = { tasks = module.messaging.dlq_name, lambda-async = module.compute.async_dlq_name }
   db_instance_identifier   = module.data.db_instance_identifier
   api_name                 = module.api.rest_api_name

@@ -262,3 +262,91 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   ok_actions          = local.alarm_actions
   tags                = local.tags
 }
+
+# ===========================================================================
+# Dashboard: one page per environment, generated from the alarm specs above
+# (each alarm's metric with its threshold) plus what no alarm watches: API
+# 4xx, concurrency, the task queue's age, WAF blocks and each alias's traffic
+# per version (a canary shows as two lines).
+# ===========================================================================
+locals {
+  region = var.context.region
+
+  alarm_widgets = [for spec in local.alarm_list : {
+    title   = spec.key
+    metrics = [concat([spec.namespace, spec.metric_name], flatten([for k, v in spec.dimensions : [k, v]]))]
+    stat    = coalesce(spec.extended_statistic, spec.statistic)
+    period  = spec.period
+    alarm   = spec.threshold
+  }]
+
+  extra_widgets = concat(
+    [{
+      title   = "api-4xx"
+      metrics = [["AWS/ApiGateway", "4XXError", "ApiName", var.api_name, "Stage", var.api_stage_name]]
+      stat    = "Sum"
+      period  = 300
+      alarm   = null
+    }],
+    [for key, name in var.lambda_function_names : {
+      title   = "lambda-${key}-concurrency"
+      metrics = [["AWS/Lambda", "ConcurrentExecutions", "FunctionName", name]]
+      stat    = "Maximum"
+      period  = 60
+      alarm   = null
+    }],
+    var.task_queue_name == null ? [] : [{
+      title   = "sqs-tasks-oldest-message-age"
+      metrics = [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.task_queue_name]]
+      stat    = "Maximum"
+      period  = 60
+      alarm   = null
+    }],
+    [for label, acl in var.waf_web_acls : {
+      title = "waf-${label}-blocked"
+      # CloudFront ACLs report in us-east-1 without a Region dimension; regional ones carry it.
+      metrics = [concat(
+        ["AWS/WAFV2", "BlockedRequests", "WebACL", acl.name],
+        acl.scope == "CLOUDFRONT" ? [] : ["Region", acl.region],
+        ["Rule", "ALL", { region = acl.region }],
+      )]
+      stat   = "Sum"
+      period = 300
+      alarm  = null
+    }],
+  )
+
+  release_widgets = [for key, name in var.lambda_function_names : {
+    type   = "metric"
+    width  = 12
+    height = 6
+    properties = {
+      title  = "release-${key}: ${var.release_alias_name} invocations per version"
+      region = local.region
+      period = 60
+      stat   = "Sum"
+      metrics = [[{
+        expression = "SEARCH('{AWS/Lambda,FunctionName,Resource,ExecutedVersion} FunctionName=\"${name}\" Resource=\"${name}:${var.release_alias_name}\" MetricName=\"Invocations\"', 'Sum', 60)"
+        id         = "versions"
+      }]]
+    }
+  }]
+
+  dashboard_widgets = concat(
+    [for w in concat(local.alarm_widgets, local.extra_widgets) : {
+      type   = "metric"
+      width  = 12
+      height = 6
+      properties = merge(
+        { title = w.title, region = local.region, metrics = w.metrics, stat = w.stat, period = w.period },
+        { for k, v in { annotations = { horizontal = [{ label = "alarm", value = w.alarm }] } } : k => v if w.alarm != null },
+      )
+    }],
+    local.release_widgets,
+  )
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = "${var.context.name_prefix}-overview"
+  dashboard_body = jsonencode({ widgets = local.dashboard_widgets })
+}

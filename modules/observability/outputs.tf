@@ -17,3 +17,8 @@ output "function_alarm_names" {
   description = "The alarms of each function of lambda_function_names, by its key: errors, throttles and (with a timeout given) duration near the timeout. CodeDeploy rolls a release back when one fires."
   value       = { for key, alarm_keys in local.function_alarm_keys : key => [for k in alarm_keys : aws_cloudwatch_metric_alarm.this[k].alarm_name] }
 }
+
+output "dashboard_name" {
+  description = "The environment's CloudWatch dashboard (one page: every alarm's metric, API, functions, queue, WAF and releases)."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}

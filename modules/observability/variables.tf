@@ -126,3 +126,30 @@ variable "kms_deletion_window_days" {
     error_message = "kms_deletion_window_days must be between 7 and 30."
   }
 }
+
+variable "task_queue_name" {
+  description = "The task queue (messaging output queue_name): the dashboard shows the age of its oldest message. null: no queue row."
+  type        = string
+  default     = null
+}
+
+variable "waf_web_acls" {
+  description = "Web ACLs whose blocked requests the dashboard shows, by label: name, region and scope (CLOUDFRONT ACLs live in us-east-1)."
+  type = map(object({
+    name   = string
+    region = string
+    scope  = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for acl in values(var.waf_web_acls) : contains(["REGIONAL", "CLOUDFRONT"], acl.scope)])
+    error_message = "waf_web_acls scopes must be \"REGIONAL\" or \"CLOUDFRONT\", as on the aws_wafv2_web_acl."
+  }
+}
+
+variable "release_alias_name" {
+  description = "The alias the functions release through (compute output release_alias_name): the dashboard shows its traffic per version."
+  type        = string
+  default     = "live"
+}

@@ -14,6 +14,7 @@ SERVICE_OF_PREFIX = {
     "aws_cloudfront_": "cloudfront",
     "aws_cloudwatch_log_": "logs",
     "aws_cloudwatch_metric_alarm": "cloudwatch",
+    "aws_cloudwatch_dashboard": "cloudwatch",
     "aws_codedeploy_": "codedeploy",
     "aws_db_": "rds",
     "aws_iam_": "iam",

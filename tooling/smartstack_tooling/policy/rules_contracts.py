@@ -930,3 +930,96 @@ def names_the_code_reads_exist(ctx: PolicyContext) -> list[str]:
                 f"{sorted(granted.get(secret, set()))}"
             )
     return problems
+
+
+# ---------------------------------------------------------------------- dashboard
+def _dashboard_metrics(dashboard: Instance) -> list[tuple[str, ...]]:
+    """Each metric line of a dashboard as (namespace, metric, dimension pairs...), without render options."""
+    widgets = json.loads(dashboard.get("dashboard_body") or "{}").get("widgets", [])
+    return [
+        tuple(str(part) for part in line if not isinstance(part, dict))
+        for widget in widgets
+        for line in widget.get("properties", {}).get("metrics", [])
+    ]
+
+
+def _alarm_metric(alarm: Instance) -> tuple[str, ...]:
+    pairs = [part for key, value in (alarm.get("dimensions") or {}).items() for part in (key, value)]
+    return (alarm.get("namespace"), alarm.get("metric_name"), *pairs)
+
+
+_DASHBOARD = "module.observability.aws_cloudwatch_dashboard.this"
+
+
+@rule(
+    "contract.dashboard-shows-what-is-deployed",
+    "contracts",
+    "The environment's dashboard shows every alarm's metric, and the queue and web ACLs it names exist",
+    severity="low",
+    resource_types=(
+        "aws_cloudwatch_dashboard",
+        "aws_cloudwatch_metric_alarm",
+        "aws_sqs_queue",
+        "aws_wafv2_web_acl",
+    ),
+    twins=(
+        plan_twin(
+            "dashboard-without-an-alarm",
+            "smartstack-staging-rds-cpu-high is not on the dashboard",
+            "staging",
+            setting(
+                _DASHBOARD,
+                dashboard_body=json.dumps({"widgets": [{"type": "metric", "properties": {"metrics": []}}]}),
+            ),
+        ),
+        plan_twin(
+            "dashboard-on-a-renamed-acl",
+            "names web ACL 'smartstack-prod-old-cdn'",
+            "prod",
+            setting(
+                _DASHBOARD,
+                dashboard_body=json.dumps(
+                    {
+                        "widgets": [
+                            {
+                                "type": "metric",
+                                "properties": {
+                                    "metrics": [
+                                        [
+                                            "AWS/WAFV2",
+                                            "BlockedRequests",
+                                            "WebACL",
+                                            "smartstack-prod-old-cdn",
+                                            "Rule",
+                                            "ALL",
+                                        ]
+                                    ]
+                                },
+                            }
+                        ]
+                    }
+                ),
+            ),
+        ),
+    ),
+)
+def dashboard_shows_what_is_deployed(ctx: PolicyContext) -> list[str]:
+    """A dashboard is read in an incident: a metric it lacks is looked for elsewhere, and a queue or web
+    ACL it names under an old name shows a flat line that reads as "all quiet"."""
+    problems = []
+    queues = {q.get("name") for q in ctx.of_type("aws_sqs_queue")}
+    acls = {a.get("name") for a in ctx.of_type("aws_wafv2_web_acl")}
+    for dashboard in ctx.of_type("aws_cloudwatch_dashboard"):
+        shown = _dashboard_metrics(dashboard)
+        for alarm in ctx.of_type("aws_cloudwatch_metric_alarm"):
+            if _alarm_metric(alarm) not in shown:
+                problems.append(
+                    f"{dashboard.address}: alarm {alarm.get('alarm_name')} is not on the dashboard"
+                )
+        for line in (m for m in shown if m):  # an expression-only line (SEARCH) names no resource
+            named = dict(zip(line[2::2], line[3::2], strict=False))
+            if line[0] == "AWS/SQS" and named.get("QueueName") not in queues:
+                problems.append(f"{dashboard.address}: names queue {named.get('QueueName')!r}, not planned")
+            if line[0] == "AWS/WAFV2" and named.get("WebACL") not in acls:
+                problems.append(f"{dashboard.address}: names web ACL {named.get('WebACL')!r}, not planned")
+    return problems

@@ -134,18 +134,6 @@ def lifecycle_drops_newer_noncurrent_versions(client: Client) -> bool:
     return "NewerNoncurrentVersions" not in read["NoncurrentVersionExpiration"]
 
 
-def _release_application(client: Client) -> Any:
-    codedeploy = client("codedeploy")
-    codedeploy.create_application(applicationName="functions", computePlatform="Lambda")
-    codedeploy.create_deployment_group(
-        applicationName="functions", deploymentGroupName="api",
-        serviceRoleArn="arn:aws:iam::123456789012:role/codedeploy",
-        deploymentConfigName="CodeDeployDefault.LambdaAllAtOnce",
-        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
-    )  # fmt: skip
-    return codedeploy
-
-
 def _fails(call: Callable[[], Any]) -> bool:
     try:
         call()
@@ -155,23 +143,23 @@ def _fails(call: Callable[[], Any]) -> bool:
 
 
 def application_cannot_be_deleted(client: Client) -> bool:
-    codedeploy = _release_application(client)
+    codedeploy = _lambda_release_group(client)
     if _fails(lambda: codedeploy.delete_application(applicationName="functions")):
         return True
     gone = _fails(lambda: codedeploy.get_application(applicationName="functions"))
     return not gone or not _fails(
-        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="api")
+        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="worker")
     )
 
 
 def deployment_group_cannot_be_deleted(client: Client) -> bool:
-    codedeploy = _release_application(client)
+    codedeploy = _lambda_release_group(client)
     if _fails(
-        lambda: codedeploy.delete_deployment_group(applicationName="functions", deploymentGroupName="api")
+        lambda: codedeploy.delete_deployment_group(applicationName="functions", deploymentGroupName="worker")
     ):
         return True
     still_there = not _fails(
-        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="api")
+        lambda: codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="worker")
     )
     return still_there or _fails(lambda: codedeploy.get_application(applicationName="functions"))
 
@@ -212,7 +200,7 @@ def invoking_a_version_by_arn_crashes(client: Client) -> bool:
     return False
 
 
-def _lambda_release_group(client: Client, alarms: list[str]) -> Any:
+def _lambda_release_group(client: Client, alarms: tuple[str, ...] = ()) -> Any:
     codedeploy = client("codedeploy")
     codedeploy.create_application(applicationName="functions", computePlatform="Lambda")
     codedeploy.create_deployment_group(
@@ -229,7 +217,7 @@ def _lambda_release_group(client: Client, alarms: list[str]) -> Any:
 def lambda_deployments_never_run(client: Client) -> bool:
     lambdas, _ = _aliased_function(client)
     lambdas.update_function_code(FunctionName="worker", ZipFile=_handler_zip("return {'v': 2}"), Publish=True)
-    codedeploy = _lambda_release_group(client, [])
+    codedeploy = _lambda_release_group(client)
     properties = {"Name": "worker", "Alias": "live", "CurrentVersion": "1", "TargetVersion": "2"}
     appspec = {
         "version": 0.0,
@@ -247,7 +235,7 @@ def lambda_deployments_never_run(client: Client) -> bool:
 
 
 def group_alarms_answered_empty(client: Client) -> bool:
-    codedeploy = _lambda_release_group(client, ["worker-errors"])
+    codedeploy = _lambda_release_group(client, ("worker-errors",))
     group = codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="worker")
     return group["deploymentGroupInfo"].get("alarmConfiguration", {}).get("alarms") != [
         {"name": "worker-errors"}

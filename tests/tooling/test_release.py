@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from smartstack_tooling import emulator, release, roots
+from smartstack_tooling import emulator, local_env, release, roots
 from smartstack_tooling.emulator_workarounds import EMULATED_MINUTE_ENV, traffic_steps
 
 CANARY = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
@@ -40,13 +40,7 @@ def running() -> Iterator[emulator.Emulator]:
 @pytest.fixture
 def clients(running: emulator.Emulator) -> release.Clients:
     running.reset()
-    session = boto3.session.Session(
-        region_name="us-east-1",
-        aws_access_key_id=roots.LOCAL_ACCESS_KEY,
-        aws_secret_access_key=roots.LOCAL_SECRET_KEY,
-    )
-    make = lambda service: session.client(service, endpoint_url=running.url)  # noqa: E731
-    return release.Clients(make("lambda"), make("codedeploy"), make("cloudwatch"))
+    return release.clients_for("local", {roots.ENDPOINT_ENV: running.url})
 
 
 def _zip(answer: str) -> bytes:
@@ -58,13 +52,8 @@ def _zip(answer: str) -> bytes:
 
 def deployed(clients: release.Clients, *, traffic: bool) -> release.ReleasePlan:
     """What `make apply` leaves: version 1 live, version 2 published, a group that rolls back on alarm."""
-    role = boto3.client(
-        "iam",
-        endpoint_url=clients.lambdas.meta.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id=roots.LOCAL_ACCESS_KEY,
-        aws_secret_access_key=roots.LOCAL_SECRET_KEY,
-    ).create_role(RoleName="api-lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    iam = local_env.emulator_session().client("iam", endpoint_url=clients.lambdas.meta.endpoint_url)
+    role = iam.create_role(RoleName="api-lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     clients.lambdas.create_function(FunctionName="smartstack-dev-api", Runtime="python3.12", Role=role,
                                     Handler="handler.handler", Code={"ZipFile": _zip("v1")},
                                     Publish=True)  # fmt: skip

@@ -152,18 +152,12 @@ def local_caller_account(environ: Mapping[str, str]) -> CallerIdentity:
     """The emulator's caller (STS GetCallerIdentity at SMARTSTACK_LOCAL_ENDPOINT, fake credentials)."""
 
     def caller() -> str:
-        import boto3
+        from .local_env import emulator_session  # local_env builds on this module
 
         endpoint = environ.get(roots.ENDPOINT_ENV)
         if not endpoint:
             raise Refused(f"local mode needs {roots.ENDPOINT_ENV} (make up starts the emulator and sets it)")
-        sts = boto3.client(
-            "sts",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=roots.LOCAL_ACCESS_KEY,
-            aws_secret_access_key=roots.LOCAL_SECRET_KEY,
-        )
+        sts = emulator_session().client("sts", endpoint_url=endpoint)
         return sts.get_caller_identity()["Account"]
 
     return caller
@@ -349,6 +343,11 @@ def run(
             out(OFFLINE_STOP.format(plan_file=plan_file.relative_to(paths.REPO), account=account, env=env))
             return EXIT_OFFLINE
         confirm(env, environ, ask, interactive)
+
+        def read_outputs() -> dict[str, Any]:
+            shown = json.loads(terraform(["output", "-json"], workdir, tf_env, True))
+            return {k: v["value"] for k, v in shown.items()}
+
         reviewed = changed_addresses(plan)
         domain = planned_domain(plan)
         if creates(plan, ZONE_ADDRESS):  # a fresh account: the zone first, then delegation, then the rest
@@ -356,10 +355,7 @@ def run(
             dns_args = ["plan", "-input=false", "-no-color", "-target=module.dns"]
             terraform([*dns_args, f"-out={dns_plan}"], workdir, tf_env, False)
             apply_retrying_once(terraform, dns_args, dns_plan, workdir, tf_env, reviewed, out, sleep)
-            outputs = {
-                k: v["value"]
-                for k, v in json.loads(terraform(["output", "-json"], workdir, tf_env, True)).items()
-            }
+            outputs = read_outputs()
             out(
                 DELEGATION_STOP.format(
                     env=env, domain=domain, records=delegation_records(env, domain, outputs)
@@ -370,11 +366,6 @@ def run(
             raise Refused(DELEGATION_NEEDED.format(domain=domain))
         apply_retrying_once(terraform, full_plan_args, plan_file, workdir, tf_env, reviewed, out, sleep)
         out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
-
-        def read_outputs() -> dict[str, Any]:
-            shown = json.loads(terraform(["output", "-json"], workdir, tf_env, True))
-            return {k: v["value"] for k, v in shown.items()}
-
         released = (release_step or release.after_apply)(env, mode, environ, read_outputs, out)
     except (Refused, roots.ModeUnavailable) as err:
         out(str(err))

@@ -134,8 +134,8 @@ def lift_protections(staged_root: Path, out: Callable[[str], None]) -> None:
     out(f"   local copy only: prevent_destroy lifted on {lifted} resource(s) in {staged_root.parents[1]}")
 
 
-def emulator_session(emu: emulator.Emulator) -> Any:
-    """A boto3 session with the emulator's fake credentials (pass endpoint_url=emu.url to clients)."""
+def emulator_session() -> Any:
+    """A boto3 session with the emulator's fake credentials (pass endpoint_url=<emulator url> to clients)."""
     import boto3
 
     return boto3.session.Session(
@@ -147,7 +147,7 @@ def emulator_session(emu: emulator.Emulator) -> Any:
 
 def lift_deletion_protection(emu: emulator.Emulator, out: Callable[[str], None]) -> None:
     """RDS deletion protection is an API-side flag (prod sets it): switched off on the emulator only."""
-    rds = emulator_session(emu).client("rds", endpoint_url=emu.url)
+    rds = emulator_session().client("rds", endpoint_url=emu.url)
     for instance in rds.describe_db_instances()["DBInstances"]:
         if instance.get("DeletionProtection"):
             rds.modify_db_instance(
@@ -160,7 +160,7 @@ def lift_deletion_protection(emu: emulator.Emulator, out: Callable[[str], None])
 
 def empty_buckets(emu: emulator.Emulator, out: Callable[[str], None]) -> None:
     """Delete every object version in the emulator's buckets (force_destroy stays false in the product)."""
-    s3 = emulator_session(emu).resource("s3", endpoint_url=emu.url)
+    s3 = emulator_session().resource("s3", endpoint_url=emu.url)
     for bucket in s3.buckets.all():
         deleted = bucket.object_versions.delete()
         count = sum(len(batch.get("Deleted", [])) for batch in deleted)

@@ -69,7 +69,7 @@ def _code_invoke_problems(ctx: PolicyContext) -> list[str]:
     aliases = {(a.get("function_name"), a.get("name")) for a in ctx.of_type("aws_lambda_alias")}
     problems = []
     for function in ctx.of_type("aws_lambda_function"):
-        settings = ((function.get("environment") or [{}])[0] or {}).get("variables") or {}
+        settings = first(function.get("environment")).get("variables") or {}
         for name_key, qualifier_key in CODE_INVOKES.items():
             if name_key not in settings:
                 continue

@@ -121,9 +121,27 @@ def serve(port: int) -> None:
     for name, value in emulator_workarounds.EMULATOR_SETTINGS.items():
         os.environ.setdefault(name, value)
     emulator_workarounds.apply_all()
+    _log_sdk_retries()
     from moto.server import main as moto_main
 
     moto_main(["-H", HOST, "-p", str(port)])
+
+
+def _log_sdk_retries() -> None:
+    """Name the SDK's retries in the access log: a retried create that moto had done fails as a duplicate."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    log_request = WSGIRequestHandler.log_request
+
+    def log_request_with_attempt(
+        self: WSGIRequestHandler, code: int | str = "-", size: int | str = "-"
+    ) -> None:
+        attempt = (getattr(self, "headers", None) or {}).get("amz-sdk-request", "")
+        if attempt and not attempt.startswith("attempt=1;"):
+            self.log("info", "retried request (%s) follows", attempt)
+        log_request(self, code, size)
+
+    WSGIRequestHandler.log_request = log_request_with_attempt  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -271,6 +271,16 @@ resource "aws_cloudfront_response_headers_policy" "security" {
   }
 }
 
+# Clean URLs for the static export (/tasks -> /tasks.html, / -> /index.html): on the default behaviour
+# only, so /api/* reaches API Gateway with the path the client sent. The mapping is in the file.
+resource "aws_cloudfront_function" "clean_urls" {
+  name    = "${var.context.name_prefix}-clean-urls"
+  comment = "SmartStack ${var.context.environment}: clean URLs to the static export's keys"
+  runtime = "cloudfront-js-2.0"
+  publish = true
+  code    = file("${path.module}/functions/clean-urls.js")
+}
+
 resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_86:CloudFront standard logging v2 (aws_cloudwatch_log_delivery), unseen by this check
   #checkov:skip=CKV_AWS_374:a public web application for every country; no geographic restriction needed
@@ -311,6 +321,11 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = true
     cache_policy_id            = var.static_cache_policy_id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.clean_urls.arn
+    }
   }
 
   ordered_cache_behavior {

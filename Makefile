@@ -87,6 +87,11 @@ apply: bootstrap package ## Guarded plan + apply of ENV=<env> (offline: stops be
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling apply $(ENV)
 
+.PHONY: publish-web
+publish-web: bootstrap ## Upload SITE=<dir> (default web/) to ENV=<env>'s web bucket; invalidate what changed
+	@test -n "$(ENV)" || { echo "usage: make publish-web ENV=<dev|staging|prod> [SITE=<export directory>]"; exit 2; }
+	$(PY) -m smartstack_tooling publish-web $(ENV) $(if $(SITE),--site $(SITE))
+
 state-backend: bootstrap ## Create the S3 state bucket of ENV=<env> (state-backend/ root, same guards as apply)
 	@test -n "$(ENV)" || { echo "usage: make state-backend ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling state-backend $(ENV)

@@ -18,6 +18,7 @@ def main() -> int:
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
         "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
         "release": "shift <env>'s function aliases to the published versions through CodeDeploy",
+        "publish-web": "upload web/ (or --site DIR) to <env>'s web bucket, invalidate what changed",
     }
     operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
@@ -27,6 +28,7 @@ def main() -> int:
         "validate": "validate",
         "local": "local_env",
         "release": "release",
+        "publish-web": "publish_web",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")

@@ -14,6 +14,7 @@ import subprocess
 from typing import Any
 
 import pytest
+from smartstack_tooling import publish_web
 
 from tests.conftest import REPO
 
@@ -92,6 +93,15 @@ def test_only_the_uri_changes() -> None:
     event = viewer_request("/tasks", querystring)
     expected = {**copy.deepcopy(event["request"]), "uri": "/tasks.html"}
     assert handle(event) == expected
+
+
+@pytest.mark.parametrize(
+    "key", ["index.html", "tasks.html", "tasks/index.html", "a.b/c.html", "v1.2.html", "robots.txt"]
+)
+def test_every_path_publish_web_invalidates_for_a_key_reaches_that_key(key: str) -> None:
+    """make publish-web invalidates the URIs this function maps onto a changed key (its Python mirror)."""
+    for path in publish_web.viewer_paths(key):
+        assert handle(viewer_request(path))["uri"] == f"/{key}", path
 
 
 def test_terraform_deploys_this_file_within_cloudfronts_size_limit(plan_root) -> None:

@@ -6,7 +6,7 @@ Used by the tests (tests/policy), `make plan` (verdict line per environment) and
 
 from __future__ import annotations
 
-from . import rules_contracts, rules_iam, rules_network, rules_protection, rules_release  # noqa: F401  (registers rules)
+from . import rules_contracts, rules_delivery, rules_iam, rules_network, rules_protection, rules_release  # noqa: F401  (registers rules)
 from .engine import (
     ENVIRONMENTS,
     RULES,

@@ -120,6 +120,10 @@ V2 = {
     "_next/static/b2/app.js": "console.log('v2')",  # new build; a1 and about.html are gone
 }
 
+# What V1 -> V2 invalidates: every URI of the unhashed keys changed, added or removed.
+V2_INVALIDATED = ["/", "/about", "/about.html", "/index", "/index.html", "/robots.txt", "/settings/",
+                  "/settings/index", "/settings/index.html"]  # fmt: skip
+
 
 # ---------------------------------------------------------------------- on the emulator
 def test_a_first_publish_uploads_the_placeholder_with_its_headers(stack: Stack) -> None:
@@ -160,10 +164,8 @@ def test_changes_and_deletions_are_invalidated_once_and_exactly(stack: Stack, tm
     assert result.uploaded == ("_next/static/b2/app.js", "robots.txt", "index.html", "settings/index.html")
     assert result.unchanged == ("tasks.html",)
     assert result.deleted == ("about.html", "_next/static/a1/app.js")
-    expected = ["/", "/about", "/about.html", "/index", "/index.html", "/robots.txt", "/settings/",
-                "/settings/index", "/settings/index.html"]  # fmt: skip
-    assert stack.invalidations()[1:] == [expected], "one invalidation, of the unhashed changes only"
-    assert result.invalidated == tuple(expected) and result.invalidation_id
+    assert stack.invalidations()[1:] == [V2_INVALIDATED], "one invalidation, of the unhashed changes only"
+    assert result.invalidated == tuple(V2_INVALIDATED) and result.invalidation_id
     assert sorted(stack.objects()) == sorted(V2)
     assert stack.objects()["_next/static/b2/app.js"][:2] == ("text/javascript; charset=utf-8", IMMUTABLE)
     assert stack.objects()["robots.txt"][:2] == ("text/plain; charset=utf-8", REVALIDATE)
@@ -195,6 +197,35 @@ def test_an_object_with_other_headers_is_uploaded_again(stack: Stack) -> None:
     assert result.uploaded == ("index.html",)
     assert result.invalidated == ("/", "/index", "/index.html")
     assert stack.objects()["index.html"][1] == REVALIDATE
+
+
+class RefusingDeletes:
+    """The emulator's S3, but for a DeleteObjects that refuses one key as S3 does (in Errors, not raised)."""
+
+    def __init__(self, s3: Any, refused_key: str) -> None:
+        self.s3, self.refused_key = s3, refused_key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.s3, name)
+
+    def delete_objects(self, Bucket: str, Delete: dict[str, Any]) -> dict[str, Any]:  # boto3 names
+        kept = [o for o in Delete["Objects"] if o["Key"] != self.refused_key]
+        self.s3.delete_objects(Bucket=Bucket, Delete={**Delete, "Objects": kept})
+        return {"Errors": [{"Key": self.refused_key, "Code": "AccessDenied", "Message": "Access Denied"}]}
+
+
+def test_a_refused_deletion_fails_after_the_rest_is_published_and_invalidated(
+    stack: Stack, tmp_path: Path
+) -> None:
+    stack.publish(export(tmp_path / "v1", V1))
+    s3 = RefusingDeletes(stack.clients.s3, "about.html")
+
+    with pytest.raises(publish_web.PublishFailed, match=r"did not delete about\.html \(AccessDenied\)"):
+        publish_web.publish(
+            s3, stack.clients.cloudfront, BUCKET, stack.distribution_id, export(tmp_path / "v2", V2)
+        )
+    assert stack.invalidations()[1:] == [V2_INVALIDATED], "the changes are invalidated all the same"
+    assert sorted(stack.objects()) == sorted([*V2, "about.html"])
 
 
 BAD_EXPORTS = {
@@ -308,6 +339,7 @@ def test_the_command_refuses_offline_mode(monkeypatch: pytest.MonkeyPatch, capsy
         ("logo.svg", "image/svg+xml; charset=utf-8", REVALIDATE),
         ("data.json", "application/json; charset=utf-8", REVALIDATE),
         ("LICENSE", "application/octet-stream", REVALIDATE),
+        ("_next/static/chunks/main.js.gz", "application/octet-stream", IMMUTABLE),  # no Content-Encoding
     ],
 )
 def test_headers_follow_the_key(key: str, content_type: str, cache_control: str) -> None:

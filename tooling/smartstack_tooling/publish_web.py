@@ -116,8 +116,8 @@ def is_html(key: str) -> bool:
 
 
 def content_type(key: str) -> str:
-    guessed, _ = _TYPES.guess_type(key, strict=False)
-    if guessed is None:
+    guessed, encoding = _TYPES.guess_type(key, strict=False)
+    if guessed is None or encoding is not None:  # x.js.gz is not JavaScript without a Content-Encoding
         return UNKNOWN_TYPE
     return f"{guessed}; charset=utf-8" if guessed.startswith(UTF8_TYPES) else guessed
 
@@ -179,15 +179,16 @@ def upload(s3: Any, bucket: str, file: SiteFile) -> None:
     )
 
 
-def delete(s3: Any, bucket: str, keys: list[str]) -> None:
+def delete(s3: Any, bucket: str, keys: list[str]) -> list[str]:
+    """Delete ``keys``; returns those S3 refused to delete (with its error code)."""
+    refused = []
     for start in range(0, len(keys), DELETE_BATCH):
         batch = keys[start : start + DELETE_BATCH]
         answer = s3.delete_objects(
             Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
         )
-        if answer.get("Errors"):
-            refused = ", ".join(f"{e['Key']} ({e.get('Code')})" for e in answer["Errors"])
-            raise PublishFailed(f"S3 did not delete {refused}: the rest of the site is published")
+        refused += [f"{e['Key']} ({e.get('Code')})" for e in answer.get("Errors", [])]
+    return refused
 
 
 # ---------------------------------------------------------------------- the CDN
@@ -233,10 +234,15 @@ def publish_files(
         upload(s3, bucket, file)
     exported = {f.key for f in files}
     gone = sorted(published - exported, key=lambda key: (not is_html(key), key))  # pages before assets
-    delete(s3, bucket, gone)
+    refused = delete(s3, bucket, gone)
     uploaded = [f.key for f in ordered]
     invalidated = invalidation_paths([*uploaded, *gone])
     invalidation_id = invalidate(cloudfront, distribution_id, invalidated) if invalidated else None
+    if refused:  # after the invalidation: what was uploaded is served; the next publish deletes again
+        raise PublishFailed(
+            f"S3 did not delete {', '.join(refused)}; the rest is published and invalidated "
+            f"({invalidation_id}): publish again to retry the deletion"
+        )
     return PublishResult(
         uploaded=tuple(uploaded),
         unchanged=tuple(sorted(exported - set(uploaded))),

@@ -122,6 +122,7 @@ def serve(port: int) -> None:
         os.environ.setdefault(name, value)
     emulator_workarounds.apply_all()
     _log_sdk_retries()
+    _replay_sdk_retries()
     from moto.server import main as moto_main
 
     moto_main(["-H", HOST, "-p", str(port)])
@@ -142,6 +143,21 @@ def _log_sdk_retries() -> None:
         log_request(self, code, size)
 
     WSGIRequestHandler.log_request = log_request_with_attempt  # type: ignore[method-assign]
+
+
+def _replay_sdk_retries() -> None:
+    """Wrap moto's application in emulator_replay.ReplayRetries (see there why)."""
+    import moto.server
+
+    from .emulator_replay import ReplayRetries
+
+    run_simple = moto.server.run_simple
+
+    def run_replaying(host: str, port: int, application: object, **options: object) -> None:
+        log = lambda line: print(f"{HOST} - - {line}", file=sys.stderr, flush=True)  # noqa: E731
+        run_simple(host, port, ReplayRetries(application, log), **options)  # type: ignore[arg-type]
+
+    moto.server.run_simple = run_replaying  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

@@ -347,6 +347,29 @@ def response_headers_policies_missing(client: Client) -> bool:
     return False
 
 
+def cloudfront_functions_cannot_be_published(client: Client) -> bool:
+    cloudfront = client("cloudfront")
+    config = {"Comment": "clean URLs", "Runtime": "cloudfront-js-2.0"}
+    code = b"function handler(event) { return event.request; }"
+    created = cloudfront.create_function(Name="clean-urls", FunctionConfig=config, FunctionCode=code)
+    try:
+        cloudfront.publish_function(Name="clean-urls", IfMatch=created["ETag"])
+    except ClientError:
+        return True
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        cloudfront.update_function(
+            Name="clean-urls", IfMatch="stale", FunctionConfig=config, FunctionCode=code
+        )
+    updated = cloudfront.update_function(
+        Name="clean-urls", IfMatch=created["ETag"], FunctionConfig=config, FunctionCode=code + b"\n"
+    )
+    cloudfront.publish_function(Name="clean-urls", IfMatch=updated["ETag"])
+    described = cloudfront.describe_function(Name="clean-urls")
+    assert described["FunctionSummary"]["FunctionMetadata"]["Stage"] == "LIVE"
+    assert cloudfront.get_function(Name="clean-urls")["FunctionCode"].read() == code + b"\n"
+    return False
+
+
 def ses_endpoint_service_unknown(client: Client) -> bool:
     try:
         client("ec2").describe_vpc_endpoint_services(ServiceNames=["com.amazonaws.us-east-1.email"])
@@ -394,6 +417,7 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sesv2-easy-dkim-tokens": easy_dkim_has_no_tokens,
     "sesv2-mail-from-attributes": mail_from_attributes_missing,
     "cloudfront-response-headers-policies": response_headers_policies_missing,
+    "cloudfront-functions-publish-and-update": cloudfront_functions_cannot_be_published,
 }
 CREDENTIALS = {
     "region_name": "us-east-1",

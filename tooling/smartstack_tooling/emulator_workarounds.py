@@ -443,6 +443,43 @@ def _cloudfront_response_headers_policies() -> None:
         setattr(responses.CloudFrontResponse, handler.__name__, handler)
 
 
+def _cloudfront_functions_publish_and_update() -> None:
+    """PublishFunction and UpdateFunction: not implemented by moto 5.2.5 (HTTP 404), so a function with
+    `publish = true` cannot be created. Publishing marks the function LIVE; an update replaces its code
+    and configuration under the ETag it must match. Nothing of the function's effect is emulated."""
+    from moto.cloudfront import responses, urls
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.cloudfront.models import random_id
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+
+    urls.url_paths["{0}/2020-05-31/function/(?P<function_name>[^/]+)/publish$"] = (
+        responses.CloudFrontResponse.dispatch
+    )
+
+    def matching(self: responses.CloudFrontResponse) -> Any:
+        function = self.backend.describe_function(self._get_param("Name"))
+        if self._get_param("IfMatch") != function.etag:
+            raise CloudFrontException("PreconditionFailed", "The If-Match version is missing or not valid.")
+        return function
+
+    def publish_function(self: responses.CloudFrontResponse) -> ActionResult:
+        function = matching(self)
+        function.stage, function.status, function.last_modified_time = "LIVE", "UNASSOCIATED", utcnow()
+        return ActionResult({"FunctionSummary": function.function_summary})
+
+    def update_function(self: responses.CloudFrontResponse) -> ActionResult:
+        function = matching(self)
+        function.config = self._get_param("FunctionConfig", {})
+        function.code = self._get_param("FunctionCode")
+        function.stage, function.status = "DEVELOPMENT", "UNPUBLISHED"
+        function.last_modified_time, function.etag = utcnow(), random_id()
+        return ActionResult({"FunctionSummary": function.function_summary, "ETag": function.etag})
+
+    for handler in (publish_function, update_function):
+        setattr(responses.CloudFrontResponse, handler.__name__, handler)
+
+
 def _rds_default_ca_is_the_aws_default() -> None:
     """CreateDBInstance without CACertificateIdentifier: moto answers "rds-ca-default", a name AWS never
     uses; AWS gives new instances rds-ca-rsa2048-g1. The provider (v5) does not send the identifier at
@@ -827,6 +864,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "cloudfront:CreateResponseHeadersPolicy",
         "response headers policies are not implemented (HTTP 404)",
         _cloudfront_response_headers_policies,
+    ),
+    Workaround(
+        "cloudfront-functions-publish-and-update",
+        "5.2.5",
+        "cloudfront:PublishFunction",
+        "PublishFunction and UpdateFunction are not implemented (HTTP 404)",
+        _cloudfront_functions_publish_and_update,
     ),
 )
 

@@ -16,7 +16,7 @@ import time
 from urllib.parse import urlencode
 
 from smartstack_shared.pseudonym import MIN_KEY_BYTES
-from smartstack_shared.settings import SecretUnavailable, get_secret_string
+from smartstack_shared.settings import SecretUnavailable, get_secret_string, get_verification_keys
 
 from smartstack_api.limits import LINK_EXPIRES_PATTERN, LINK_SIGNATURE_PATTERN
 
@@ -36,6 +36,14 @@ def read_link_signing_key(secret_name: str) -> str:
     return key
 
 
+def read_link_verification_keys(secret_name: str) -> tuple[str, ...]:
+    """The signing key, then the one a rotation replaced: a link mailed just before a rotation still opens."""
+    keys = get_verification_keys(secret_name)
+    if len(keys[0].encode("utf-8")) < MIN_KEY_BYTES:
+        raise SecretUnavailable(f"secret {secret_name} must hold at least {MIN_KEY_BYTES} bytes of key")
+    return keys
+
+
 def _signature(key: str, task_id: str, job_id: str, expires: int) -> str:
     message = f"v1\n{task_id}\n{job_id}\n{expires}".encode()
     digest = hmac.new(key.encode("utf-8"), message, hashlib.sha256).digest()
@@ -49,15 +57,24 @@ def job_link(key: str, base_url: str, task_id: str, job_id: str, now: float | No
 
 
 def verify_job_link(
-    key: str, task_id: str, job_id: str, expires: str, signature: str, now: float | None = None
+    keys: str | tuple[str, ...],
+    task_id: str,
+    job_id: str,
+    expires: str,
+    signature: str,
+    now: float | None = None,
 ) -> None:
+    """Any of ``keys`` (the current key first) may have signed the link."""
     # Checked before any comparison: hmac.compare_digest refuses non-ASCII text, and str.isdigit
     # accepts digits of other scripts that int() would read.
     if not re.fullmatch(LINK_EXPIRES_PATTERN, expires) or not re.fullmatch(LINK_SIGNATURE_PATTERN, signature):
         raise InvalidLink("malformed link")
     expires_at = int(expires)
     current = int(now if now is not None else time.time())
-    if not hmac.compare_digest(_signature(key, task_id, job_id, expires_at), signature):
+    candidates = (keys,) if isinstance(keys, str) else keys
+    if not any(
+        hmac.compare_digest(_signature(k, task_id, job_id, expires_at), signature) for k in candidates
+    ):
         raise InvalidLink("link signature does not match")
     if expires_at < current or expires_at > current + _MAX_FUTURE_SECONDS:
         raise InvalidLink("link expired")

@@ -226,7 +226,7 @@ def get_job(
         # Opened from an email link: reject edited or expired links (ownership is checked below too).
         try:
             links.verify_job_link(
-                runtime.link_signing_key(), str(task_id), str(job_id), expires or "", signature or ""
+                runtime.link_verification_keys(), str(task_id), str(job_id), expires or "", signature or ""
             )
         except links.InvalidLink as exc:
             raise ForbiddenError(f"email link rejected: {exc}") from exc

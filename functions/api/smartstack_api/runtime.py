@@ -19,7 +19,7 @@ from smartstack_shared.settings import (
 
 from smartstack_api import limits
 from smartstack_api.ai_invoker import AiInvoker, LambdaAiInvoker
-from smartstack_api.links import read_link_signing_key
+from smartstack_api.links import read_link_signing_key, read_link_verification_keys
 
 PARAMETER_SECTION = "api"
 
@@ -46,6 +46,12 @@ class ApiRuntime:
         if not self.link_signing_key_secret_name:
             raise SecretUnavailable("LINK_SIGNING_KEY_SECRET_NAME is not configured")
         return read_link_signing_key(self.link_signing_key_secret_name)
+
+    def link_verification_keys(self) -> tuple[str, ...]:
+        """The keys a link may be signed with: the signing key, then the one its last rotation replaced."""
+        if not self.link_signing_key_secret_name:
+            raise SecretUnavailable("LINK_SIGNING_KEY_SECRET_NAME is not configured")
+        return read_link_verification_keys(self.link_signing_key_secret_name)
 
 
 def ai_timeout_seconds() -> int:

@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerTokenEvent,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from smartstack_shared.settings import get_secret_string, load_parameters, require_env, require_parameter
+from smartstack_shared.settings import get_verification_keys, load_parameters, require_env, require_parameter
 
-from smartstack_authorizer.tokens import InvalidToken, bearer_token, verify_token
+from smartstack_authorizer.tokens import InvalidToken, bearer_token, verify_token_with_any
 
 logger = Logger()
 # Patch only what this function uses (AWS calls): patch_all would import every library X-Ray
@@ -46,11 +46,12 @@ def settings() -> AuthorizerSettings:
 @tracer.capture_lambda_handler
 def lambda_handler(event: APIGatewayAuthorizerTokenEvent, context: LambdaContext) -> dict[str, Any]:
     config = settings()
-    # get_secret_string caches for a few minutes, so a rotated key is picked up without a redeploy.
-    signing_key = get_secret_string(config.signing_key_secret_name)
+    # Cached for a few minutes, so a rotated key is picked up without a redeploy; the key it replaced
+    # (AWSPREVIOUS) is accepted too, so a token issued just before the rotation stays valid.
+    signing_keys = get_verification_keys(config.signing_key_secret_name)
     try:
-        caller = verify_token(
-            bearer_token(event.authorization_token), signing_key, config.issuer, config.audience
+        caller = verify_token_with_any(
+            bearer_token(event.authorization_token), signing_keys, config.issuer, config.audience
         )
     except InvalidToken as exc:
         logger.info("token rejected", extra={"reason": str(exc)})

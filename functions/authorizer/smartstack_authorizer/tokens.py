@@ -29,6 +29,17 @@ def bearer_token(header_value: str | None) -> str:
     return token.strip()
 
 
+def verify_token_with_any(token: str, signing_keys: tuple[str, ...], issuer: str, audience: str) -> Caller:
+    """Verify with the current key, then with the one its last rotation replaced (the overlap)."""
+    for key in signing_keys[:-1]:
+        try:
+            return verify_token(token, key, issuer, audience)
+        except InvalidToken as exc:
+            if not isinstance(exc.__cause__, jwt.InvalidSignatureError):
+                raise  # expired, wrong audience...: no other key makes it valid
+    return verify_token(token, signing_keys[-1], issuer, audience)
+
+
 def verify_token(token: str, signing_key: str, issuer: str, audience: str) -> Caller:
     try:
         claims = jwt.decode(

@@ -8,6 +8,7 @@ Powertools' cached providers so a warm container does not call the APIs per requ
 from __future__ import annotations
 
 import os
+import time
 from functools import cache
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
@@ -50,10 +51,15 @@ def secrets_provider() -> SecretsProvider:
     return SecretsProvider(boto3_client=client("secretsmanager"))
 
 
+# name -> (fetched at, AWSPREVIOUS value or None): the absence of a previous version is cached too.
+_previous_versions: dict[str, tuple[float, str | None]] = {}
+
+
 def clear_config_caches() -> None:
     """Forget cached parameters and secrets, as a new container would (tests; after reset_clients)."""
     ssm_provider.cache_clear()
     secrets_provider.cache_clear()
+    _previous_versions.clear()
 
 
 def parameter_path() -> str:
@@ -97,3 +103,33 @@ def get_secret_string(name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SecretUnavailable(f"secret {name} has no SecretString value; set it with put-secret-value")
     return value
+
+
+def get_previous_secret_string(name: str) -> str | None:
+    """The secret's AWSPREVIOUS value (the key a rotation replaced), or None before any rotation; cached
+    like get_secret_string. Powertools' cache keys ignore the version stage, hence a cache of its own."""
+    fetched = _previous_versions.get(name)
+    if fetched is not None and time.monotonic() - fetched[0] < CONFIG_MAX_AGE_SECONDS:
+        return fetched[1]
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        value: str | None = client("secretsmanager").get_secret_value(
+            SecretId=name, VersionStage="AWSPREVIOUS"
+        )["SecretString"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise SecretUnavailable(f"secret {name} (AWSPREVIOUS) cannot be read: {exc}") from exc
+        value = None
+    except BotoCoreError as exc:
+        raise SecretUnavailable(f"secret {name} (AWSPREVIOUS) cannot be read: {exc}") from exc
+    _previous_versions[name] = (time.monotonic(), value or None)
+    return value or None
+
+
+def get_verification_keys(name: str) -> tuple[str, ...]:
+    """The keys a verifier accepts: AWSCURRENT, then AWSPREVIOUS while a rotation's overlap lasts, so a
+    token or link signed a moment before a rotation still verifies; a key two rotations old does not."""
+    previous = get_previous_secret_string(name)
+    current = get_secret_string(name)
+    return (current,) if previous is None or previous == current else (current, previous)

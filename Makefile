@@ -87,7 +87,11 @@ apply: bootstrap package ## Guarded plan + apply of ENV=<env> (offline: stops be
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling apply $(ENV)
 
-.PHONY: publish-web
+.PHONY: publish-web migrate
+migrate: bootstrap ## Run ENV=<env>'s pending schema migrations through its migrate function (make apply does it first)
+	@test -n "$(ENV)" || { echo "usage: make migrate ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling migrate $(ENV)
+
 publish-web: bootstrap ## Upload SITE=<dir> (default web/) to ENV=<env>'s web bucket; invalidate what changed
 	@test -n "$(ENV)" || { echo "usage: make publish-web ENV=<dev|staging|prod> [SITE=<export directory>]"; exit 2; }
 	$(PY) -m smartstack_tooling publish-web $(ENV) $(if $(SITE),--site $(SITE))

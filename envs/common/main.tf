@@ -147,10 +147,16 @@ module "compute" {
     } : {
     internet-via-nat = { cidr = "0.0.0.0/0", reason = "no interface endpoints in this env: AWS APIs through the NAT gateway" }
   }
-  architecture               = var.lambda_architecture
-  api_package_path           = "${local.function_packages_dir}/api.zip"
-  ai_package_path            = "${local.function_packages_dir}/ai.zip"
-  authorizer_package_path    = "${local.function_packages_dir}/authorizer.zip"
+  architecture            = var.lambda_architecture
+  api_package_path        = "${local.function_packages_dir}/api.zip"
+  ai_package_path         = "${local.function_packages_dir}/ai.zip"
+  authorizer_package_path = "${local.function_packages_dir}/authorizer.zip"
+  migrate_package_path    = "${local.function_packages_dir}/migrate.zip"
+  db_schema_owner = {
+    username    = module.data.master_username
+    secret_arn  = module.data.master_user_secret_arn
+    kms_key_arn = module.data.kms_key_arn
+  }
   api_timeout_seconds        = var.api_timeout_seconds
   worker_timeout_seconds     = var.worker_timeout_seconds
   reserved_concurrency       = var.lambda_reserved_concurrency

@@ -96,6 +96,20 @@ output "release" {
   }
 }
 
+output "migrate" {
+  description = "The migrate function the deploy tooling invokes after apply and before a release, and the database it migrates (the emulator's deploy runs its handler in-process against a local PostgreSQL)."
+  value = {
+    function_name = module.compute.migrate_function_name
+    db_address    = module.data.db_address
+    db_name       = module.data.db_name
+  }
+}
+
+output "generated_secret_arns" {
+  description = "The secrets the deploy fills from Secrets Manager's GetRandomPassword when they have no value (ARNs only)."
+  value       = module.secrets.generated_secret_arns
+}
+
 output "secret_arns" {
   description = "ARNs of the Secrets Manager secrets to fill with put-secret-value (ARNs only)."
   value       = module.secrets.secret_arns

@@ -19,6 +19,8 @@ locals {
       secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
       db_user       = var.api_db_user
       async_dlq     = true
+      released      = true
+      parameters    = true
     }
     # The API application's task-queue consumer: the API's code and zip as its own function, so it can
     # wait for the AI function (up to its timeout) while the HTTP function stays within API Gateway's 29 s.
@@ -34,6 +36,8 @@ locals {
       secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
       db_user       = var.api_db_user
       async_dlq     = false # invoked synchronously by the event source mapping only
+      released      = true
+      parameters    = true
     }
     ai = {
       function_name = "${var.context.name_prefix}-ai"
@@ -47,6 +51,8 @@ locals {
       secret_names  = distinct(concat([var.ai_log_hmac_key_secret_name], var.ai_secret_names))
       db_user       = var.ai_db_user
       async_dlq     = true
+      released      = true
+      parameters    = true
     }
     authorizer = {
       function_name = "${var.context.name_prefix}-authorizer"
@@ -60,6 +66,25 @@ locals {
       secret_names  = var.authorizer_secret_names
       db_user       = null
       async_dlq     = false
+      released      = true
+      parameters    = true
+    }
+    # The schema migrations, invoked by the deploy tooling after apply and before a release shifts
+    # traffic. Not released through an alias: the tooling invokes the version the apply just published.
+    migrate = {
+      function_name = "${var.context.name_prefix}-migrate"
+      role_name     = "${var.context.name_prefix}-migrate-lambda"
+      description   = "SmartStack schema migrations, run on every deploy as the schema owner"
+      package_path  = var.migrate_package_path
+      handler       = var.migrate_handler
+      memory_mb     = var.migrate_memory_mb
+      timeout_s     = var.migrate_timeout_seconds
+      reserved      = lookup(var.reserved_concurrency, "migrate", -1)
+      secret_names  = []
+      db_user       = null # password login as the schema owner (isolated policy schema_owner_secret)
+      async_dlq     = false
+      released      = false
+      parameters    = false
     }
   }
 
@@ -221,13 +246,15 @@ locals {
           ]
           Resource = "*"
         },
+      ],
+      f.parameters ? [
         {
           Sid      = "ReadEnvironmentParameters"
           Effect   = "Allow"
           Action   = "ssm:GetParametersByPath" # how Powertools reads a section; nothing else is called
           Resource = local.parameter_path_arns
         },
-      ],
+      ] : [],
       length(f.secret_names) == 0 ? [] : [
         {
           Sid      = "ReadNamedSecrets"
@@ -313,6 +340,7 @@ locals {
       },
     ]
     authorizer = []
+    migrate    = []
   }
 }
 
@@ -352,17 +380,42 @@ resource "aws_iam_role_policy" "rds_connect" {
   })
 }
 
+# ISOLATED, APPLY-TIME: the RDS-managed master secret exists once the instance does. Only the migrate
+# function reads it (policy rule iam-only.schema-owner-secret-read-by-migrate-only).
+resource "aws_iam_role_policy" "schema_owner_secret" {
+  name = "read-schema-owner-secret"
+  role = aws_iam_role.this["migrate"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadSchemaOwnerSecret"
+        Effect   = "Allow"
+        Action   = "secretsmanager:GetSecretValue"
+        Resource = var.db_schema_owner.secret_arn
+      },
+      {
+        Sid       = "DecryptSchemaOwnerSecret"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = var.db_schema_owner.kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.context.region}.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
 # ===========================================================================
 # Functions
 # ===========================================================================
 locals {
   # Exactly what the code reads (policy rule contract.names-the-code-reads-exist), plus Powertools'.
-  common_env = {
-    PARAMETER_PATH               = local.parameter_path
+  powertools_env = {
     POWERTOOLS_LOG_LEVEL         = var.application_log_level
     POWERTOOLS_SERVICE_NAME      = "smartstack"
     POWERTOOLS_METRICS_NAMESPACE = "SmartStack"
   }
+  common_env = merge(local.powertools_env, { PARAMETER_PATH = local.parameter_path })
 
   # The functions verify the server (sslmode verify-full) against the RDS CA bundle in every zip.
   db_env = {
@@ -401,6 +454,11 @@ locals {
     })
     authorizer = merge(local.common_env, {
       SIGNING_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.signing_key_secret_name}"
+    })
+    migrate = merge(local.powertools_env, local.db_env, {
+      DB_USER       = var.db_schema_owner.username
+      DB_AUTH_MODE  = "secret"
+      DB_SECRET_ARN = var.db_schema_owner.secret_arn
     })
   }
 }
@@ -459,7 +517,7 @@ resource "aws_lambda_function" "this" {
 # Releases: every caller invokes the alias; CodeDeploy moves it between versions
 # ===========================================================================
 resource "aws_lambda_alias" "live" {
-  for_each = local.functions
+  for_each = { for k, f in local.functions : k => f if f.released }
 
   name             = var.release_alias_name
   description      = "What callers invoke. Releases move it to a new version (CodeDeploy, canary and rollback)."

@@ -100,6 +100,11 @@ output "log_group_names" {
   value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
 }
 
+output "migrate_function_name" {
+  description = "Name of the migrate function the deploy tooling invokes after apply, before any release."
+  value       = aws_lambda_function.this["migrate"].function_name
+}
+
 output "release_alias_name" {
   description = "Name of the alias every caller invokes (the qualifier of their Lambda permissions)."
   value       = var.release_alias_name

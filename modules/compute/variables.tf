@@ -105,6 +105,22 @@ variable "authorizer_package_path" {
   }
 }
 
+variable "migrate_package_path" {
+  description = "Path of the migrate function's deployment zip (build/functions/<arch>/migrate.zip from `make package`)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.migrate_package_path, ".zip")
+    error_message = "migrate_package_path must point to the built .zip (e.g. \"../../build/functions/arm64/migrate.zip\"); run `make package` first."
+  }
+}
+
+variable "migrate_handler" {
+  description = "Handler of the migrate function."
+  type        = string
+  default     = "smartstack_migrate.handler.handler"
+}
+
 variable "api_handler" {
   description = "Handler of the API function (module.function)."
   type        = string
@@ -203,8 +219,30 @@ variable "authorizer_timeout_seconds" {
   }
 }
 
+variable "migrate_timeout_seconds" {
+  description = "Timeout of the migrate function: the longest migration must fit in it."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.migrate_timeout_seconds >= 30 && var.migrate_timeout_seconds <= 900
+    error_message = "migrate_timeout_seconds must be between 30 and 900 (Lambda's limit); split a longer migration."
+  }
+}
+
+variable "migrate_memory_mb" {
+  description = "Memory of the migrate function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.migrate_memory_mb >= 128 && var.migrate_memory_mb <= 10240
+    error_message = "migrate_memory_mb must be between 128 and 10240."
+  }
+}
+
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
+  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer; migrate optional, unreserved by default: its runs queue on an advisory lock). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
   type        = map(number)
   default = {
     api        = 50
@@ -430,6 +468,15 @@ variable "db_ca_bundle_file" {
 variable "db_resource_id" {
   description = "RDS DbiResourceId (data module output db_resource_id), used in the isolated rds-db:connect policy. Apply-time value."
   type        = string
+}
+
+variable "db_schema_owner" {
+  description = "The schema owner the migrate function connects as: the RDS master user name, its RDS-managed secret (data module output master_user_secret_arn) and the KMS key encrypting that secret. Only the migrate function's role may read the secret."
+  type = object({
+    username    = string
+    secret_arn  = string
+    kms_key_arn = string
+  })
 }
 
 variable "api_db_user" {

@@ -28,6 +28,11 @@ output "db_name" {
   value       = aws_db_instance.this.db_name
 }
 
+output "master_username" {
+  description = "The RDS master user: the schema owner the migrate function connects as."
+  value       = aws_db_instance.this.username
+}
+
 output "master_user_secret_arn" {
   description = "ARN of the RDS-managed Secrets Manager secret that holds the master credentials (for break-glass/migrations only, never for Lambdas)."
   value       = try(aws_db_instance.this.master_user_secret[0].secret_arn, null)

@@ -8,6 +8,11 @@ output "secret_arns" {
   value       = { for k, s in aws_secretsmanager_secret.this : k => s.arn }
 }
 
+output "generated_secret_arns" {
+  description = "ARNs of the secrets the deploy tooling fills from GetRandomPassword when they have no value, by short name."
+  value       = { for k in var.generated_secrets : k => aws_secretsmanager_secret.this[k].arn }
+}
+
 output "secret_arn_patterns" {
   description = "Plan-time ARN patterns (…:secret:smartstack-<env>/<name>-??????) matching each secret, for IAM policies."
   value       = { for k in keys(var.secrets) : k => "arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${k}-??????" }

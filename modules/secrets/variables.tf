@@ -2,14 +2,25 @@ variable "secrets" {
   description = "Secrets to create, name (without the smartstack-<env>/ prefix) => description. Values are put outside Terraform."
   type        = map(string)
   default = {
-    "api-signing-key"  = "Token signing key used by the authorizer (HS256 or PEM); set with put-secret-value"
-    "link-signing-key" = "HMAC key the API signs job links in completion emails with (>= 32 bytes); set with put-secret-value"
-    "ai-log-hmac-key"  = "HMAC key the AI function pseudonymises caller ids in ai-logs/ with (>= 32 bytes); set with put-secret-value"
+    "api-signing-key"  = "Token signing key used by the authorizer (HS256); set on first deploy from GetRandomPassword"
+    "link-signing-key" = "HMAC key the API signs job links in completion emails with (>= 32 bytes); set on first deploy from GetRandomPassword"
+    "ai-log-hmac-key"  = "HMAC key the AI function pseudonymises caller ids in ai-logs/ with (>= 32 bytes); set on first deploy from GetRandomPassword"
   }
 
   validation {
     condition     = alltrue([for k in keys(var.secrets) : can(regex("^[a-z0-9][a-z0-9/_-]{0,200}$", k))])
     error_message = "secrets keys must be lowercase names without the smartstack-<env>/ prefix, e.g. \"api-signing-key\" or \"third-party/payments\"."
+  }
+}
+
+variable "generated_secrets" {
+  description = "Secrets whose value the deploy tooling sets on first deploy from Secrets Manager's GetRandomPassword (keys the application owns). The others (a vendor's API key) are put by a person."
+  type        = set(string)
+  default     = ["api-signing-key", "link-signing-key", "ai-log-hmac-key"]
+
+  validation {
+    condition     = alltrue([for name in var.generated_secrets : contains(keys(var.secrets), name)])
+    error_message = "generated_secrets must name secrets of var.secrets (without the smartstack-<env>/ prefix); remove the others or add them to secrets."
   }
 }
 

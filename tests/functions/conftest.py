@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-for package_dir in ("shared", "api", "ai", "authorizer"):
+for package_dir in ("shared", "api", "ai", "authorizer", "migrate"):
     sys.path.insert(0, str(REPO_ROOT / "functions" / package_dir))
 
-from fn_postgres import PostgresServer  # noqa: E402
 from fn_world import (  # noqa: E402
     OFFLINE_AWS_ENVIRONMENT,
     create_aws_resources,
@@ -25,6 +24,7 @@ from fn_world import (  # noqa: E402
     moto_server,
     queue_pair,
 )
+from smartstack_tooling.local_postgres import PostgresServer  # noqa: E402
 
 os.environ.update({**OFFLINE_AWS_ENVIRONMENT, "POWERTOOLS_TRACE_DISABLED": "true"})
 

@@ -9,11 +9,11 @@ from dataclasses import replace
 
 from conftest import sent_emails
 from fn_helpers import api_event, call_api, converse_response, deliver_once
-from fn_postgres import free_port
 from fn_world import MAX_RECEIVE_COUNT
 from smartstack_api import runtime as api_runtime_module
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database
+from smartstack_tooling.local_postgres import free_port
 
 
 def create_job(owner: str, email: str | None = None) -> tuple[str, str]:

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pg8000.native
 import pytest
-from fn_postgres import APP_USER, SUPERUSER
 from smartstack_ai import results as ai_results
 from smartstack_api import jobs, tasks
 from smartstack_shared.ai_contract import AiRequest
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, ssl_context_for
 from smartstack_shared.migrate import apply_migrations, migration_files, pending_migrations, split_statements
+from smartstack_tooling.local_postgres import APP_USER, SUPERUSER
 
 ROLES = ("smartstack_api", "smartstack_ai")
 

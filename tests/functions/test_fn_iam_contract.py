@@ -4,10 +4,11 @@ action is used by some call or listed with the reason it is granted.
 
 The flows are the suite's own end-to-end tests (API, presigned S3, queue, consumer, AI, SES) and the
 authorizer's, run again under a recorder that attributes each call to the function making it (the HTTP
-API, the queue worker, the AI function, the authorizer). fn_iam turns each call into the request IAM
-evaluates. The tests' resources carry test names (`smartstack-test-…`, moto's account); each request is
-renamed to the prod plan's names through the settings that carry them (the functions' environment, the
-parameter path, the planned bucket and queue) before the prod role policies judge it.
+API, the queue worker, the AI function, the authorizer). smartstack_tooling.iam_requests turns each call
+into the request IAM evaluates. The tests' resources carry test names (`smartstack-test-…`, moto's
+account); each request is renamed to the prod plan's names through the settings that carry them (the
+functions' environment, the parameter path, the planned bucket and queue) before the prod role policies
+judge it.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ import botocore.client
 import pytest
 import test_fn_authorizer
 import test_fn_end_to_end
-from fn_helpers import InProcessAiInvoker
-from fn_iam import Request, action_of, allows, is_known_action, request_of
+from fn_helpers import InProcessAiInvoker, LambdaContext
 from smartstack_ai import handler as ai_handler
 from smartstack_ai import runtime as ai_runtime
 from smartstack_api import handler as api_handler
 from smartstack_api import runtime as api_runtime
 from smartstack_authorizer import handler as authorizer_handler
+from smartstack_migrate import handler as migrate_handler
 from smartstack_shared.settings import clear_config_caches
+from smartstack_tooling.iam_requests import Request, action_of, allows, is_known_action, request_of
 
 # Granted but never called by the code, with why.
 GRANTED_FOR_THE_PLATFORM = {
@@ -157,6 +159,14 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
     test_fn_end_to_end.test_task_attachment_processing_and_email(api, bedrock)
     authorizer_handler.settings.cache_clear()  # a cold authorizer container reads its parameters
     test_fn_authorizer.test_valid_token_allows_the_api_and_passes_the_caller(aws_resources)
+    token = CURRENT.set("migrate")  # the deploy's migration run, on the migrated test database
+    try:
+        migrate_handler.database.cache_clear()
+        migrate_handler.handler({}, LambdaContext(function_name="smartstack-test-migrate"))
+    finally:
+        migrate_handler.database().close()
+        migrate_handler.database.cache_clear()
+        CURRENT.reset(token)
     return dict(calls)
 
 
@@ -184,7 +194,9 @@ def test_every_call_is_granted_and_every_grant_is_used(
     # unknown (the iam-only rules read its configuration); the action is in GRANTED_FOR_THE_PLATFORM.
     assert set(recorded) == set(policies), (set(recorded), set(policies))
     names = deployed_names(plan, dict(os.environ), api.queue_url)
-    # The tests connect with DB_AUTH_MODE=secret; deployed functions sign IAM tokens (rds-db:connect).
+    # The tests connect with DB_AUTH_MODE=secret; deployed functions sign IAM tokens (rds-db:connect), and
+    # the migrate function reads the master secret (its isolated policy, unknown at plan: checked by
+    # tests/policy/test_policy_unknowns.py and, as applied, by the emulator's deploy step).
     tests_only = environment["DB_SECRET_ARN"]
     figures = {}
     for function, statements in policies.items():

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import apply, paths, release
+from smartstack_tooling import apply, migrate, paths, release, set_secrets
 
 REAL = {"SMARTSTACK_PROVIDER": "real"}
 
@@ -61,6 +61,7 @@ def run_real(
     typed: str | None = None,
     releases: list[str] | None = None,
     release_code: int = 0,
+    deploy_before_release: tuple = (),
 ) -> tuple[int, RecordingTerraform, str]:
     terraform, lines = RecordingTerraform(plan), []
 
@@ -79,7 +80,7 @@ def run_real(
         interactive=typed is not None,
         out=lines.append,
         find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
-        release_step=release_step,
+        deploy_steps=[*deploy_before_release, release_step],
     )
     return code, terraform, "\n".join(lines)
 
@@ -124,6 +125,24 @@ def test_the_release_runs_once_right_after_the_apply():
 def test_a_rolled_back_release_is_apply_s_exit_5():
     code, terraform, _ = run_real("dev", release_code=release.EXIT_ROLLED_BACK)
     assert code == apply.EXIT_ROLLED_BACK == 5 and terraform.commands[-1] == "apply"
+
+
+def test_the_default_steps_set_the_keys_and_migrate_before_they_release():
+    steps = list(apply.DEPLOY_STEPS)
+    assert steps.index(set_secrets.after_apply) < steps.index(release.after_apply)
+    assert steps.index(migrate.after_apply) < steps.index(release.after_apply) == len(steps) - 1
+
+
+def test_a_failed_migration_releases_nothing_and_is_apply_s_exit_6():
+    releases: list[str] = []
+
+    def failing_migration(env: str, mode: str, _environ: Any, _outputs: Any, out: Any) -> int:
+        out("migration 0003_x failed at statement 1")
+        return migrate.EXIT_MIGRATION_FAILED
+
+    code, terraform, output = run_real("dev", releases=releases, deploy_before_release=(failing_migration,))
+    assert code == apply.EXIT_MIGRATION_FAILED == 6 and releases == []
+    assert terraform.commands[-1] == "apply" and "0003_x" in output
 
 
 def test_a_refused_apply_releases_nothing():

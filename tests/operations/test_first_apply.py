@@ -47,7 +47,7 @@ def run(env: str, plan: dict, extra: dict | None = None) -> tuple[int, Recording
         interactive=False,
         out=lines.append,
         find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
-        release_step=no_release,
+        deploy_steps=[no_release],
     )
     return code, terraform, "\n".join(lines)
 
@@ -147,7 +147,7 @@ def run_racing(error: str, plan: dict) -> tuple[int, PropagationRace, str, list[
         out=lines.append,
         find_placeholders=lambda _env: [],
         sleep=slept.append,
-        release_step=no_release,
+        deploy_steps=[no_release],
     )
     return code, terraform, "\n".join(lines), slept
 

@@ -1,10 +1,10 @@
 """Policies a plan cannot show: listed by name, and their content proven where it can be known.
 
-Four configured policy values are unknown in the environment plans because they embed identifiers AWS
-assigns at apply (a distribution ARN, a DbiResourceId, a REST API id). The rule
-plan-visibility.unknown-policies-reviewed keeps that list closed; here the list is pinned, and the two
-policy documents are planned through their module test roots with literal stand-ins for those ids, so
-the statement rules run on their full content.
+Five configured policy values are unknown in the environment plans because they embed identifiers AWS
+assigns at apply (a distribution ARN, a DbiResourceId, the master secret's ARN, a REST API id). The rule
+plan-visibility.unknown-policies-reviewed keeps that list closed; here the list is pinned, and the
+identity and bucket policy documents are planned through their module test roots with literal stand-ins
+for those ids, so the statement rules run on their full content.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tests.conftest import ENVIRONMENTS, REPO
 EXPECTED_UNKNOWN = {
     "module.storage.aws_s3_bucket_policy.web.policy",
     "module.compute.aws_iam_role_policy.rds_connect.policy",
+    "module.compute.aws_iam_role_policy.schema_owner_secret.policy",
     "module.api.aws_lambda_permission.api.source_arn",
     "module.api.aws_lambda_permission.authorizer.source_arn",
 }
@@ -86,3 +87,20 @@ def test_rds_connect_policy_content(plan_root) -> None:
             "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/"
         ), stmt["Resource"]
         assert "*" not in stmt["Resource"]
+
+
+def test_schema_owner_secret_policy_content(plan_root) -> None:
+    ctx = _module_context(plan_root, "compute")
+    doc = _policy(ctx, "module.compute.aws_iam_role_policy.schema_owner_secret")
+    read, decrypt = doc["Statement"]
+    assert (read["Action"], read["Resource"]) == (
+        "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9-AbCdEf",
+    )
+    assert (decrypt["Action"], decrypt["Resource"]) == (
+        "kms:Decrypt",
+        "arn:aws:kms:us-east-1:123456789012:key/66666666-7777-8888-9999-000000000000",
+    )
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}
+    }

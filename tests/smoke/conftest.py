@@ -86,7 +86,7 @@ def applied() -> Applied:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
-    from fn_postgres import PostgresServer
+    from smartstack_tooling.local_postgres import PostgresServer
 
     server = PostgresServer.start()
     try:
@@ -104,10 +104,10 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
     """Migrate the local database as the schema owner, then give each function's role a password kept in
     a local-only secret; returns the DB_* settings per function (host, port and auth are the local ones)."""
     import pg8000.native
-    from fn_postgres import APP_USER, DATABASE, SUPERUSER
     from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, ssl_context_for
     from smartstack_shared.migrate import apply_migrations
+    from smartstack_tooling.local_postgres import APP_USER, DATABASE, SUPERUSER
 
     owner = DatabaseSettings(
         host="127.0.0.1",

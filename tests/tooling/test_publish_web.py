@@ -276,6 +276,22 @@ def test_after_apply_publishes_web_and_says_what_it_did(stack: Stack) -> None:
     assert sorted(stack.objects()) == ["404.html", PLACEHOLDER_CSS_KEY, "index.html"]
 
 
+def test_an_apply_never_replaces_a_published_site(stack: Stack, tmp_path: Path) -> None:
+    """The placeholder is for a first deploy: once the team publishes its export, applies leave it."""
+    environ = {roots.ENDPOINT_ENV: stack.endpoint}
+    assert publish_web.publish_to("dev", "local", environ, stack.outputs, export(tmp_path / "out", V1)) == 0
+    before = stack.objects()
+    lines: list[str] = []
+
+    code = publish_web.after_apply("dev", "local", environ, stack.outputs, lines.append)
+
+    assert code == publish_web.EXIT_PUBLISHED and stack.objects() == before
+    assert lines == [
+        f"== dev: s3://{stack.outputs()['web_bucket_name']} already serves a site: left as is "
+        "(make publish-web ENV=dev SITE=<dir>)"
+    ]
+
+
 def test_an_s3_error_fails_the_step_with_its_message(stack: Stack) -> None:
     lines: list[str] = []
     outputs = {**stack.outputs(), "web_bucket_name": "smartstack-dev-web-missing"}

@@ -17,6 +17,7 @@ def main() -> int:
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
         "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
+        "migrate": "run <env>'s pending schema migrations through its migrate function",
         "release": "shift <env>'s function aliases to the published versions through CodeDeploy",
         "publish-web": "upload web/ (or --site DIR) to <env>'s web bucket, invalidate what changed",
     }
@@ -27,6 +28,7 @@ def main() -> int:
         "cost": "cost",
         "validate": "validate",
         "local": "local_env",
+        "migrate": "migrate",
         "release": "release",
         "publish-web": "publish_web",
     }

@@ -16,8 +16,14 @@ Steps, in order; any guard that refuses stops the run before anything is changed
 7. confirmation for protected environments (prod): ``CONFIRM=prod`` or the environment's name typed at
    the prompt;
 8. ``terraform apply <saved plan>``: exactly the plan shown, nothing re-planned;
-9. release (release.py): each function alias whose version the apply replaced is shifted to it by a
-   CodeDeploy deployment (canary in staging and prod) that rolls back when the function's alarms fire.
+9. the deploy steps, in order, each stopping the ones after it when it fails:
+   a. set-secrets (set_secrets.py): each application key without a value gets one from Secrets
+      Manager's GetRandomPassword;
+   b. migrate (migrate.py): the migrate function applies the pending schema migrations (exit 6 if one
+      fails: nothing is released);
+   c. publish-web (publish_web.py): on a first deploy, the placeholder site web/, so the site answers;
+   d. release (release.py): each function alias whose version the apply replaced is shifted to it by a
+      CodeDeploy deployment (canary in staging and prod) that rolls back when the function's alarms fire.
 
 After the confirmation, a plan that creates the hosted zone (a fresh account) applies the dns tier only
 (``-target=module.dns``) and stops with the records to delegate (exit 4); once delegated,
@@ -25,7 +31,8 @@ After the confirmation, a plan that creates the hosted zone (a fresh account) ap
 
 Exit codes: 0 applied and released, 1 Terraform or the release failed, 2 refused by a guard, 3 stopped
 before apply (offline), 4 stopped for delegation (first apply), 5 applied but the release was rolled back
-by an alarm (the aliases stay on their previous versions).
+by an alarm (the aliases stay on their previous versions), 6 applied but a migration failed (nothing
+released).
 """
 
 from __future__ import annotations
@@ -34,13 +41,13 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import cost, paths, placeholders, policy, release, roots
+from . import cost, migrate, paths, placeholders, policy, publish_web, release, roots, set_secrets
 from . import plan as planning
 from .package_functions import main as package_main
 from .placeholders import Refused, tfvars_account_id
@@ -57,10 +64,17 @@ OFFLINE_STOP = (
     "SMARTSTACK_PROVIDER=real make apply ENV={env}"
 )
 EXIT_APPLIED, EXIT_TERRAFORM, EXIT_REFUSED, EXIT_OFFLINE, EXIT_DELEGATE, EXIT_ROLLED_BACK = 0, 1, 2, 3, 4, 5
-# The release after the apply: (env, mode, environ, read the root's outputs, out) -> release exit code.
-ReleaseStep = Callable[
+EXIT_MIGRATION_FAILED = migrate.EXIT_MIGRATION_FAILED
+# A step after the apply: (env, mode, environ, read the root's outputs, out) -> its exit code (0: go on).
+DeployStep = Callable[
     [str, str, Mapping[str, str], Callable[[], Mapping[str, Any]], Callable[[str], None]], int
 ]
+DEPLOY_STEPS: tuple[DeployStep, ...] = (
+    set_secrets.after_apply,
+    migrate.after_apply,
+    publish_web.after_apply,
+    release.after_apply,
+)
 DELEGATED_ENV = "DELEGATED"
 ZONE_ADDRESS = "module.dns.aws_route53_zone.this"
 DELEGATION_STOP = (
@@ -288,7 +302,7 @@ def run(
     out: Callable[[str], None] = print,
     find_placeholders: Callable[[str], list[str]] = placeholders.find,
     sleep: Callable[[float], None] = time.sleep,
-    release_step: ReleaseStep | None = None,
+    deploy_steps: Sequence[DeployStep] = DEPLOY_STEPS,
 ) -> int:
     """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
     environ = os.environ if environ is None else environ
@@ -366,14 +380,18 @@ def run(
             raise Refused(DELEGATION_NEEDED.format(domain=domain))
         apply_retrying_once(terraform, full_plan_args, plan_file, workdir, tf_env, reviewed, out, sleep)
         out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
-        released = (release_step or release.after_apply)(env, mode, environ, read_outputs, out)
+        deployed = EXIT_APPLIED
+        for step in deploy_steps:
+            deployed = step(env, mode, environ, read_outputs, out)
+            if deployed != EXIT_APPLIED:
+                break
     except (Refused, roots.ModeUnavailable) as err:
         out(str(err))
         return EXIT_REFUSED
     except planning.TerraformFailed as err:
         out(str(err))
         return EXIT_TERRAFORM
-    return released  # the release's codes are apply's: 0 released, 1 failed, 5 rolled back
+    return deployed  # the steps' codes are apply's: 0 deployed, 1 failed, 5 rolled back, 6 migration failed
 
 
 def main(argv: list[str]) -> int:

@@ -325,6 +325,7 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
             g.connect(queues.get(name, ""), queues.get(f"{name}-dlq", ""), "redrive")  # the modules' naming
     if any(d.after.get("manage_master_user_password") for d in of("aws_db_instance")):
         g.connect("rds", "secrets", "master secret")
+    _connect_schema_owners(g, of, functions)
     if nats:
         for fn_id in functions.values():
             if g.nodes[fn_id].tier == "app":
@@ -338,6 +339,18 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
                 break
     g.connect("alarms", "sns", "notifies")
     return g
+
+
+def _connect_schema_owners(g: Graph, of: Any, functions: dict[str, str]) -> None:
+    """A function that logs in as the master user with its secret runs the migrations (its secret
+    policy names the master secret's ARN, unknown at plan: its settings say who it connects as)."""
+    owners = {d.after.get("username") for d in of("aws_db_instance")}
+    for fn in of("aws_lambda_function"):
+        variables = ((fn.after.get("environment") or [{}])[0] or {}).get("variables") or {}
+        if variables.get("DB_AUTH_MODE") == "secret" and variables.get("DB_USER") in owners:
+            node_id = functions[fn.after.get("function_name") or str(fn.index or fn.name)]
+            g.connect(node_id, "rds", "migrates (schema owner)")
+            g.connect(node_id, "secrets", "reads master secret")
 
 
 def _policy_function(

@@ -17,6 +17,7 @@ exists: destroy by hand.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -116,6 +117,51 @@ def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] 
     return EXIT_OK
 
 
+def _postgres_file(env: str) -> Path:
+    return workspace(env) / "postgres.json"
+
+
+def function_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """What Lambda would give a function's process, for code run in-process against the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": environ[roots.ENDPOINT_ENV],
+        "AWS_ACCESS_KEY_ID": roots.LOCAL_ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": roots.LOCAL_SECRET_KEY,
+        "AWS_REGION": "us-east-1",
+    }
+
+
+def local_database(
+    env: str, emulator: Mapping[str, str], applied: Mapping[str, str], out: Callable[[str], None]
+) -> dict[str, str]:
+    """The local PostgreSQL standing in for the emulated RDS instance (started by the first `make up`,
+    stopped by `make down`), its master user's password set to the one in the master secret the emulator
+    holds; answers the DB_* settings that point a function at it."""
+    from .local_postgres import PostgresServer
+
+    server = PostgresServer.load(_postgres_file(env))
+    if server is None:
+        server = PostgresServer.start()
+        server.save(_postgres_file(env))
+        out(f"   local PostgreSQL for {env}'s database at 127.0.0.1:{server.port} (make down stops it)")
+    secrets = emulator_session().client("secretsmanager", endpoint_url=emulator["AWS_ENDPOINT_URL"])
+    secret = secrets.get_secret_value(SecretId=applied["DB_SECRET_ARN"])
+    server.provision_owner(
+        applied["DB_USER"], json.loads(secret["SecretString"])["password"], applied["DB_NAME"]
+    )
+    return {"DB_HOST": "127.0.0.1", "DB_PORT": str(server.port), "DB_CA_BUNDLE": str(server.ca_file)}
+
+
+def stop_local_database(env: str, out: Callable[[str], None]) -> None:
+    from .local_postgres import PostgresServer
+
+    server = PostgresServer.load(_postgres_file(env))
+    if server is not None:
+        server.stop()
+        out(f"== {env}: stopped the local PostgreSQL at 127.0.0.1:{server.port}")
+    _postgres_file(env).unlink(missing_ok=True)
+
+
 def outputs(env: str, emu: emulator.Emulator) -> dict[str, object]:
     """The Terraform outputs of what `make up ENV=<env>` applied to ``emu``."""
     root = roots.prepare(paths.ENVS / env, "local", label=apply.local_label(env), endpoint=emu.url)
@@ -181,6 +227,7 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
     if emu is None:
         state = _staged_state(env)
         out(f"== {env}: no local emulator is running: nothing to destroy")
+        stop_local_database(env, out)
         if state.exists():
             state.unlink()
             out(f"   discarded the stale state {state}")
@@ -207,6 +254,7 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
         return EXIT_FAILED
     emu.stop()
     _emulator_file(env).unlink(missing_ok=True)
+    stop_local_database(env, out)
     out(f"== {env}: destroyed; 0 resources left, emulator stopped")
     return EXIT_OK
 

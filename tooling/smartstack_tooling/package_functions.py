@@ -64,6 +64,7 @@ FUNCTIONS = (
     FunctionSpec("api", ("shared", "api"), _OBSERVABILITY + _POSTGRES + _MODELS),
     FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES + _MODELS),
     FunctionSpec("authorizer", ("shared", "authorizer"), (*_OBSERVABILITY, "pyjwt")),
+    FunctionSpec("migrate", ("shared", "migrate"), _OBSERVABILITY + _POSTGRES + _MODELS),
 )
 
 # Never shipped: generated caches and console scripts (whose shebang names the build machine's python).

@@ -323,10 +323,32 @@ def after_apply(
     read_outputs: Callable[[], Mapping[str, Any]],
     out: Callable[[str], None] = print,
 ) -> int:
-    """A deploy step after the apply: publish web/ (offline, nothing was applied: nothing to publish)."""
+    """A deploy step after the apply: on a first deploy (no index.html in the bucket), publish the
+    placeholder web/ so the site answers with a page. A site already published is the team's own
+    (`make publish-web SITE=<dir>`): an apply never replaces it. Offline, nothing was applied."""
     if mode == "offline":
         return EXIT_PUBLISHED
-    return publish_to(env, mode, environ, read_outputs, WEB_DIR, out)
+    outputs = read_outputs()
+    bucket = outputs.get("web_bucket_name")
+    if bucket and site_is_published(clients_for(mode, environ).s3, str(bucket)):
+        out(
+            f"== {env}: s3://{bucket} already serves a site: left as is "
+            f"(make publish-web ENV={env} SITE=<dir>)"
+        )
+        return EXIT_PUBLISHED
+    return publish_to(env, mode, environ, lambda: outputs, WEB_DIR, out)
+
+
+def site_is_published(s3: Any, bucket: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_object(Bucket=bucket, Key="index.html")
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,8 @@
 
 Migrations create tables and the functions' roles (``0002``), so they run as the schema owner: on RDS
 the master user, whose password only the RDS-managed secret holds (``DB_USER=<master user>``,
-``DB_AUTH_MODE=secret``, ``DB_SECRET_ARN=<master secret ARN>``). Run with
+``DB_AUTH_MODE=secret``, ``DB_SECRET_ARN=<master secret ARN>``). On deploy the migrate function runs them
+(``smartstack_migrate.handler``, invoked by the deploy tooling after apply). By hand:
 ``python -m smartstack_shared.migrate`` (reads the DB_* environment like the functions) from a host
 that can reach the database. The functions' own users cannot migrate; the API's
 ``{"smartstack_admin_action": "migration-status"}`` lists what is pending.
@@ -14,6 +15,9 @@ import argparse
 import os
 import sys
 from importlib import resources
+from typing import Any
+
+from pg8000.exceptions import DatabaseError
 
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, PasswordProvider, password_provider_for
@@ -45,8 +49,32 @@ def split_statements(script: str) -> list[str]:
     return [statement for statement in statements if statement]
 
 
-def apply_migrations(db: Database) -> list[str]:
-    """Returns the versions applied by this call (empty when the schema is current)."""
+class MigrationFailed(RuntimeError):
+    """One migration's statement failed; its transaction rolled back, so the schema is as it was before it."""
+
+    def __init__(self, version: str, number: int, statement: str, cause: Exception) -> None:
+        self.version, self.number, self.statement = version, number, statement
+        shown = " ".join(statement.split())
+        shown = shown if len(shown) <= 200 else shown[:197] + "..."
+        super().__init__(
+            f"migration {version} failed at statement {number} ({shown}): {_reason(cause)}; "
+            f"{version} was rolled back, the migrations before it stay applied"
+        )
+
+
+def _reason(error: Exception) -> str:
+    details = error.args[0] if error.args and isinstance(error.args[0], dict) else None
+    if details:  # pg8000's server error fields: severity, SQLSTATE, message
+        return f"{details.get('M', error)} (SQLSTATE {details.get('C', '?')})"
+    return str(error)
+
+
+Migration = tuple[str, str]  # (version, SQL script)
+
+
+def apply_migrations(db: Database, migrations: list[Migration] | None = None) -> list[str]:
+    """Returns the versions applied by this call (empty when the schema is current); raises
+    MigrationFailed, after rolling that migration back, when one of its statements fails."""
     db.query(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
@@ -55,12 +83,15 @@ def apply_migrations(db: Database) -> list[str]:
     db.query("SELECT pg_advisory_lock(:lock_id)", lock_id=_MIGRATION_LOCK_ID)
     try:
         done = {row["version"] for row in db.query("SELECT version FROM schema_migrations")}
-        for version, script in migration_files():
+        for version, script in migration_files() if migrations is None else migrations:
             if version in done:
                 continue
             with db.transaction():
-                for statement in split_statements(script):
-                    db.query(statement)
+                for number, statement in enumerate(split_statements(script), start=1):
+                    try:
+                        db.query(statement)
+                    except DatabaseError as exc:
+                        raise MigrationFailed(version, number, statement, exc) from exc
                 db.query("INSERT INTO schema_migrations (version) VALUES (:version)", version=version)
             applied_now.append(version)
     finally:
@@ -77,6 +108,14 @@ def pending_migrations(db: Database) -> list[str]:
         else set()
     )
     return [version for version, _ in migration_files() if version not in done]
+
+
+def migration_report(db: Database) -> dict[str, Any]:
+    """Apply what is pending; report what this run applied, what is still pending and the current version."""
+    applied = apply_migrations(db)
+    pending = pending_migrations(db)
+    versions = [version for version, _ in migration_files() if version not in pending]
+    return {"applied": applied, "pending": pending, "current": versions[-1] if versions else None}
 
 
 def _password_provider(settings: DatabaseSettings, password_env: str | None) -> PasswordProvider:
@@ -98,11 +137,20 @@ def main(argv: list[str] | None = None) -> int:
     settings = DatabaseSettings.from_env()
     db = Database(settings, _password_provider(settings, args.password_env))
     try:
-        applied = apply_migrations(db)
+        report = migration_report(db)
+    except MigrationFailed as failed:
+        print(f"refused: {failed}", file=sys.stderr)
+        return 1
     finally:
         db.close()
-    print("applied: " + (", ".join(applied) if applied else "nothing, schema is current"))
+    print(describe(report))
     return 0
+
+
+def describe(report: dict[str, Any]) -> str:
+    applied = ", ".join(report["applied"]) or "nothing, the schema was current"
+    pending = ", ".join(report["pending"]) or "none"
+    return f"applied: {applied}; pending: {pending}; current: {report['current']}"
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ module "compute" {
   api_package_path        = "${path.module}/fixtures/api.zip"
   ai_package_path         = "${path.module}/fixtures/ai.zip"
   authorizer_package_path = "${path.module}/fixtures/authorizer.zip"
+  migrate_package_path    = "${path.module}/fixtures/migrate.zip"
 
   files_bucket_name          = "${local.name_prefix}-files-${var.account_id}-${var.region}"
   files_bucket_arn           = "arn:aws:s3:::${local.name_prefix}-files-${var.account_id}-${var.region}"
@@ -53,6 +54,11 @@ module "compute" {
   db_address     = "smartstack-staging-postgres.abcdefghijkl.us-east-1.rds.amazonaws.com"
   db_name        = "smartstack"
   db_resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+  db_schema_owner = {
+    username    = "smartstack_admin"
+    secret_arn  = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:rds!db-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9-AbCdEf"
+    kms_key_arn = "arn:aws:kms:${var.region}:${var.account_id}:key/66666666-7777-8888-9999-000000000000"
+  }
 
   logs_kms_key_arn   = "arn:aws:kms:${var.region}:${var.account_id}:key/11111111-2222-3333-4444-555555555555"
   log_retention_days = 30

@@ -30,6 +30,7 @@ module "secrets" {
     "api-signing-key"      = "Token signing key used by the authorizer"
     "third-party/payments" = "Payments provider API key"
   }
+  generated_secrets = ["api-signing-key"]
   parameters = {
     "ai/model-id"                   = "anthropic.claude-3-5-sonnet-20240620-v1:0"
     "ai/max-output-tokens"          = "1024"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from .twins import (
     statement,
     tree_twin,
     variables,
+    without_address,
 )
 
 # ---------------------------------------------------------------------- reviewed allow-lists
@@ -610,4 +612,117 @@ def bedrock_models(ctx: PolicyContext) -> list[str]:
             for resource in as_list(stmt.get("Resource")):
                 if "*" in resource or not BEDROCK_MODEL_ARN.match(resource):
                     problems.append(f"{doc.label} {sid}: {actions} on {resource!r}, not a named model ARN")
+    return problems
+
+
+# ---------------------------------------------------------------------- the schema owner's secret
+MIGRATE_PACKAGE = "migrate"  # the packaging spec whose code runs the migrations
+# An RDS-managed secret is named rds!db-<uuid>: a grant whose pattern matches this ARN reaches it.
+MASTER_SECRET_SAMPLE = "arn:{partition}:secretsmanager:{region}:{account}:secret:rds!db-{uuid}-AbCdEf"
+_ROLE_KEY = re.compile(r'^aws_iam_role\.[A-Za-z0-9_-]+\["(?P<key>[^"]+)"\]')
+
+
+def _names_master_secret(ctx: PolicyContext, doc: PolicyDoc) -> bool:
+    """The document is built from an instance's master_user_secret (followed through module outputs)."""
+    seen: set[tuple[str, str]] = set()
+    ctx.resolve(doc.owner.module, ctx.attr_refs(doc.owner, doc.attribute), seen)
+    return any(ref.startswith("aws_db_instance.") and ".master_user_secret" in ref for _, ref in seen)
+
+
+def _grants_master_secret(doc: PolicyDoc, sample: str) -> bool:
+    for stmt in doc.statements():
+        actions = as_list(stmt.get("Action"))
+        if stmt.get("Effect") != "Allow" or not any(
+            fnmatch.fnmatchcase("secretsmanager:getsecretvalue", str(a).lower()) for a in actions
+        ):
+            continue
+        if any(fnmatch.fnmatchcase(sample, str(r)) for r in as_list(stmt.get("Resource"))):
+            return True
+    return False
+
+
+def _role_key(ctx: PolicyContext, policy: Any) -> Any:
+    """The role (its for_each key) a role policy attaches to: a literal key in its reference, else its own."""
+    for ref in ctx.attr_refs(policy, "role"):
+        if match := _ROLE_KEY.match(ref):
+            return match.group("key")
+    return policy.index
+
+
+def _migrate_functions(ctx: PolicyContext) -> list[Any]:
+    return [
+        f
+        for f in ctx.of_type("aws_lambda_function")
+        if str(f.get("filename") or "").rsplit("/", 1)[-1] == f"{MIGRATE_PACKAGE}.zip"
+    ]
+
+
+@rule(
+    "iam-only.schema-owner-secret-read-by-migrate-only",
+    "IAM-only access",
+    "The RDS-managed master secret (the schema owner's password) is readable by the migrate function's "
+    "role, and by no other role",
+    severity="critical",
+    resource_types=(*POLICY_TYPES, "aws_db_instance", "aws_lambda_function"),
+    twins=(
+        plan_twin(
+            "api-reads-every-rds-secret",
+            "to a role other than the migrate function's",
+            "dev",
+            statement(
+                'module.compute.aws_iam_role_policy.this["api"]',
+                "ReadNamedSecrets",
+                lambda s: s.update(
+                    Resource=[*s["Resource"], "arn:aws:secretsmanager:us-east-1:111111111111:secret:rds!*"]
+                ),
+            ),
+        ),
+        plan_twin(
+            "secret-policy-on-the-api-role",
+            "to a role other than the migrate function's",
+            "prod",
+            config_edit(
+                "module.compute.aws_iam_role_policy.schema_owner_secret",
+                lambda e: e.update(
+                    role={"references": ['aws_iam_role.this["api"].id', 'aws_iam_role.this["api"]']}
+                ),
+            ),
+        ),
+        plan_twin(
+            "migrate-cannot-read-it",
+            "cannot read the master secret, so the migrations cannot run",
+            "staging",
+            without_address("module.compute.aws_iam_role_policy.schema_owner_secret"),
+        ),
+    ),
+)
+def schema_owner_secret_read_by_migrate_only(ctx: PolicyContext) -> list[str]:
+    """The schema owner creates tables and roles: its password is the database. Every function but one
+    logs in with an IAM token as a least-privilege user; the migrate function alone needs the owner."""
+    if not any(db.get("manage_master_user_password") for db in ctx.of_type("aws_db_instance")):
+        return []
+    sample = MASTER_SECRET_SAMPLE.format(
+        partition="aws", region="us-east-1", account=ctx.account_id or "*", uuid="0" * 8
+    )
+    migrate = _migrate_functions(ctx)
+    owners = {(f.module, f.index) for f in migrate}
+    problems = [] if migrate else ["no migrate function: nothing runs the migrations as the schema owner"]
+    readers = set()
+    for doc in policy_documents(ctx):
+        if doc.kind != "identity" or not (
+            _names_master_secret(ctx, doc) or _grants_master_secret(doc, sample)
+        ):
+            continue
+        reader = (doc.owner.module, _role_key(ctx, doc.owner))
+        readers.add(reader)
+        if reader not in owners:
+            problems.append(
+                f"{doc.label}: grants secretsmanager:GetSecretValue on the RDS master secret (the schema "
+                "owner's password) to a role other than the migrate function's"
+            )
+    problems += [
+        f"{f.address}: its role cannot read the master secret, so the migrations cannot run"
+        for f in migrate
+        if (f.module, f.index) not in readers
+    ]
     return problems

@@ -59,6 +59,13 @@ REVIEWED_UNKNOWN_POLICIES: dict[str, ReviewedUnknown] = {
         "and checks "
         "the statement is rds-db:connect on exactly dbuser:<id>/<own user>",
     ),
+    "module.compute.aws_iam_role_policy.schema_owner_secret.policy": ReviewedUnknown(
+        frozenset({"module.data.aws_db_instance.this", "module.data.module.rds_key.aws_kms_key.this"}),
+        "the RDS-managed master secret's ARN and its KMS key's ARN exist once the instance and key do",
+        "tests/policy/test_policy_unknowns.py plans tests/modules/compute with literal ARNs and checks the "
+        "migrate role reads exactly that secret and decrypts with that key only through Secrets Manager; "
+        "rule iam-only.schema-owner-secret-read-by-migrate-only follows the references",
+    ),
     "module.api.aws_lambda_permission.api.source_arn": ReviewedUnknown(
         frozenset({"module.api.aws_api_gateway_rest_api.this"}),
         "the REST API's execution_arn (its id is assigned by AWS at apply)",

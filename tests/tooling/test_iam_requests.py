@@ -1,9 +1,16 @@
-"""fn_iam, the IAM judge of the used = granted contract, denies what IAM denies."""
+"""smartstack_tooling.iam_requests, the IAM judge of the used = granted contract, denies what IAM denies."""
 
 from __future__ import annotations
 
 import pytest
-from fn_iam import SECRET_ARN_SUFFIX, Request, allows, arn_format, is_known_action, request_of
+from smartstack_tooling.iam_requests import (
+    SECRET_ARN_SUFFIX,
+    Request,
+    allows,
+    arn_format,
+    is_known_action,
+    request_of,
+)
 
 WHERE = {"partition": "aws", "region": "us-east-1", "account": "111111111111"}
 BUCKET = "smartstack-dev-files-111111111111-us-east-1"

@@ -1,18 +1,22 @@
-"""A throwaway PostgreSQL server (Debian's binaries) with TLS and password auth, for the test suite."""
+"""A throwaway PostgreSQL server (Debian's binaries) with TLS and password auth: the suite's database, and
+the database `make up` puts behind the emulated RDS instance (whose endpoint is not a database)."""
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-SUPERUSER = "smartstack_admin"
+SUPERUSER = "local_superuser"  # not the RDS master user's name: make up provisions that one
 APP_USER = "smartstack_app"
 DATABASE = "smartstack"
 
@@ -31,6 +35,13 @@ def find_pg_bin() -> Path:
             "install them with `apt-get install -y postgresql`"
         )
     return Path(candidates[-1]).parent
+
+
+def admin_identifier(name: str) -> str:
+    """A role or database name as DDL takes it; refuses anything that is not a plain identifier."""
+    if not name.replace("_", "").isalnum() or not name[:1].isalpha():
+        raise ValueError(f"{name!r} is not a plain identifier")
+    return name
 
 
 def free_port() -> int:
@@ -129,30 +140,64 @@ class PostgresServer:
             "hostnossl all all 127.0.0.1/32 reject\n"
         )
 
+    def save(self, path: Path) -> None:
+        """Record the running server, so a later process (make smoke, make down) finds it."""
+        record = {**asdict(self), "account": self.account.pw_name if self.account else None}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, default=str))
+        path.chmod(0o600)  # it holds the superuser's password
+
+    @classmethod
+    def load(cls, path: Path) -> PostgresServer | None:
+        """The server recorded at ``path`` if it still runs, else None."""
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+        account = pwd.getpwnam(record["account"]) if record.get("account") else None
+        server = cls(**{**record, "account": account,
+                        **{k: Path(record[k]) for k in ("root", "ca_file", "bin_dir")}})  # fmt: skip
+        return server if server.running() else None
+
+    def running(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2):
+                return (self.data_dir / "postmaster.pid").exists()
+        except OSError:
+            return False
+
+    def admin_connection(self, database: str = "postgres") -> Any:
+        import pg8000.native
+
+        return pg8000.native.Connection(
+            user=SUPERUSER, password=self.superuser_password, host="127.0.0.1", port=self.port,
+            database=database, ssl_context=ssl.create_default_context(cafile=str(self.ca_file)),
+        )  # fmt: skip
+
+    def provision_owner(self, owner: str, password: str, database: str) -> None:
+        """Idempotently, as RDS hands an instance over: ``owner`` (the master user, CREATEROLE like
+        rds_superuser) logs in with ``password`` and owns ``database``; rds_iam is RDS's IAM-login role."""
+        admin = self.admin_connection()
+        try:
+            exists = admin.run("SELECT 1 FROM pg_roles WHERE rolname = :name", name=owner)
+            verb = "ALTER" if exists else "CREATE"
+            quoted = password.replace("'", "''")  # DDL takes no bind parameters
+            admin.run(f"{verb} ROLE {admin_identifier(owner)} LOGIN CREATEROLE PASSWORD '{quoted}'")
+            if not admin.run("SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam'"):
+                admin.run("CREATE ROLE rds_iam NOLOGIN")
+            admin.run(f"GRANT rds_iam TO {admin_identifier(owner)} WITH ADMIN OPTION")
+            if not admin.run("SELECT 1 FROM pg_database WHERE datname = :name", name=database):
+                admin.run(f"CREATE DATABASE {admin_identifier(database)} OWNER {admin_identifier(owner)}")
+        finally:
+            admin.close()
+
     def provision_like_rds(self) -> None:
         """Set the cluster up as RDS hands it over: a master user owning the app database.
 
         APP_USER stands in for the RDS master user: it owns the database, runs the migrations and creates
         the functions' roles (CREATEROLE, like rds_superuser); rds_iam is RDS's IAM-login role.
         """
-        import pg8000.native
-        from smartstack_shared.database_settings import DatabaseSettings
-        from smartstack_shared.db import ssl_context_for
-
-        settings = DatabaseSettings(host="127.0.0.1", port=self.port, name="postgres", user=SUPERUSER,
-                                    region="us-east-1", ca_bundle=str(self.ca_file))  # fmt: skip
-        admin = pg8000.native.Connection(
-            user=SUPERUSER, password=self.superuser_password, host="127.0.0.1", port=self.port,
-            database="postgres", ssl_context=ssl_context_for(settings),
-        )  # fmt: skip
-        try:
-            # Hex passwords only, so interpolating into DDL (which takes no bind parameters) is safe.
-            admin.run(f"CREATE ROLE {APP_USER} LOGIN CREATEROLE PASSWORD '{self.app_password}'")
-            admin.run("CREATE ROLE rds_iam NOLOGIN")
-            admin.run(f"GRANT rds_iam TO {APP_USER} WITH ADMIN OPTION")
-            admin.run(f"CREATE DATABASE {DATABASE} OWNER {APP_USER}")
-        finally:
-            admin.close()
+        self.provision_owner(APP_USER, self.app_password, DATABASE)
 
     def stop(self) -> None:
         try:

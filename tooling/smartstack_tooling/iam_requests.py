@@ -34,10 +34,9 @@ Placeholders = Callable[[dict[str, Any]], "dict[str, str] | None"]
 
 def _secret(params: dict[str, Any]) -> dict[str, str]:
     secret_id = params["SecretId"]
-    name = (
-        secret_id.split(":secret:", 1)[1][: -len(SECRET_ARN_SUFFIX)] if ":secret:" in secret_id else secret_id
-    )
-    return {"SecretId": name + SECRET_ARN_SUFFIX}
+    if ":secret:" in secret_id:  # a full ARN names the secret exactly, its suffix included
+        return {"SecretId": secret_id.split(":secret:", 1)[1]}
+    return {"SecretId": secret_id + SECRET_ARN_SUFFIX}
 
 
 def _object(params: dict[str, Any]) -> dict[str, str]:
@@ -130,7 +129,7 @@ def arn_format(action: str, ending: str) -> str:
 
 def request_of(action: str, params: dict[str, Any], *, partition: str, region: str, account: str) -> Request:
     if action not in RESOURCES:
-        raise LookupError(f"{action}: add the resources it authorizes to fn_iam.RESOURCES")
+        raise LookupError(f"{action}: add the resources it authorizes to iam_requests.RESOURCES")
     resources = []
     for ending, placeholders in RESOURCES[action]:
         values = placeholders(params)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
+from . import scan_cache
 
 REPO = paths.REPO
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
@@ -70,9 +71,24 @@ def _env() -> dict[str, str]:
     }
 
 
-def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
+def _run(name: str, args: list[str], out_dir: Path, inputs: list[Path]) -> ScanResult:
+    """One checkov scan of ``inputs`` (what ``args`` names, and what enrichment reads), its reports from
+    the scan cache when nothing it reads has changed (scan_cache.py)."""
     target = out_dir / f"checkov-{name}"
     target.mkdir(parents=True, exist_ok=True)
+    environ = _env()
+    key = scan_cache.scan_key(
+        [REQUIREMENTS, REPO / ".checkov.yaml"],  # the pins, and a configuration file if one appears
+        [CHECKOV, CHECKOV.parent.parent / ".bootstrapped"],
+        args,
+        inputs,
+        environ,
+    )
+    scan_cache.cached_reports(key, target, lambda: _scan(args, target, environ))
+    return _parse(name, target)
+
+
+def _scan(args: list[str], target: Path, environ: dict[str, str]) -> None:
     cmd = [
         str(CHECKOV),
         *args,
@@ -89,11 +105,15 @@ def _run(name: str, args: list[str], out_dir: Path) -> ScanResult:
         "--output-file-path",
         str(target),
     ]
-    proc = subprocess.run(cmd, cwd=REPO, env=_env(), capture_output=True, text=True, timeout=600)
-    report = target / "results_json.json"
-    if not report.exists():
-        raise RuntimeError(f"checkov {name} wrote no report (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-    data = json.loads(report.read_text())
+    for stale in target.glob("results_*"):
+        stale.unlink()
+    proc = subprocess.run(cmd, cwd=REPO, env=environ, capture_output=True, text=True, timeout=600)
+    if not (target / "results_json.json").exists():
+        raise RuntimeError(f"checkov {args} wrote no report (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+
+
+def _parse(name: str, target: Path) -> ScanResult:
+    data = json.loads((target / "results_json.json").read_text())
     result = ScanResult(name)
     for block in data if isinstance(data, list) else [data]:
         summary = block.get("summary", {})
@@ -123,6 +143,7 @@ def scan(
                 "hcl",
                 [*(f"-d={tree.name}" for tree in paths.TERRAFORM_SOURCES), "--framework", "terraform"],
                 out_dir,
+                list(paths.TERRAFORM_SOURCES),
             )
         ]
         if hcl
@@ -135,6 +156,8 @@ def scan(
                 plan_name,
                 ["-f", *files, "--framework", "terraform_plan", "--repo-root-for-plan-enrichment", str(REPO)],
                 out_dir,
+                # Enrichment reads the configuration's skip comments: the sources are inputs too.
+                [*plan_files, *paths.TERRAFORM_SOURCES],
             )
         )
     return results

@@ -12,6 +12,7 @@ trivy then evaluates its Terraform checks on the planned values, and the inline 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
+from . import scan_cache
 from .engine import ENVIRONMENTS
 
 REPO = paths.REPO
@@ -42,15 +44,25 @@ def stage(target: Path, repo: Path = REPO) -> Path:
     return target
 
 
+ARGS = ("config", "--skip-check-update", "--skip-version-check", "--quiet", "--format", "json")
+# Trivy's own cache (a downloaded checks bundle would be used instead of the embedded one).
+TRIVY_CACHE = Path.home() / ".cache" / "trivy"
+
+
 def _run(target: Path, work: Path, report: Path | None) -> TrivyResult:
-    output = work / "trivy.json"
-    command = [
-        str(TRIVY), "config", "--skip-check-update", "--skip-version-check", "--quiet",
-        "--format", "json", "--output", str(output), str(target),
-    ]  # fmt: skip
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0 or not output.exists():
-        raise RuntimeError(f"trivy config failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    """Trivy's report on ``target``, from the scan cache when nothing it reads has changed."""
+    reports = work / "reports"
+    output = reports / "trivy.json"
+    key = scan_cache.scan_key([], [TRIVY, TRIVY_CACHE], [*ARGS, str(target)], [target], os.environ)
+
+    def run() -> None:
+        reports.mkdir(parents=True, exist_ok=True)
+        command = [str(TRIVY), *ARGS, "--output", str(output), str(target)]
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0 or not output.exists():
+            raise RuntimeError(f"trivy config failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+
+    scan_cache.cached_reports(key, reports, run)
     data = json.loads(output.read_text())
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from ..conftest import ENVIRONMENTS, REPO
@@ -19,6 +21,34 @@ def steps(job: dict) -> list[dict]:
 
 def uses(job: dict, action: str) -> list[dict]:
     return [s for s in steps(job) if str(s.get("uses", "")).startswith(action)]
+
+
+# owner/repo[/path]@<commit SHA> # v<major>.<minor>.<patch>: a tag can be moved to other code, a commit
+# cannot; the comment names the release the SHA was read from (the action repository's own tag).
+PINNED_USE = re.compile(
+    r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+\s*$"
+)
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
+    lines = [
+        (workflow.name, n, line)
+        for workflow in sorted(WORKFLOWS.glob("*.yml"))
+        for n, line in enumerate(workflow.read_text().splitlines(), start=1)
+        if re.match(r"^\s*(?:-\s+)?uses:", line)
+    ]
+    assert len(lines) >= 20
+    unpinned = [f"{name}:{n}: {line.strip()}" for name, n, line in lines if not PINNED_USE.match(line)]
+    assert unpinned == []
+    # One release per action across the workflows, so an update moves every use together.
+    releases: dict[str, set[str]] = {}
+    for _, _, line in lines:
+        action, pin = line.split("uses:", 1)[1].strip().split("@", 1)
+        releases.setdefault(action, set()).add(pin)
+    assert {action: pins for action, pins in releases.items() if len(pins) > 1} == {}
+    dependabot = yaml.safe_load((REPO / ".github" / "dependabot.yml").read_text())
+    updates = dependabot["updates"][0]
+    assert (updates["package-ecosystem"], updates["directory"]) == ("github-actions", "/")
 
 
 def test_no_stored_aws_keys_anywhere():

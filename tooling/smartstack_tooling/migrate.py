@@ -249,7 +249,8 @@ def after_apply(
 
 
 def main(argv: list[str]) -> int:
-    from . import local_env, roots
+    from . import roots
+    from .deployed import applied_outputs
     from .profiles import ENVIRONMENTS
 
     if len(argv) != 1 or argv[0] not in ENVIRONMENTS:
@@ -257,20 +258,8 @@ def main(argv: list[str]) -> int:
         return 2
     env, environ = argv[0], dict(os.environ)
     try:
-        mode = roots.provider_mode(environ)
-        if mode == "offline":
-            raise RuntimeError(
-                "offline mode applies nothing, so there is no database to migrate: "
-                f"set {roots.MODE_ENV}=real "
-                f"(with the deploy role's credentials), or {roots.MODE_ENV}=local after `make up ENV={env}`"
-            )
-        if mode == "local":
-            running = local_env.running_emulator(env)
-            if running is None:
-                raise RuntimeError(f"nothing is applied for {env} locally: run `make up ENV={env}` first")
-            environ[roots.ENDPOINT_ENV] = running.url
-            return after_apply(env, mode, environ, lambda: local_env.outputs(env, running))
-        return after_apply(env, mode, environ, roots.prepare(paths.ENVS / env, mode, environ=environ).outputs)
+        mode, read_outputs = applied_outputs(env, environ, "migrating changes the database")
+        return after_apply(env, mode, environ, read_outputs)
     except (roots.ModeUnavailable, RuntimeError) as err:
         print(str(err), file=sys.stderr)
         return 2

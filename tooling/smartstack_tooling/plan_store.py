@@ -38,6 +38,7 @@ from filelock import FileLock
 from smartstack_offline_provider import fingerprint
 
 from . import paths, roots, toolchain
+from .content_hash import feed_tree
 
 STORE = paths.BUILD / "plan-store"
 STORE_ENV = "SMARTSTACK_PLAN_STORE"  # "off": plan every time (the store is still the same code path)
@@ -60,23 +61,11 @@ class StoredPlan:
     hit: bool  # True when served from the store, False when planned now
 
 
-def _hash_tree(digest: Any, label: str, path: Path) -> None:
-    """Feed the names and contents of every file at or below ``path`` into ``digest``."""
-    digest.update(f"\0{label}\0".encode())
-    if path.is_file():
-        digest.update(path.read_bytes())
-        return
-    if not path.is_dir():
-        digest.update(b"<absent>")
-        return
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        rel = file.relative_to(path)
-        if any(part.startswith(_SKIPPED_PREFIXES) for part in rel.parts):
-            continue
-        if file.name.endswith(".tfstate") or file.name.endswith(".tfplan"):
-            continue
-        digest.update(f"\0{rel.as_posix()}\0{file.stat().st_size}\0".encode())
-        digest.update(file.read_bytes())
+def _skipped(relative: Path) -> bool:
+    """Terraform's working files and what is written meanwhile; state and saved plans are outputs."""
+    return any(part.startswith(_SKIPPED_PREFIXES) for part in relative.parts) or relative.name.endswith(
+        (".tfstate", ".tfplan")
+    )
 
 
 def workspace_of(root: roots.TerraformRoot) -> Path:
@@ -121,9 +110,9 @@ def key(root: roots.TerraformRoot, var_args: Sequence[str], environ: dict[str, s
     digest = hashlib.sha256(b"smartstack-plan-store-v1")
     digest.update(json.dumps([root.mode, root.source.relative_to(paths.REPO).as_posix()]).encode())
     for label, path in sorted(read_inputs(root).items()):
-        _hash_tree(digest, label, path)
+        feed_tree(digest, label, path, _skipped)
     for index, path in enumerate(_named_paths(var_args)):
-        _hash_tree(digest, f"var-path-{index}:{path}", path)
+        feed_tree(digest, f"var-path-{index}:{path}", path, _skipped)
     digest.update(json.dumps(list(var_args)).encode())
     digest.update(_cli_identity(root.cli or toolchain.terraform_cli()).encode())
     digest.update(_provider_identity().encode())

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import paths, roots
+from .deployed import applied_outputs, client_factory
 
 WEB_DIR = paths.REPO / "web"
 HASHED_PREFIX = "_next/static/"  # Next.js names every file under it by its content (or build id)
@@ -260,23 +261,8 @@ def publish(s3: Any, cloudfront: Any, bucket: str, distribution_id: str, site: P
 # ---------------------------------------------------------------------- the deploy sequence
 def clients_for(mode: str, environ: Mapping[str, str]) -> Clients:
     """S3 and CloudFront clients: the caller's credentials, or the emulator of `make up` (local mode)."""
-    if mode == "local":
-        from .local_env import emulator_session  # local_env builds on apply, whose sequence runs this
-
-        endpoint = environ.get(roots.ENDPOINT_ENV)
-        if not endpoint:
-            raise RuntimeError(
-                f"local mode needs {roots.ENDPOINT_ENV} (make up starts the emulator and sets it)"
-            )
-        session = emulator_session()
-        return Clients(
-            s3=session.client("s3", endpoint_url=endpoint),
-            cloudfront=session.client("cloudfront", endpoint_url=endpoint),
-        )
-    import boto3
-
-    session = boto3.session.Session()
-    return Clients(s3=session.client("s3"), cloudfront=session.client("cloudfront"))
+    make = client_factory(mode, environ)
+    return Clients(s3=make("s3"), cloudfront=make("cloudfront"))
 
 
 def publish_to(
@@ -354,7 +340,6 @@ def site_is_published(s3: Any, bucket: str) -> bool:
 def main(argv: list[str]) -> int:
     import os
 
-    from . import local_env
     from .profiles import ENVIRONMENTS
 
     parser = argparse.ArgumentParser(
@@ -366,20 +351,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     env, environ = args.env, dict(os.environ)
     try:
-        mode = roots.provider_mode(environ)
-        if mode == "offline":
-            raise RuntimeError(
-                f"publishing uploads to the web bucket in AWS: set {roots.MODE_ENV}=real (with the deploy "
-                f"role's credentials), or {roots.MODE_ENV}=local after `make up ENV={env}`"
-            )
-        if mode == "local":
-            running = local_env.running_emulator(env)
-            if running is None:
-                raise RuntimeError(f"nothing is applied for {env} locally: run `make up ENV={env}` first")
-            environ[roots.ENDPOINT_ENV] = running.url
-            return publish_to(env, mode, environ, lambda: local_env.outputs(env, running), args.site)
-        root = roots.prepare(paths.ENVS / env, mode, environ=environ)
-        return publish_to(env, mode, environ, root.outputs, args.site)
+        mode, read_outputs = applied_outputs(env, environ, "publishing uploads to the web bucket")
+        return publish_to(env, mode, environ, read_outputs, args.site)
     except (roots.ModeUnavailable, RuntimeError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_REFUSED

@@ -233,25 +233,9 @@ def verdict(env: str, outcomes: list[Outcome]) -> tuple[int, str]:
 
 def clients_for(mode: str, environ: Mapping[str, str]) -> Clients:
     """AWS clients for the release: the caller's credentials, or the emulator of `make up` (local mode)."""
-    import boto3
+    from .deployed import client_factory
 
-    from . import roots
-
-    if mode == "local":
-        endpoint = environ.get(roots.ENDPOINT_ENV)
-        if not endpoint:
-            raise RuntimeError(
-                f"local mode needs {roots.ENDPOINT_ENV} (make up starts the emulator and sets it)"
-            )
-        session = boto3.session.Session(
-            region_name="us-east-1",
-            aws_access_key_id=roots.LOCAL_ACCESS_KEY,
-            aws_secret_access_key=roots.LOCAL_SECRET_KEY,
-        )
-        make = lambda service: session.client(service, endpoint_url=endpoint)  # noqa: E731
-    else:
-        session = boto3.session.Session()
-        make = session.client
+    make = client_factory(mode, environ)
     return Clients(lambdas=make("lambda"), codedeploy=make("codedeploy"), cloudwatch=make("cloudwatch"))
 
 
@@ -285,7 +269,8 @@ def after_apply(
 def main(argv: list[str]) -> int:
     import os
 
-    from . import local_env, paths, roots
+    from . import roots
+    from .deployed import applied_outputs
     from .profiles import ENVIRONMENTS
 
     if len(argv) != 1 or argv[0] not in ENVIRONMENTS:
@@ -293,19 +278,8 @@ def main(argv: list[str]) -> int:
         return EXIT_REFUSED
     env, environ = argv[0], dict(os.environ)
     try:
-        mode = roots.provider_mode(environ)
-        if mode == "offline":
-            raise RuntimeError(
-                f"a release moves aliases in AWS: set {roots.MODE_ENV}=real (with the deploy role's "
-                f"credentials), or {roots.MODE_ENV}=local after `make up ENV={env}`"
-            )
-        if mode == "local":
-            running = local_env.running_emulator(env)
-            if running is None:
-                raise RuntimeError(f"nothing is applied for {env} locally: run `make up ENV={env}` first")
-            environ[roots.ENDPOINT_ENV] = running.url
-            return after_apply(env, mode, environ, lambda: local_env.outputs(env, running))
-        return after_apply(env, mode, environ, roots.prepare(paths.ENVS / env, mode, environ=environ).outputs)
+        mode, read_outputs = applied_outputs(env, environ, "a release moves aliases")
+        return after_apply(env, mode, environ, read_outputs)
     except (roots.ModeUnavailable, RuntimeError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_REFUSED

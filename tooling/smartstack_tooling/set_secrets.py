@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .deployed import client_factory
+
 EXIT_SET, EXIT_FAILED = 0, 1
 KEY_LENGTH = 64  # characters of [A-Za-z0-9]: about 380 bits, above every verifier's 32-byte minimum
 
@@ -50,16 +52,6 @@ def fill_empty(secrets: Any, arns: Mapping[str, str]) -> Outcome:
     return outcome
 
 
-def secrets_client(mode: str, environ: Mapping[str, str]) -> Any:
-    import boto3
-
-    if mode == "local":
-        from . import local_env, roots
-
-        return local_env.emulator_session().client("secretsmanager", endpoint_url=environ[roots.ENDPOINT_ENV])
-    return boto3.client("secretsmanager")
-
-
 def after_apply(
     env: str,
     mode: str,
@@ -74,7 +66,7 @@ def after_apply(
 
     arns = read_outputs().get("generated_secret_arns") or {}
     try:
-        outcome = fill_empty(secrets_client(mode, environ), arns)
+        outcome = fill_empty(client_factory(mode, environ)("secretsmanager"), arns)
     except (BotoCoreError, ClientError) as err:
         out(f"== {env}: secrets: FAILED: {err}")
         out(

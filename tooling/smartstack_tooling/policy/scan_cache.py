@@ -24,11 +24,11 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock
 
 from .. import paths
+from ..content_hash import feed_tree
 
 CACHE = paths.BUILD / "scan-cache"
 CACHE_ENV = "SMARTSTACK_SCAN_CACHE"
@@ -38,20 +38,8 @@ _ENV_NAMES = ("LOG_LEVEL", "SKIP_PACKAGE_SCAN", "ENABLE_DEFINITION_KEY")
 _SKIPPED_PARTS = (".terraform",)
 
 
-def _feed(digest: Any, label: str, path: Path) -> None:
-    digest.update(f"\0{label}\0".encode())
-    if path.is_file():
-        digest.update(path.read_bytes())
-        return
-    if not path.is_dir():
-        digest.update(b"<absent>")
-        return
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        relative = file.relative_to(path)
-        if any(part.startswith(_SKIPPED_PARTS) for part in relative.parts):
-            continue
-        digest.update(f"\0{relative.as_posix()}\0".encode())
-        digest.update(file.read_bytes())
+def _skipped(relative: Path) -> bool:
+    return any(part.startswith(_SKIPPED_PARTS) for part in relative.parts)
 
 
 def _stamp(path: Path) -> str:
@@ -73,7 +61,7 @@ def scan_key(
     requirements); ``installed``, its installed files (by size and time); ``inputs``, what it reads."""
     digest = hashlib.sha256()
     for path in scanner:
-        _feed(digest, f"scanner {path.name}", path)
+        feed_tree(digest, f"scanner {path.name}", path, _skipped)
     for path in installed:
         digest.update(f"\0installed\0{_stamp(path)}".encode())
     # Longest first: an input inside another input's directory keeps its own label.
@@ -83,7 +71,7 @@ def scan_key(
             arg = arg.replace(place, label)
         digest.update(f"\0arg\0{arg}".encode())
     for n, path in enumerate(inputs):
-        _feed(digest, f"input {n}", path)
+        feed_tree(digest, f"input {n}", path, _skipped)
     for name in sorted(environ):
         if name.startswith(_ENV_PREFIXES) or name in _ENV_NAMES:
             digest.update(f"\0env\0{name}={environ[name]}".encode())

@@ -42,19 +42,12 @@ def install() -> Path:
     venv = CHECKOV.parent.parent
     if not (venv / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(REQUIREMENTS),
-        ],
-        check=True,
+    python = str(venv / "bin" / "python")
+    uv = Path(sys.executable).parent / "uv"  # the Makefile's installer; pip where .venv has no uv
+    installer = (
+        [str(uv), "pip", "install", "--python", python] if uv.exists() else [python, "-m", "pip", "install"]
     )
+    subprocess.run([*installer, "--quiet", "-r", str(REQUIREMENTS)], check=True)
     marker.touch()
     return CHECKOV
 

@@ -29,6 +29,11 @@ $(VENV)/.bootstrapped-tooling: pyproject.toml requirements/uv.txt
 
 $(VENV)/.bootstrapped: $(VENV)/.bootstrapped-tooling
 	$(UV_PIP) --python $(PY) -e '.[offline-provider,functions,test]'
+	@touch $@ $(VENV)/.bootstrapped-deploy
+
+# Deploying needs the tooling and the AWS SDK only: no test dependencies beside a deploy role's credentials.
+$(VENV)/.bootstrapped-deploy: $(VENV)/.bootstrapped-tooling
+	$(UV_PIP) --python $(PY) -e '.[offline-provider,deploy]'
 	@touch $@
 
 setup: $(VENV)/.bootstrapped-tooling ## Build the offline provider schema cache and filesystem mirror (plan/test do it too)
@@ -55,9 +60,11 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt $(VENV)/.bootstrapped-to
 	$(UV_PIP) --python $(CHECKOV_VENV)/bin/python -r requirements/checkov.txt
 	@touch $@
 
-scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/ and the env plans in build/plans/; reports in build/reports/
-	$(PY) -c 'import sys; from smartstack_tooling.policy import checkov; sys.exit(checkov.main())'
-	$(PY) -m smartstack_tooling.policy.trivy
+scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/ and the plans of ENV (default: all); reports in build/reports/
+	@status=0; \
+	$(PY) -m smartstack_tooling.policy.checkov $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling.policy.trivy $(ENV) || status=1; \
+	exit $$status
 
 check: plan ## Policy rules per environment -> build/reports/policy.md and policy-junit.xml
 	$(PY) -m smartstack_tooling.policy check $(ENV)
@@ -87,20 +94,41 @@ clean: ## Remove build outputs and the offline workspace (keeps .venv and .cache
 # ---- Operations: guarded apply, state bucket, diagrams, cost --------------------------------
 .PHONY: apply state-backend bootstrap-backend diagrams cost
 
-apply: bootstrap package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)
+apply: $(VENV)/.bootstrapped-deploy package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling apply $(ENV)
 
+.PHONY: deploy-plan deploy-apply review
+deploy-plan: $(VENV)/.bootstrapped-deploy package ## make apply's guards and plan, kept in build/deploy/ENV/ for review; applies nothing
+	@test -n "$(ENV)" || { echo "usage: make deploy-plan ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling apply $(ENV) --save-plan build/deploy/$(ENV)
+
+deploy-apply: $(VENV)/.bootstrapped-deploy package ## Apply exactly the plan in build/deploy/ENV/ (refused unless it matches this checkout)
+	@test -n "$(ENV)" || { echo "usage: make deploy-apply ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling apply $(ENV) --saved-plan build/deploy/$(ENV)
+
+# One plan, every review of it (CI's plan job): the policy verdict, checkov and trivy, cost, the diagram.
+# Each runs even when one before it fails; the exit status is 1 when any failed.
+review: plan checkov-bootstrap ## Plan ENV=<env> once, then check, scan, cost and diagrams on that plan
+	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|staging|prod>"; exit 2; }
+	@status=0; \
+	$(PY) -m smartstack_tooling.policy check $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling.policy.checkov $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling.policy.trivy $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling cost $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling diagrams $(ENV) || status=1; \
+	exit $$status
+
 .PHONY: publish-web migrate
-migrate: bootstrap ## Run ENV=<env>'s pending schema migrations through its migrate function (make apply does it first)
+migrate: $(VENV)/.bootstrapped-deploy ## Run ENV=<env>'s pending schema migrations through its migrate function (make apply does it first)
 	@test -n "$(ENV)" || { echo "usage: make migrate ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling migrate $(ENV)
 
-publish-web: bootstrap ## Upload SITE=<dir> (default web/) to ENV=<env>'s web bucket; invalidate what changed
+publish-web: $(VENV)/.bootstrapped-deploy ## Upload SITE=<dir> (default web/) to ENV=<env>'s web bucket; invalidate what changed
 	@test -n "$(ENV)" || { echo "usage: make publish-web ENV=<dev|staging|prod> [SITE=<export directory>]"; exit 2; }
 	$(PY) -m smartstack_tooling publish-web $(ENV) $(if $(SITE),--site $(SITE))
 
-state-backend: bootstrap ## Create the S3 state bucket of ENV=<env> (state-backend/ root, same guards as apply)
+state-backend: $(VENV)/.bootstrapped-deploy ## Create the S3 state bucket of ENV=<env> (state-backend/ root, same guards as apply)
 	@test -n "$(ENV)" || { echo "usage: make state-backend ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling state-backend $(ENV)
 

@@ -47,6 +47,7 @@ def run(env: str, plan: dict, extra: dict | None = None) -> tuple[int, Recording
         interactive=False,
         out=lines.append,
         find_placeholders=lambda _env: [],  # the repo's tfvars are placeholders: tested on their own
+        judge=lambda _env, _plan: [],  # crafted plans: the policy guard is tested on its own
         deploy_steps=[no_release],
     )
     return code, terraform, "\n".join(lines)
@@ -146,6 +147,7 @@ def run_racing(error: str, plan: dict) -> tuple[int, PropagationRace, str, list[
         interactive=False,
         out=lines.append,
         find_placeholders=lambda _env: [],
+        judge=lambda _env, _plan: [],
         sleep=slept.append,
         deploy_steps=[no_release],
     )
@@ -187,6 +189,7 @@ def test_a_retry_never_applies_what_was_not_confirmed(monkeypatch):
         "dev", environ={**REAL, "CONFIRM": "dev", "DELEGATED": "1"},
         caller=lambda: apply.tfvars_account_id("dev"), terraform=answer, package=lambda: None, ask=None,
         interactive=False, out=lines.append, find_placeholders=lambda _env: [], sleep=lambda _s: None,
+        judge=lambda _env, _plan: [],
     )  # fmt: skip
     assert code == apply.EXIT_REFUSED and "module.x.aws_s3_bucket.new" in "\n".join(lines)
     assert terraform.commands.count("apply") == 1

@@ -42,12 +42,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import cost, migrate, paths, placeholders, policy, publish_web, release, roots, set_secrets
+from . import cost, migrate, paths, placeholders, policy, publish_web, release, roots, saved_plan, set_secrets
 from . import plan as planning
 from .package_functions import main as package_main
 from .placeholders import Refused, tfvars_account_id
@@ -285,9 +286,178 @@ def cost_line(env: str, plan: dict[str, Any]) -> str:
         return f"   cost: unavailable ({type(err).__name__}: {err})"
 
 
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the repository when it is inside it."""
+    return path.relative_to(paths.REPO) if path.is_relative_to(paths.REPO) else path
+
+
 def _package() -> None:
     if package_main([]) != 0:
         raise planning.TerraformFailed("packaging the functions failed")
+
+
+# The policy suite's judgement of a plan: the ids of the rules that failed (a rule that errors fails).
+Judge = Callable[[str, dict[str, Any]], list[str]]
+
+
+def policy_failures(env: str, plan: dict[str, Any]) -> list[str]:
+    return [r.rule.id for r in policy.evaluate(policy.context_for_env(env, plan)) if not r.passed]
+
+
+def check_policy(env: str, plan: dict[str, Any], judge: Judge) -> None:
+    """A plan the policy suite fails is never applied, by anyone: fix the configuration instead."""
+    failed = judge(env, plan)
+    if failed:
+        listing = "\n".join(f"  - {rule}" for rule in failed)
+        raise Refused(
+            f"POLICY: {len(failed)} rule(s) failed on this plan, nothing applied:\n{listing}\n"
+            f"Each rule's violations: make check ENV={env} (build/reports/policy.md). Fix the configuration; "
+            "there is no override."
+        )
+
+
+@dataclass
+class Reviewed:
+    """A plan shown and passed by every guard that reads it, ready to apply."""
+
+    env: str
+    mode: str
+    workdir: Path
+    tf_env: dict[str, str]
+    plan_file: Path
+    plan: dict[str, Any]
+    summary: str
+
+
+@dataclass
+class Hooks:
+    """What a run calls out to (injected by the tests)."""
+
+    environ: Mapping[str, str]
+    terraform: Terraform
+    out: Callable[[str], None]
+    caller: CallerIdentity | None = None
+    package: Callable[[], None] | None = None
+    find_placeholders: Callable[[str], list[str]] = placeholders.find
+    judge: Judge = policy_failures
+
+
+def _checked_root(env: str, mode: str, hooks: Hooks) -> roots.TerraformRoot:
+    """Placeholders, packages and the account guard, then the initialised root."""
+    if mode == "real" and (found := hooks.find_placeholders(env)):
+        raise Refused(placeholders.refusal(env, found))
+    (hooks.package or _package)()
+    account = check_account(env, hooks.caller or caller_for(mode, env, hooks.environ))
+    hooks.out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
+    root = roots.prepare(paths.ENVS / env, mode, label=local_label(env), environ=hooks.environ)
+    hooks.terraform(root.init_args(), root.workdir, dict(root.env), True)
+    return root
+
+
+def _show(env: str, plan: dict[str, Any], plan_json: Path, seconds: float) -> str:
+    try:
+        shown = planning.summary(planning.EnvPlan(env, plan_json, seconds, plan))
+    except Exception as err:  # the summary gains lines from other packages (policy); keep the guards going
+        shown = f"== {env}: summary unavailable ({type(err).__name__}: {err})"
+    # The summary carries the cost line and the policy verdict once plan.py has them; add what it lacks.
+    for marker, line in (("cost:", cost_line), ("policy:", policy_verdict)):
+        text = line(env, plan) if marker not in shown else None
+        if text:
+            shown += "\n" + (text if text.startswith("   ") else f"   {text}")
+    return shown
+
+
+def _guarded(
+    env: str, mode: str, root: roots.TerraformRoot, plan_file: Path, hooks: Hooks, started: float
+) -> Reviewed:
+    """Show ``plan_file`` and pass it through the guards that read a plan: policy, then destroys."""
+    workdir, tf_env = root.workdir, dict(root.env)
+    shown = hooks.terraform(["show", "-json", str(plan_file)], workdir, tf_env, True)
+    plan = json.loads(shown)
+    plan_json = plan_file.with_suffix(".json")
+    plan_json.write_text(shown)
+    summary = _show(env, plan, plan_json, time.perf_counter() - started)
+    hooks.out(summary)
+    check_policy(env, plan, hooks.judge)
+    allowed = check_destroys(plan, hooks.environ)
+    if allowed:
+        hooks.out(f"   ALLOW_DESTROY=1: proceeding although the plan will {', '.join(allowed)}")
+    return Reviewed(env, mode, workdir, tf_env, plan_file, plan, summary)
+
+
+def review(env: str, mode: str, hooks: Hooks) -> Reviewed:
+    """Steps 0-5: the guards before the plan, the plan saved to a file, and the guards that read it."""
+    root = _checked_root(env, mode, hooks)
+    APPLY_DIR.mkdir(parents=True, exist_ok=True)
+    plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
+    started = time.perf_counter()
+    hooks.terraform([*FULL_PLAN_ARGS, f"-out={plan_file}"], root.workdir, dict(root.env), False)
+    return _guarded(env, mode, root, plan_file, hooks, started)
+
+
+FULL_PLAN_ARGS = ["plan", "-input=false", "-no-color"]
+
+
+def deliver(
+    reviewed: Reviewed,
+    hooks: Hooks,
+    ask: Callable[[str], str] | None,
+    interactive: bool,
+    sleep: Callable[[float], None],
+    deploy_steps: Sequence[DeployStep],
+) -> int:
+    """Steps 7-9: confirmation, the apply of exactly the reviewed plan (DNS first on a fresh account),
+    then the deploy steps."""
+    env, plan, plan_file = reviewed.env, reviewed.plan, reviewed.plan_file
+    workdir, tf_env, terraform, out = reviewed.workdir, reviewed.tf_env, hooks.terraform, hooks.out
+    confirm(env, hooks.environ, ask, interactive)
+
+    def read_outputs() -> dict[str, Any]:
+        shown = json.loads(terraform(["output", "-json"], workdir, tf_env, True))
+        return {k: v["value"] for k, v in shown.items()}
+
+    changes = changed_addresses(plan)
+    domain = planned_domain(plan)
+    if creates(plan, ZONE_ADDRESS):  # a fresh account: the zone first, then delegation, then the rest
+        dns_plan = plan_file.with_name(f"{plan_file.stem}-dns.tfplan")
+        dns_args = [*FULL_PLAN_ARGS, "-target=module.dns"]
+        terraform([*dns_args, f"-out={dns_plan}"], workdir, tf_env, False)
+        apply_retrying_once(terraform, dns_args, dns_plan, workdir, tf_env, changes, out, sleep)
+        records = delegation_records(env, domain, read_outputs())
+        out(DELEGATION_STOP.format(env=env, domain=domain, records=records))
+        return EXIT_DELEGATE
+    if creates(plan, rtype="aws_acm_certificate_validation") and hooks.environ.get(DELEGATED_ENV) != "1":
+        raise Refused(DELEGATION_NEEDED.format(domain=domain))
+    try:
+        apply_retrying_once(terraform, FULL_PLAN_ARGS, plan_file, workdir, tf_env, changes, out, sleep)
+    except planning.TerraformFailed as err:
+        if saved_plan.STALE in str(err):
+            raise Refused(f"{err}\n{saved_plan.STALE_HINT.format(env=env)}") from err
+        raise
+    out(f"== {env}: applied {shown_path(plan_file)}")
+    deployed = EXIT_APPLIED
+    for step in deploy_steps:
+        deployed = step(env, reviewed.mode, hooks.environ, read_outputs, out)
+        if deployed != EXIT_APPLIED:
+            break
+    return deployed  # the steps' codes are apply's: 0 deployed, 1 failed, 5 rolled back, 6 migration failed
+
+
+def _guarded_run(
+    env: str, environ: Mapping[str, str], out: Callable[[str], None], body: Callable[[str], int]
+) -> int:
+    """The environment and provider mode checked, ``body(mode)`` run, and its refusals turned into codes."""
+    if env not in planning.ENVIRONMENTS:
+        out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
+        return EXIT_REFUSED
+    try:
+        return body(roots.provider_mode(environ))
+    except (Refused, roots.ModeUnavailable) as err:
+        out(str(err))
+        return EXIT_REFUSED
+    except planning.TerraformFailed as err:
+        out(str(err))
+        return EXIT_TERRAFORM
 
 
 def run(
@@ -303,99 +473,70 @@ def run(
     find_placeholders: Callable[[str], list[str]] = placeholders.find,
     sleep: Callable[[float], None] = time.sleep,
     deploy_steps: Sequence[DeployStep] = DEPLOY_STEPS,
+    judge: Judge = policy_failures,
+    save_to: Path | None = None,
+    saved: Path | None = None,
 ) -> int:
-    """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps."""
+    """Plan and (when every guard agrees) apply ``env``; see the module docstring for the steps.
+
+    ``save_to``: review the plan and keep it as a bundle there (saved_plan.py) instead of applying it.
+    ``saved``: apply the bundle there, once it matches this checkout, instead of planning again."""
     environ = os.environ if environ is None else environ
-    if env not in planning.ENVIRONMENTS:
-        out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
-        return EXIT_REFUSED
-    try:
-        mode = roots.provider_mode(environ)
-    except roots.ModeUnavailable as err:
-        out(str(err))
-        return EXIT_REFUSED
-    terraform = terraform or planning.run_terraform
+    hooks = Hooks(
+        environ, terraform or planning.run_terraform, out, caller, package, find_placeholders, judge
+    )
     interactive = sys.stdin.isatty() if interactive is None else interactive
-    try:
-        if mode == "real" and (found := find_placeholders(env)):
-            raise Refused(placeholders.refusal(env, found))
-        (package or _package)()
-        account = check_account(env, caller or caller_for(mode, env, environ))
-        out(f"== {env}: caller account {account} matches envs/{env}/terraform.tfvars (provider: {mode})")
 
-        root = roots.prepare(paths.ENVS / env, mode, label=local_label(env), environ=environ)
-        workdir, tf_env, init = root.workdir, dict(root.env), root.init_args()
-        APPLY_DIR.mkdir(parents=True, exist_ok=True)
-        plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
-        started = time.perf_counter()
-        terraform(init, workdir, tf_env, True)
-        full_plan_args = ["plan", "-input=false", "-no-color"]
-        terraform([*full_plan_args, f"-out={plan_file}"], workdir, tf_env, False)
-        shown = terraform(["show", "-json", str(plan_file)], workdir, tf_env, True)
-        plan = json.loads(shown)
-        plan_json = plan_file.with_suffix(".json")
-        plan_json.write_text(shown)
-        try:
-            shown_summary = planning.summary(
-                planning.EnvPlan(env, plan_json, time.perf_counter() - started, plan)
-            )
-        except (
-            Exception
-        ) as err:  # the summary gains lines from other packages (policy); keep the guards going
-            shown_summary = f"== {env}: summary unavailable ({type(err).__name__}: {err})"
-        out(shown_summary)
-        # The summary carries the cost line and the policy verdict once plan.py has them; add what it lacks.
-        for marker, line in (("cost:", cost_line), ("policy:", policy_verdict)):
-            text = line(env, plan) if marker not in shown_summary else None
-            if text:
-                out(text if text.startswith("   ") else f"   {text}")
-
-        allowed = check_destroys(plan, environ)
-        if allowed:
-            out(f"   ALLOW_DESTROY=1: proceeding although the plan will {', '.join(allowed)}")
+    def body(mode: str) -> int:
+        reviewed = review_saved(env, mode, saved, hooks) if saved else review(env, mode, hooks)
+        if save_to is not None:
+            keep(reviewed, save_to, hooks)
+            return EXIT_APPLIED
         if mode == "offline":
-            out(OFFLINE_STOP.format(plan_file=plan_file.relative_to(paths.REPO), account=account, env=env))
+            plan_file = shown_path(reviewed.plan_file)
+            account = tfvars_account_id(env)
+            out(OFFLINE_STOP.format(plan_file=plan_file, account=account, env=env))
             return EXIT_OFFLINE
-        confirm(env, environ, ask, interactive)
+        return deliver(reviewed, hooks, ask, interactive, sleep, deploy_steps)
 
-        def read_outputs() -> dict[str, Any]:
-            shown = json.loads(terraform(["output", "-json"], workdir, tf_env, True))
-            return {k: v["value"] for k, v in shown.items()}
+    return _guarded_run(env, environ, out, body)
 
-        reviewed = changed_addresses(plan)
-        domain = planned_domain(plan)
-        if creates(plan, ZONE_ADDRESS):  # a fresh account: the zone first, then delegation, then the rest
-            dns_plan = plan_file.with_name(f"{plan_file.stem}-dns.tfplan")
-            dns_args = ["plan", "-input=false", "-no-color", "-target=module.dns"]
-            terraform([*dns_args, f"-out={dns_plan}"], workdir, tf_env, False)
-            apply_retrying_once(terraform, dns_args, dns_plan, workdir, tf_env, reviewed, out, sleep)
-            outputs = read_outputs()
-            out(
-                DELEGATION_STOP.format(
-                    env=env, domain=domain, records=delegation_records(env, domain, outputs)
-                )
-            )
-            return EXIT_DELEGATE
-        if creates(plan, rtype="aws_acm_certificate_validation") and environ.get(DELEGATED_ENV) != "1":
-            raise Refused(DELEGATION_NEEDED.format(domain=domain))
-        apply_retrying_once(terraform, full_plan_args, plan_file, workdir, tf_env, reviewed, out, sleep)
-        out(f"== {env}: applied {plan_file.relative_to(paths.REPO)}")
-        deployed = EXIT_APPLIED
-        for step in deploy_steps:
-            deployed = step(env, mode, environ, read_outputs, out)
-            if deployed != EXIT_APPLIED:
-                break
-    except (Refused, roots.ModeUnavailable) as err:
-        out(str(err))
-        return EXIT_REFUSED
-    except planning.TerraformFailed as err:
-        out(str(err))
-        return EXIT_TERRAFORM
-    return deployed  # the steps' codes are apply's: 0 deployed, 1 failed, 5 rolled back, 6 migration failed
+
+def keep(reviewed: Reviewed, bundle: Path, hooks: Hooks) -> None:
+    manifest = saved_plan.save(
+        bundle,
+        reviewed.env,
+        reviewed.mode,
+        reviewed.plan_file,
+        json.dumps(reviewed.plan),
+        reviewed.summary,
+        policy_verdict(reviewed.env, reviewed.plan),
+    )
+    hooks.out(
+        f"== {reviewed.env}: reviewed plan saved to {bundle} (commit {manifest.commit}, plan sha256 "
+        f"{manifest.plan_sha256[:12]}); apply exactly it with make deploy-apply ENV={reviewed.env}"
+    )
+
+
+def review_saved(env: str, mode: str, bundle: Path, hooks: Hooks) -> Reviewed:
+    """The guards before planning, the bundle checked against this checkout, and the plan guards again."""
+    (hooks.package or _package)()  # byte-identical zips: verify compares them with the planned ones
+    manifest, plan_file = saved_plan.verify(bundle, env, mode)
+    hooks.out(f"== {env}: the saved plan {plan_file} matches commit {manifest.commit} and its hashes")
+    root = _checked_root(env, mode, replace(hooks, package=lambda: None))
+    return _guarded(env, mode, root, plan_file, hooks, time.perf_counter())
+
+
+USAGE = (
+    "usage: python -m smartstack_tooling apply <env> [--save-plan <dir> | --saved-plan <dir>]\n"
+    "  (make apply ENV=<env>; make deploy-plan ENV=<env>; make deploy-apply ENV=<env>)"
+)
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m smartstack_tooling apply <env>   (ENV=<env>)", file=sys.stderr)
+    options = {"--save-plan": "save_to", "--saved-plan": "saved"}
+    if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] not in options):
+        print(USAGE, file=sys.stderr)
         return EXIT_REFUSED
-    return run(argv[0])
+    bundle = {options[argv[1]]: Path(argv[2]).resolve()} if len(argv) == 3 else {}
+    return run(argv[0], **bundle)

@@ -100,10 +100,10 @@ def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] 
         emu = ensure_emulator(env, out)
         stage(env, emu, out)
         local = {**local_environ(env, emu), **(environ or {})}
-        code = apply.run(env, environ=local, out=out)
+        code = plan_then_apply_saved(env, local, out)
         if code == apply.EXIT_DELEGATE:  # the first-apply sequence, as on a fresh account
             out(f"== {env}: the emulator's zone needs no delegation: continuing with {apply.DELEGATED_ENV}=1")
-            code = apply.run(env, environ={**local, apply.DELEGATED_ENV: "1"}, out=out)
+            code = plan_then_apply_saved(env, {**local, apply.DELEGATED_ENV: "1"}, out)
         if code != apply.EXIT_APPLIED:
             return code
         applied = outputs(env, emu)
@@ -115,6 +115,13 @@ def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] 
         out(f"   {name} = {value}")
     out(f"   destroy with: make down ENV={env}")
     return EXIT_OK
+
+
+def plan_then_apply_saved(env: str, environ: Mapping[str, str], out: Callable[[str], None]) -> int:
+    """The deploy workflow's two steps: the reviewed plan saved as a bundle, then exactly it applied."""
+    bundle = workspace(env) / "reviewed-plan"
+    code = apply.run(env, environ=environ, out=out, save_to=bundle)
+    return code if code != apply.EXIT_APPLIED else apply.run(env, environ=environ, out=out, saved=bundle)
 
 
 def _postgres_file(env: str) -> Path:

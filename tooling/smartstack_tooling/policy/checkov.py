@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import paths
 from . import scan_cache
+from .engine import ENVIRONMENTS
 
 REPO = paths.REPO
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
@@ -156,8 +157,10 @@ def scan(
     return results
 
 
-def main() -> int:
-    plans = sorted((paths.PLANS).glob("*.json"))
+def main(argv: list[str] | None = None) -> int:
+    """Scan the HCL and the plans `make plan` wrote: of the environments named, else of every one."""
+    envs = (sys.argv[1:] if argv is None else argv) or list(ENVIRONMENTS)
+    plans = [paths.PLANS / f"{env}.json" for env in envs]
     results = scan(paths.REPORTS, plans)
     for r in results:
         print(
@@ -167,3 +170,7 @@ def main() -> int:
         for failure in r.failures:
             print(f"  FAILED {failure}")
     return 1 if any(r.failed or r.parsing_errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -99,11 +99,13 @@ def scan_plans(plan_files: dict[str, Path], report_dir: Path | None = None) -> d
     return results
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Scan the sources and the plans `make plan` wrote: of the environments named, else of every one."""
     reports = paths.REPORTS
     results = {"source": scan(report=reports / "trivy.json")}
     # What `make plan` just wrote (other saved plans there, e.g. -local ones, may be stale).
-    plans = {env: paths.PLANS / f"{env}.tfplan" for env in ENVIRONMENTS}
+    envs = (sys.argv[1:] if argv is None else argv) or list(ENVIRONMENTS)
+    plans = {env: paths.PLANS / f"{env}.tfplan" for env in envs}
     results |= {f"plan {name}": r for name, r in scan_plans(plans, reports).items()}
     for name, result in results.items():
         print(f"trivy config {name}: {result.passed} passed, {len(result.failed)} failed")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import yaml
 
@@ -30,14 +33,18 @@ PINNED_USE = re.compile(
 )
 
 
+# A reusable workflow of this repository, at the caller's own commit.
+LOCAL_USE = re.compile(r"^\s*(?:-\s+)?uses:\s+\$/\.github/workflows/[\w.-]+\.yml\s*$")
+
+
 def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
     lines = [
         (workflow.name, n, line)
         for workflow in sorted(WORKFLOWS.glob("*.yml"))
         for n, line in enumerate(workflow.read_text().splitlines(), start=1)
-        if re.match(r"^\s*(?:-\s+)?uses:", line)
+        if re.match(r"^\s*(?:-\s+)?uses:", line) and not LOCAL_USE.match(line)
     ]
-    assert len(lines) >= 20
+    assert {name for name, _, _ in lines} == {"ci.yml", "deploy-env.yml"}
     unpinned = [f"{name}:{n}: {line.strip()}" for name, n, line in lines if not PINNED_USE.match(line)]
     assert unpinned == []
     # One release per action across the workflows, so an update moves every use together.
@@ -57,7 +64,82 @@ def test_no_stored_aws_keys_anywhere():
         assert "aws-access-key-id" not in text and "AWS_SECRET_ACCESS_KEY" not in text, path.name
 
 
-def test_pull_requests_test_then_plan_every_env_with_oidc_roles():
+# ---- the workflow linters: actionlint (its shellcheck integration on) and zizmor, with 0 findings ----------
+LINTERS = REPO / ".venv" / "bin"
+
+
+def shellcheck() -> str:
+    found = shutil.which("shellcheck")
+    assert found, (
+        "shellcheck is missing: apt-get install -y shellcheck (actionlint checks run: scripts with it)"
+    )
+    return found
+
+
+def actionlint(*workflows: Path) -> subprocess.CompletedProcess[str]:
+    command = [
+        str(LINTERS / "actionlint"),
+        "-no-color",
+        "-oneline",
+        f"-shellcheck={shellcheck()}",
+        "-pyflakes=",
+    ]
+    return subprocess.run([*command, *map(str, workflows)], cwd=REPO, capture_output=True, text=True)
+
+
+def zizmor(*inputs: Path) -> subprocess.CompletedProcess[str]:
+    # Offline: the audits that need GitHub's API (e.g. impostor-commit) cannot run here.
+    command = [
+        str(LINTERS / "zizmor"),
+        "--offline",
+        "--persona",
+        "auditor",
+        "--format",
+        "plain",
+        "--no-progress",
+    ]
+    return subprocess.run([*command, *map(str, inputs)], cwd=REPO, capture_output=True, text=True)
+
+
+def test_actionlint_finds_nothing_in_the_workflows():
+    result = actionlint(*sorted(WORKFLOWS.glob("*.yml")))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_as_an_auditor_with_no_suppression():
+    result = zizmor(REPO / ".github")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+    assert "suppressed" not in result.stdout + result.stderr
+
+
+BROKEN_WORKFLOW = """
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo ${{ github.event.head_commit.message }} $UNQUOTED
+"""
+
+
+def test_the_linters_fail_a_broken_workflow(tmp_path):
+    """Their broken twin: a tag-pinned action, an injectable expression and an unquoted variable."""
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(BROKEN_WORKFLOW)
+    linted = actionlint(broken)
+    assert linted.returncode == 1 and "SC2086" in linted.stdout, "shellcheck runs inside actionlint"
+    assert "potentially untrusted" in linted.stdout
+    audited = zizmor(broken)
+    assert audited.returncode != 0
+    assert all(
+        f"[{audit}]" in audited.stdout for audit in ("unpinned-uses", "template-injection", "artipacked")
+    )
+
+
+def test_pull_requests_test_then_review_one_plan_of_every_env_with_oidc_roles():
     ci = load("ci.yml")
     assert "pull_request" in ci[True]  # YAML 1.1 reads the key `on` as True
     assert any(s.get("run") == "make test" for s in steps(ci["jobs"]["test"]))
@@ -66,31 +148,79 @@ def test_pull_requests_test_then_plan_every_env_with_oidc_roles():
     assert [m["env"] for m in plan["strategy"]["matrix"]["include"]] == list(ENVIRONMENTS)
     assert plan["env"]["SMARTSTACK_PROVIDER"] == "real"
     (creds,) = uses(plan, "aws-actions/configure-aws-credentials")
-    assert "role-to-assume" in creds["with"]
-    runs = " ".join(s.get("run", "") for s in steps(plan))
-    assert "make plan ENV=${{ matrix.env }}" in runs and "make check" in runs and "make scan" in runs
-    assert uses(plan, "github/codeql-action/upload-sarif")
+    assert creds["with"]["role-to-assume"] == "${{ matrix.role }}"
+    runs = [s["run"] for s in steps(plan) if "run" in s]
+    assert [r for r in runs if r.startswith("make ")] == ['make review ENV="$ENV"'], "one plan, reviewed once"
+    # One SARIF file per upload, each with its own category (code scanning refuses two runs of one).
+    sarif = [s["with"] for s in uses(plan, "github/codeql-action/upload-sarif")]
+    assert [(w["sarif_file"].endswith(".sarif"), w["category"]) for w in sarif] == [
+        (True, "checkov-plan-${{ matrix.env }}"),
+        (True, "checkov-hcl"),
+    ]
     (artifact,) = uses(plan, "actions/upload-artifact")
     assert "build/reports/" in artifact["with"]["path"]
 
 
-def test_merge_to_main_applies_each_env_with_prod_behind_environment_protection():
+def test_make_review_plans_once_and_runs_every_review_even_after_a_failure():
+    makefile = (REPO / "Makefile").read_text()
+    recipe = makefile.split("\nreview:", 1)[1].split("\n\n", 1)[0]
+    assert recipe.startswith(" plan checkov-bootstrap")
+    for tool in ("policy check", "policy.checkov", "policy.trivy", "smartstack_tooling cost", "diagrams"):
+        assert f"{tool} $(ENV) || status=1" in recipe, tool
+    assert "exit $$status" in recipe
+
+
+def test_merge_to_main_plans_then_applies_that_plan_per_env_behind_its_gate():
     deploy = load("deploy.yml")
     assert deploy[True]["push"]["branches"] == ["main"]
+    assert deploy[True]["workflow_dispatch"]["inputs"]["delegated"]["type"] == "boolean"
     jobs = deploy["jobs"]
-    assert [jobs[f"apply-{env}"]["environment"] for env in ENVIRONMENTS] == list(ENVIRONMENTS)
-    assert jobs["apply-prod"]["needs"] == "apply-staging"
-    prod_apply = [s for s in steps(jobs["apply-prod"]) if "make apply" in s.get("run", "")]
-    assert prod_apply[0]["env"]["CONFIRM"] == "prod"
+    assert list(jobs) == list(ENVIRONMENTS)
+    assert [jobs[env].get("needs") for env in ENVIRONMENTS] == [None, "dev", "staging"]
+    assert jobs["dev"]["if"] == "github.ref == 'refs/heads/main'", "a dispatch from a branch deploys nothing"
     for env in ENVIRONMENTS:
-        assert (
-            "role-to-assume" in uses(jobs[f"apply-{env}"], "aws-actions/configure-aws-credentials")[0]["with"]
-        )
-        assert "ALLOW_DESTROY" not in (WORKFLOWS / "deploy.yml").read_text().split("\njobs:")[1]
+        assert jobs[env]["uses"] == "$/.github/workflows/deploy-env.yml"
+        assert jobs[env]["with"]["env"] == env
+        assert jobs[env]["with"]["plan_role"] == f"${{{{ vars.AWS_PLAN_ROLE_ARN_{env.upper()} }}}}"
+    per_env = load("deploy-env.yml")["jobs"]
+    plan, apply = per_env["plan"], per_env["apply"]
+    assert "environment" not in plan, "the plan exists before anyone is asked to approve"
+    assert apply["environment"] == "${{ inputs.env }}" and apply["needs"] == "plan"
+    assert [s["run"] for s in steps(plan) if str(s.get("run", "")).startswith("make")] == [
+        'make deploy-plan ENV="$ENV"'
+    ]
+    (upload,) = uses(plan, "actions/upload-artifact")
+    (download,) = uses(apply, "actions/download-artifact")
+    assert (
+        upload["with"]["name"]
+        == download["with"]["name"]
+        == "deploy-plan-${{ inputs.env }}-${{ github.sha }}"
+    )
+    (applying,) = [s for s in steps(apply) if str(s.get("run", "")).startswith("make")]
+    assert applying["run"] == 'make deploy-apply ENV="$ENV"'
+    assert applying["env"]["CONFIRM"] == "${{ inputs.env }}"
+    assert all(job["timeout-minutes"] for job in per_env.values())
+    assert "ALLOW_DESTROY" not in (WORKFLOWS / "deploy-env.yml").read_text().split("\njobs:")[1]
+    assert "role-to-assume" in uses(apply, "aws-actions/configure-aws-credentials")[0]["with"]
+
+
+def test_deploying_installs_no_test_dependencies():
+    makefile = (REPO / "Makefile").read_text()
+    for target in ("apply", "deploy-plan", "deploy-apply", "migrate", "publish-web"):
+        prerequisites = makefile.split(f"\n{target}:", 1)[1].split("##", 1)[0]
+        assert "$(VENV)/.bootstrapped-deploy" in prerequisites and " bootstrap" not in prerequisites, target
 
 
 def test_pre_commit_uses_local_hooks_only():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     assert {repo["repo"] for repo in config["repos"]} == {"local"}
     ids = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
-    assert {"terraform-fmt", "terraform-validate", "module-docs", "ruff", "checkov"} <= ids
+    assert {
+        "terraform-fmt",
+        "terraform-validate",
+        "module-docs",
+        "ruff",
+        "checkov",
+        "actionlint",
+        "zizmor",
+    } <= ids

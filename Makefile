@@ -119,6 +119,20 @@ review: plan checkov-bootstrap ## Plan ENV=<env> once, then check, scan, cost an
 	$(PY) -m smartstack_tooling diagrams $(ENV) || status=1; \
 	exit $$status
 
+.PHONY: lock
+LOCKED_ROOTS := envs/dev envs/staging envs/prod state-backend
+# The roots accept >= 5.100, < 7.0 (the offline stand-in serves v6); a temporary override pins the release.
+lock: ## Connected machine: pin hashicorp/aws VERSION=<x.y.z> in every real root's lock file, for every platform
+	@test -n "$(VERSION)" || { echo "usage: make lock VERSION=<x.y.z> (needs the registry)"; exit 2; }
+	@for root in $(LOCKED_ROOTS); do \
+	  printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "%s" }\n  }\n}\n' \
+	    "$(VERSION)" > $$root/zz_lock_override.tf; \
+	  rm -f $$root/.terraform.lock.hcl; \
+	  (cd $$root && terraform providers lock -platform=linux_amd64 -platform=linux_arm64 \
+	     -platform=darwin_amd64 -platform=darwin_arm64); status=$$?; \
+	  rm -f $$root/zz_lock_override.tf; [ $$status -eq 0 ] || exit $$status; \
+	done
+
 .PHONY: publish-web migrate
 migrate: $(VENV)/.bootstrapped-deploy ## Run ENV=<env>'s pending schema migrations through its migrate function (make apply does it first)
 	@test -n "$(ENV)" || { echo "usage: make migrate ENV=<dev|staging|prod>"; exit 2; }

@@ -64,8 +64,8 @@ def test_state_bucket_has_prevent_destroy():
     assert bucket["lifecycle"][0]["prevent_destroy"] is True
 
 
-def test_offline_runs_leave_no_lock_file_in_the_state_backend_root(state_backend_plans):
-    assert not (ROOT / ".terraform.lock.hcl").exists()
+def test_offline_runs_leave_the_committed_lock_file_alone(state_backend_plans):
+    assert 'version     = "5.100.0"' in (ROOT / ".terraform.lock.hcl").read_text()
     assert not (ROOT / ".terraform").exists()
 
 

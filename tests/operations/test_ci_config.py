@@ -150,7 +150,11 @@ def test_pull_requests_test_then_review_one_plan_of_every_env_with_oidc_roles():
     (creds,) = uses(plan, "aws-actions/configure-aws-credentials")
     assert creds["with"]["role-to-assume"] == "${{ matrix.role }}"
     runs = [s["run"] for s in steps(plan) if "run" in s]
-    assert [r for r in runs if r.startswith("make ")] == ['make review ENV="$ENV"'], "one plan, reviewed once"
+    makes = [r.split("\\")[0].strip() for r in runs if r.startswith("make ")]
+    assert makes == ['make review ENV="$ENV"', 'make -C base plan ENV="$ENV"'], "one plan, reviewed once"
+    (comment,) = [s for s in steps(plan) if "pr-comment" in s.get("run", "")]
+    assert '--base "base/build/plans/$ENV.json"' in comment["run"] and "PATCH" in comment["run"]
+    assert plan["permissions"]["pull-requests"] == "write"
     # One SARIF file per upload, each with its own category (code scanning refuses two runs of one).
     sarif = [s["with"] for s in uses(plan, "github/codeql-action/upload-sarif")]
     assert [(w["sarif_file"].endswith(".sarif"), w["category"]) for w in sarif] == [

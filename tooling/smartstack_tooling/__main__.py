@@ -20,6 +20,8 @@ def main() -> int:
         "migrate": "run <env>'s pending schema migrations through its migrate function",
         "release": "shift <env>'s function aliases to the published versions through CodeDeploy",
         "publish-web": "upload web/ (or --site DIR) to <env>'s web bucket, invalidate what changed",
+        "pr-comment": "the pull request comment of build/plans/<env>.json (--base: the base branch's plan)",
+        "drift": "plan <env> against its state: 0 clean, 2 drift (summary written), 1 error",
     }
     operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
@@ -31,6 +33,8 @@ def main() -> int:
         "migrate": "migrate",
         "release": "release",
         "publish-web": "publish_web",
+        "pr-comment": "pr_comment",
+        "drift": "drift",
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print("usage: python -m smartstack_tooling <command> [args]\n")

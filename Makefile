@@ -98,6 +98,11 @@ apply: $(VENV)/.bootstrapped-deploy package ## Guarded plan + apply of ENV=<env>
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling apply $(ENV)
 
+.PHONY: drift
+drift: $(VENV)/.bootstrapped-deploy package ## Plan ENV=<env> against its state: exit 0 clean, 2 drift (build/drift/ENV.md), 1 error
+	@test -n "$(ENV)" || { echo "usage: make drift ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling drift $(ENV)
+
 .PHONY: deploy-plan deploy-apply review
 deploy-plan: $(VENV)/.bootstrapped-deploy package ## make apply's guards and plan, kept in build/deploy/ENV/ for review; applies nothing
 	@test -n "$(ENV)" || { echo "usage: make deploy-plan ENV=<dev|staging|prod>"; exit 2; }

@@ -44,7 +44,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
         for n, line in enumerate(workflow.read_text().splitlines(), start=1)
         if re.match(r"^\s*(?:-\s+)?uses:", line) and not LOCAL_USE.match(line)
     ]
-    assert {name for name, _, _ in lines} == {"ci.yml", "deploy-env.yml"}
+    assert {name for name, _, _ in lines} == {"ci.yml", "deploy-env.yml", "drift.yml"}
     unpinned = [f"{name}:{n}: {line.strip()}" for name, n, line in lines if not PINNED_USE.match(line)]
     assert unpinned == []
     # One release per action across the workflows, so an update moves every use together.
@@ -208,9 +208,23 @@ def test_merge_to_main_plans_then_applies_that_plan_per_env_behind_its_gate():
     assert "role-to-assume" in uses(apply, "aws-actions/configure-aws-credentials")[0]["with"]
 
 
+def test_drift_is_planned_daily_per_env_and_tracked_in_one_issue_each():
+    workflow = load("drift.yml")
+    assert workflow[True]["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"], "daily"
+    job = workflow["jobs"]["drift"]
+    assert [m["env"] for m in job["strategy"]["matrix"]["include"]] == list(ENVIRONMENTS)
+    assert job["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
+    detect, track = [s for s in steps(job) if "run" in s]
+    assert 'make drift ENV="$ENV" || status=$?' in detect["run"]
+    assert '[ "$status" -ne 2 ]' in detect["run"] and "an error, not drift" in detect["run"]
+    assert track["env"]["STATUS"] == "${{ steps.drift.outputs.status }}"
+    for command in ("gh issue create", "gh issue edit", "gh issue close"):
+        assert command in track["run"], command
+
+
 def test_deploying_installs_no_test_dependencies():
     makefile = (REPO / "Makefile").read_text()
-    for target in ("apply", "deploy-plan", "deploy-apply", "migrate", "publish-web"):
+    for target in ("apply", "deploy-plan", "deploy-apply", "drift", "migrate", "publish-web"):
         prerequisites = makefile.split(f"\n{target}:", 1)[1].split("##", 1)[0]
         assert "$(VENV)/.bootstrapped-deploy" in prerequisites and " bootstrap" not in prerequisites, target
 

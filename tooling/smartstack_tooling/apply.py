@@ -342,7 +342,7 @@ class Hooks:
     judge: Judge = policy_failures
 
 
-def _checked_root(env: str, mode: str, hooks: Hooks) -> roots.TerraformRoot:
+def checked_root(env: str, mode: str, hooks: Hooks) -> roots.TerraformRoot:
     """Placeholders, packages and the account guard, then the initialised root."""
     if mode == "real" and (found := hooks.find_placeholders(env)):
         raise Refused(placeholders.refusal(env, found))
@@ -387,7 +387,7 @@ def _guarded(
 
 def review(env: str, mode: str, hooks: Hooks) -> Reviewed:
     """Steps 0-5: the guards before the plan, the plan saved to a file, and the guards that read it."""
-    root = _checked_root(env, mode, hooks)
+    root = checked_root(env, mode, hooks)
     APPLY_DIR.mkdir(parents=True, exist_ok=True)
     plan_file = APPLY_DIR / (f"{env}-local.tfplan" if mode == "local" else f"{env}.tfplan")
     started = time.perf_counter()
@@ -523,7 +523,7 @@ def review_saved(env: str, mode: str, bundle: Path, hooks: Hooks) -> Reviewed:
     (hooks.package or _package)()  # byte-identical zips: verify compares them with the planned ones
     manifest, plan_file = saved_plan.verify(bundle, env, mode)
     hooks.out(f"== {env}: the saved plan {plan_file} matches commit {manifest.commit} and its hashes")
-    root = _checked_root(env, mode, replace(hooks, package=lambda: None))
+    root = checked_root(env, mode, replace(hooks, package=lambda: None))
     return _guarded(env, mode, root, plan_file, hooks, time.perf_counter())
 
 

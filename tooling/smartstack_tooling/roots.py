@@ -81,7 +81,11 @@ EXPECTED_WARNINGS = {
 
 
 class TerraformFailed(RuntimeError):
-    pass
+    """A Terraform command that exited non-zero; ``code`` is its exit status (None when unknown)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class ModeUnavailable(RuntimeError):
@@ -154,7 +158,9 @@ def run_terraform(
         proc = subprocess.CompletedProcess(command, streamed.wait())
         stdout, detail = "", "".join(kept)
     if proc.returncode != 0:
-        raise TerraformFailed(f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}")
+        raise TerraformFailed(
+            f"terraform {args[0]} failed in {cwd} (exit {proc.returncode})\n{detail}", proc.returncode
+        )
     return stdout
 
 

@@ -174,6 +174,8 @@ def secret_findings(where: str, key: str, value: Any) -> list[str]:
     leaf = re.split(r"[./\[]", key)[-1] if key else ""
     if SECRET_WORD.search(leaf) and not NAME_LIKE_SUFFIX.search(leaf) and not value.startswith("arn:"):
         found.append(f"{where}: {key} looks like a secret and holds a value")
+    if value.startswith("arn:"):  # a resource's name, known once it exists: "secret:" is its resource type
+        return found
     for pattern, what in SECRET_VALUE:
         if pattern.search(value):
             found.append(f"{where}: {key} holds what looks like {what}")

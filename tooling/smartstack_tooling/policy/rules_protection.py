@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..planview import PlanView
 from ..profiles import environments_where
 from ..stateful import PREVENT_DESTROY_REQUIRED
 from . import source
@@ -153,7 +155,11 @@ def unknowns_reviewed(ctx: PolicyContext) -> list[str]:
             problems.append(
                 f"{label}: fed by {sorted(feeders - reviewed.feeders)} beyond the reviewed feeders"
             )
-    stale = sorted(set(REVIEWED_UNKNOWN_POLICIES) - set(found))
+    # Only a resource being created shows its policy unknown: once it exists, the policy is known.
+    created = {r.config_address for r in PlanView(ctx.plan).changes if "create" in r.actions}
+    stale = sorted(
+        label for label in set(REVIEWED_UNKNOWN_POLICIES) - set(found) if label.rsplit(".", 1)[0] in created
+    )
     problems += [
         f"{label}: reviewed as unknown but now known or gone: update the reviewed list" for label in stale
     ]
@@ -581,7 +587,10 @@ NAME_EXEMPT_TYPES = {
     "aws_api_gateway_stage": "stage names live inside the prefixed API",
     "aws_lambda_alias": "alias names live inside the prefixed function (its ARN is function:<name>:<alias>)",
     "aws_route53_key_signing_key": "KSK names allow only [A-Za-z0-9_]; unique within the env's own zone",
+    "aws_default_security_group": "EC2 names every VPC's default group 'default'; the VPC is prefixed",
 }
+# API Gateway writes execution logs only to API-Gateway-Execution-Logs_<rest api id>/<stage>.
+API_EXECUTION_LOG_GROUP = re.compile(r"API-Gateway-Execution-Logs_[a-z0-9]+/[\w-]+")
 
 
 def _env_prefix_ok(value: str, env: str) -> bool:
@@ -616,6 +625,8 @@ def names_prefixed(ctx: PolicyContext) -> list[str]:
         for key in NAME_KEYS:
             value = inst.get(key)
             if inst.type == "aws_cloudwatch_log_group" and key == "name" and value in zone_log_groups:
+                continue
+            if inst.type == "aws_cloudwatch_log_group" and API_EXECUTION_LOG_GROUP.fullmatch(str(value)):
                 continue
             if isinstance(value, str) and value and not _env_prefix_ok(value, ctx.env):
                 problems.append(f"{inst.address}: {key} {value!r} lacks smartstack-{ctx.env}")

@@ -1,0 +1,39 @@
+"""The deploy workflow's two steps against the environment `make up` applied: a reviewed plan is kept as
+a bundle, and once another apply has changed the state the real Terraform refuses that bundle as stale,
+which the tooling reports with what to do. (`make up` itself applies through a saved bundle.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from smartstack_tooling import apply, local_env, saved_plan
+
+pytestmark = pytest.mark.smoke
+
+
+def test_a_saved_plan_made_before_another_apply_is_refused_as_stale(applied, tmp_path):
+    env, lines = applied.env, []
+    environ = {**local_env.local_environ(env, applied.emulator), apply.DELEGATED_ENV: "1", "CONFIRM": env}
+    bundle = tmp_path / "reviewed"
+    saved = apply.run(env, environ=environ, out=lines.append, ask=None, interactive=False, save_to=bundle)
+    assert saved == apply.EXIT_APPLIED, "\n".join(lines)
+    assert json.loads((bundle / saved_plan.MANIFEST).read_text())["env"] == env
+    assert "resources" in (bundle / saved_plan.SUMMARY).read_text()
+
+    # Another apply lands first: the state's serial moves on, as every apply that changes it does.
+    root = local_env.stage(env, applied.emulator, lambda _line: None)
+    state = json.loads(root.run(["state", "pull"]))
+    state["serial"] += 1
+    pushed = tmp_path / "state.json"
+    pushed.write_text(json.dumps(state))
+    root.run(["state", "push", str(pushed)])
+
+    lines.clear()
+    code = apply.run(
+        env, environ=environ, out=lines.append, ask=None, interactive=False, saved=bundle, deploy_steps=[]
+    )
+    output = "\n".join(lines)
+    assert code == apply.EXIT_REFUSED, output
+    assert "Saved plan is stale" in output and "STALE PLAN" in output
+    assert f"make deploy-plan ENV={env}" in output

@@ -60,6 +60,31 @@ def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):
     assert not any(name.startswith(("boto3/", "botocore/")) for name in names)
 
 
+def test_a_zip_is_rebuilt_only_when_one_of_its_inputs_changes(tmp_path):
+    """The build is skipped for identical inputs (make up packages on every apply step), and a
+    one-character change to a source file builds it again."""
+    cache = REPO_ROOT / ".cache" / "pip"
+    functions = tmp_path / "functions"
+    shutil.copytree(REPO_ROOT / "functions", functions, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
+    built = packaging.build_function(spec, tmp_path / "out", cache, functions, "arm64")
+    stamp, bytes_before = built.with_suffix(".inputs"), built.read_bytes()
+    built.touch()
+    mtime = built.stat().st_mtime_ns
+    assert (
+        packaging.build_function(spec, tmp_path / "out", cache, functions, "arm64").stat().st_mtime_ns
+        == mtime
+    )
+    handler = functions / "authorizer" / "smartstack_authorizer" / "handler.py"
+    handler.write_text(handler.read_text() + "#")
+    rebuilt = packaging.build_function(spec, tmp_path / "out", cache, functions, "arm64")
+    assert rebuilt.read_bytes() != bytes_before and stamp.read_text() != ""
+    with zipfile.ZipFile(rebuilt) as archive:
+        assert archive.read("smartstack_authorizer/handler.py").endswith(b"#")
+    other = packaging.inputs_key(spec, functions, "x86_64", packaging.pinned_requirements())
+    assert other != stamp.read_text(), "the architecture is an input"
+
+
 def test_native_wheels_follow_the_architecture(tmp_path):
     """wrapt's extension is built per instruction set; the zip carries only the requested one."""
     cache = REPO_ROOT / ".cache" / "pip"

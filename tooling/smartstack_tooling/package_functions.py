@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import importlib.metadata
+import json
 import re
 import shutil
 import subprocess
@@ -32,7 +34,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import hcl, paths, rds_ca_bundle
+from . import content_hash, hcl, paths, rds_ca_bundle
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"
@@ -209,18 +211,38 @@ def base64_sha256(path: Path) -> str:
     return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode("ascii")
 
 
+def inputs_key(spec: FunctionSpec, functions_dir: Path, architecture: str, pins: dict[str, str]) -> str:
+    """Everything a zip is built from: this builder, pip, the pinned dependencies and the platform they
+    are fetched for, the function's source packages and the certificates. Equal keys, equal bytes."""
+    digest = hashlib.sha256()
+    digest.update(Path(__file__).read_bytes())
+    digest.update(importlib.metadata.version("pip").encode())
+    wanted = [pins.get(_normalise(name), name) for name in spec.dependencies]
+    described = [spec.name, *spec.source_packages, *wanted, architecture, LAMBDA_PYTHON_VERSION]
+    digest.update(json.dumps([*described, *WHEEL_PLATFORMS[architecture]]).encode())
+    for package_dir in (*spec.source_packages, CERTS_DIR_NAME):
+        content_hash.feed_tree(digest, package_dir, functions_dir / package_dir, lambda r: not _included(r))
+    return digest.hexdigest()
+
+
 def build_function(
     spec: FunctionSpec, output_dir: Path, cache_dir: Path, functions_dir: Path, architecture: str
 ) -> Path:
-    """Builds <output_dir>/<architecture>/<name>.zip."""
+    """Builds <output_dir>/<architecture>/<name>.zip, unless it was built from exactly these inputs."""
     pins = pinned_requirements()
+    zip_path = output_dir / architecture / f"{spec.name}.zip"
+    stamp = zip_path.with_suffix(".inputs")
+    key = inputs_key(spec, functions_dir, architecture, pins)
+    if zip_path.exists() and stamp.exists() and stamp.read_text() == key:
+        return zip_path
+    stamp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"smartstack-{spec.name}-") as staging_name:
         staging = Path(staging_name)
         install_dependencies(spec, pins, staging, cache_dir, architecture)
         copy_sources(spec, staging, functions_dir)
         copy_certificates(staging, functions_dir)
-        zip_path = output_dir / architecture / f"{spec.name}.zip"
         write_deterministic_zip(staging, zip_path)
+    stamp.write_text(key)
     return zip_path
 
 

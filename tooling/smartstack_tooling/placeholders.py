@@ -36,28 +36,32 @@ def tfvars_account_id(env: str, repo: Path = paths.REPO) -> str:
 
 def find(env: str, repo: Path = paths.REPO) -> list[str]:
     """Every placeholder of ``env``, as "<file>:<line>: <setting>: <what to do>"."""
+    return [item for name in FILES for item in in_file(repo / "envs" / env / name, repo)]
+
+
+def in_file(path: Path, repo: Path = paths.REPO) -> list[str]:
+    """Every placeholder of one settings file (none when it does not exist), as find() lists them."""
+    if not path.exists():
+        return []
     found = []
-    for name in FILES:
-        path = repo / "envs" / env / name
-        if not path.exists():
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        setting = line.split("#", 1)[0].strip()
+        if not setting:
             continue
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            setting = line.split("#", 1)[0].strip()
-            if not setting:
-                continue
-            where = f"{path.relative_to(repo)}:{number}: {setting}"
-            marked, reserved = MARK.search(line), RESERVED.search(setting)
-            if marked:
-                found.append(f"{where}: {marked.group('hint')}")
-            elif reserved:
-                found.append(f"{where}: {reserved.group(0)} is a reserved domain (Route 53 refuses it)")
+        where = f"{path.relative_to(repo)}:{number}: {setting}"
+        marked, reserved = MARK.search(line), RESERVED.search(setting)
+        if marked:
+            found.append(f"{where}: {marked.group('hint')}")
+        elif reserved:
+            found.append(f"{where}: {reserved.group(0)} is a reserved domain (Route 53 refuses it)")
     return found
 
 
-def refusal(env: str, found: list[str]) -> str:
+def refusal(env: str, found: list[str], where: str | None = None) -> str:
+    """The refusal listing ``found``, the placeholders of envs/<env> (or of ``where``)."""
     listing = "\n".join(f"  - {item}" for item in found)
     return (
-        f"PLACEHOLDERS: envs/{env} still has {len(found)} placeholder setting(s); a real apply would create "
-        f"resources for values that are not yours (or that AWS refuses):\n{listing}\n"
+        f"PLACEHOLDERS: {where or f'envs/{env}'} still has {len(found)} placeholder setting(s); a real apply "
+        f"would create resources for values that are not yours (or that AWS refuses):\n{listing}\n"
         "Replace each with the real value (and drop its # PLACEHOLDER comment), then re-run."
     )

@@ -1,22 +1,21 @@
 """`make state-backend ENV=<env>`: create the environment's S3 state bucket with the `state-backend/` root.
 
-Same guards as `make apply`: the caller's account must be the environment's (checked before planning),
-prod needs CONFIRM=prod or the typed name, offline stops before apply. The bucket name comes from the
+Same guards as `make apply` (account_roots.py, shared with `make ci-access`): the caller's account must be
+the environment's (checked before planning), prod needs CONFIRM=prod or the typed name, offline stops
+before apply. The bucket name comes from the
 environment (``smartstack-<env>-tfstate-<account_id>``) and must equal envs/<env>/backend.hcl's bucket;
 this is checked before planning too. The state-backend root keeps local state, one workspace per environment.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from . import account_roots, paths, placeholders
 from . import apply as guarded
-from . import paths, placeholders, roots
-from . import plan as planning
 
 ROOT = paths.STATE_BACKEND
 FORMER_ROOT = "bootstrap"  # this root's directory until "bootstrap" came to mean only the venv
@@ -47,6 +46,24 @@ def state_backend_vars(env: str, repo: Path = paths.REPO) -> dict[str, str]:
     return {"environment": env, "account_id": account}
 
 
+def _planned(env: str, tf_vars: dict[str, str], account: str) -> str:
+    return f"state bucket {backend_bucket(env)} in account {account}"
+
+
+SPEC = account_roots.AccountRoot(
+    root=ROOT,
+    title="state backend",
+    tf_vars=state_backend_vars,
+    # Local state, one workspace per environment (the bucket every other root's backend needs is made here).
+    setup=lambda env, mode: (
+        ["init", "-input=false", "-no-color"],
+        ["workspace", "select", "-or-create", env],
+    ),
+    planned=_planned,
+    applied=lambda env, outputs: f"Next: make ci-access ENV={env} (CI's roles), then make apply ENV={env}",
+)
+
+
 def run(
     env: str,
     *,
@@ -59,17 +76,7 @@ def run(
     find_placeholders: Callable[[str], list[str]] = placeholders.find,
     repo: Path = paths.REPO,
 ) -> int:
-    environ = os.environ if environ is None else environ
-    if env not in planning.ENVIRONMENTS:
-        out(f"unknown environment {env!r}; choose from {', '.join(planning.ENVIRONMENTS)} (ENV=<env>)")
-        return guarded.EXIT_REFUSED
-    try:
-        mode = roots.provider_mode(environ)
-    except roots.ModeUnavailable as err:
-        out(str(err))
-        return guarded.EXIT_REFUSED
-    terraform = terraform or planning.run_terraform
-    interactive = sys.stdin.isatty() if interactive is None else interactive
+    """`make state-backend ENV=<env>` (account_roots.run), refused while state sits in the former root."""
     if (former := former_state(repo)) is not None:
         out(
             f"{former} holds this root's state from before it moved to state-backend/: move it first "
@@ -77,39 +84,17 @@ def run(
             "planned as new."
         )
         return guarded.EXIT_REFUSED
-    try:
-        if mode == "real" and (found := find_placeholders(env)):
-            raise guarded.Refused(placeholders.refusal(env, found))
-        tf_vars = state_backend_vars(env)
-        account = guarded.check_account(env, caller or guarded.caller_for(mode, env, environ))
-        root = roots.prepare(ROOT, mode, label=f"state-backend-{env}", environ=environ)
-        workdir, tf_env = root.workdir, dict(root.env)
-        var_args = [f"-var={k}={v}" for k, v in tf_vars.items()]
-        plan_file = guarded.APPLY_DIR / f"state-backend-{env}.tfplan"
-        plan_file.parent.mkdir(parents=True, exist_ok=True)
-        terraform(["init", "-input=false", "-no-color"], workdir, tf_env, True)
-        terraform(["workspace", "select", "-or-create", env], workdir, tf_env, True)
-        terraform(
-            ["plan", "-input=false", "-no-color", *var_args, f"-out={plan_file}"], workdir, tf_env, False
-        )
-        out(f"== state backend {env}: state bucket {backend_bucket(env)} in account {account}")
-        if mode == "offline":
-            out(
-                guarded.OFFLINE_STOP.format(
-                    plan_file=plan_file.relative_to(paths.REPO), account=account, env=env
-                ).replace("make apply", "make state-backend")
-            )
-            return guarded.EXIT_OFFLINE
-        guarded.confirm(env, environ, ask, interactive)
-        terraform(["apply", "-input=false", "-no-color", str(plan_file)], workdir, tf_env, False)
-    except (guarded.Refused, roots.ModeUnavailable) as err:
-        out(str(err))
-        return guarded.EXIT_REFUSED
-    except planning.TerraformFailed as err:
-        out(str(err))
-        return guarded.EXIT_TERRAFORM
-    out(f"== state backend {env}: applied. Next: make apply ENV={env}")
-    return guarded.EXIT_APPLIED
+    return account_roots.run(
+        SPEC,
+        env,
+        environ=environ,
+        caller=caller,
+        terraform=terraform,
+        ask=ask,
+        interactive=interactive,
+        out=out,
+        find_placeholders=find_placeholders,
+    )
 
 
 def main(argv: list[str]) -> int:

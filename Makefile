@@ -60,7 +60,7 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt $(VENV)/.bootstrapped-to
 	$(UV_PIP) --python $(CHECKOV_VENV)/bin/python -r requirements/checkov.txt
 	@touch $@
 
-scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/ and the plans of ENV (default: all); reports in build/reports/
+scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/, ci-access/ and the plans of ENV (default: all); reports in build/reports/
 	@status=0; \
 	$(PY) -m smartstack_tooling.policy.checkov $(ENV) || status=1; \
 	$(PY) -m smartstack_tooling.policy.trivy $(ENV) || status=1; \
@@ -81,18 +81,18 @@ docs: bootstrap ## Regenerate the module READMEs' inputs/outputs tables and docs
 	$(PY) -m smartstack_tooling docs
 
 fmt: bootstrap ## Format Terraform and Python sources
-	$$($(PY) -m smartstack_tooling which-terraform | cut -f1) fmt -recursive modules envs tests
+	$$($(PY) -m smartstack_tooling which-terraform | cut -f1) fmt -recursive modules envs state-backend ci-access tests
 	$(VENV)/bin/ruff format tooling functions tests benchmarks
 
 lint: bootstrap ## terraform fmt -check and ruff
-	$$($(PY) -m smartstack_tooling which-terraform | cut -f1) fmt -check -recursive modules envs tests
+	$$($(PY) -m smartstack_tooling which-terraform | cut -f1) fmt -check -recursive modules envs state-backend ci-access tests
 	$(VENV)/bin/ruff check tooling functions tests benchmarks
 
 clean: ## Remove build outputs and the offline workspace (keeps .venv and .cache)
 	rm -rf build
 
 # ---- Operations: guarded apply, state bucket, diagrams, cost --------------------------------
-.PHONY: apply state-backend bootstrap-backend diagrams cost
+.PHONY: apply state-backend ci-access bootstrap-backend diagrams cost
 
 apply: $(VENV)/.bootstrapped-deploy package ## Guarded plan + apply of ENV=<env> (offline: stops before apply; prod: CONFIRM=prod)
 	@test -n "$(ENV)" || { echo "usage: make apply ENV=<dev|staging|prod>"; exit 2; }
@@ -125,7 +125,7 @@ review: plan checkov-bootstrap ## Plan ENV=<env> once, then check, scan, cost an
 	exit $$status
 
 .PHONY: lock
-LOCKED_ROOTS := envs/dev envs/staging envs/prod state-backend
+LOCKED_ROOTS := envs/dev envs/staging envs/prod state-backend ci-access
 # The roots accept >= 5.100, < 7.0 (the offline stand-in serves v6); a temporary override pins the release.
 lock: ## Connected machine: pin hashicorp/aws VERSION=<x.y.z> in every real root's lock file, for every platform
 	@test -n "$(VERSION)" || { echo "usage: make lock VERSION=<x.y.z> (needs the registry)"; exit 2; }
@@ -150,6 +150,10 @@ publish-web: $(VENV)/.bootstrapped-deploy ## Upload SITE=<dir> (default web/) to
 state-backend: $(VENV)/.bootstrapped-deploy ## Create the S3 state bucket of ENV=<env> (state-backend/ root, same guards as apply)
 	@test -n "$(ENV)" || { echo "usage: make state-backend ENV=<dev|staging|prod>"; exit 2; }
 	$(PY) -m smartstack_tooling state-backend $(ENV)
+
+ci-access: $(VENV)/.bootstrapped-deploy ## GitHub OIDC provider, plan and deploy roles of ENV=<env>'s account (ci-access/ root, same guards)
+	@test -n "$(ENV)" || { echo "usage: make ci-access ENV=<dev|staging|prod>"; exit 2; }
+	$(PY) -m smartstack_tooling ci-access $(ENV)
 
 bootstrap-backend: # renamed: "bootstrap" now means only the venv
 	@echo "make bootstrap-backend is now make state-backend ENV=<env> (the root moved to state-backend/)"; exit 2

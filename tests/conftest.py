@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import tftest
 import yaml
-from smartstack_tooling import apply, emulator, paths, plan_store, roots, toolchain
+from smartstack_tooling import apply, ci_access, emulator, paths, plan_store, roots, toolchain
 from smartstack_tooling import plan as planning
 from xdist.scheduler import LoadScopeScheduling
 
@@ -53,7 +53,7 @@ def plan_staged(
 
     Offline plans go through the content-addressed plan store (smartstack_tooling.plan_store): made once
     for all test workers, and kept across runs for exactly the same inputs."""
-    if root.mode == "offline":
+    if root.mode in ("offline", "local"):  # local plans: against the fresh emulators of local_emulators
         stored = plan_store.plan(root, var_args(tf_vars))
         return _plan_output(stored.plan, stored.warnings, stored.plan_file)
     root.init()
@@ -163,6 +163,12 @@ def plan_validator(plan_root: PlanFn) -> Callable[..., tftest.TerraformPlanOutpu
 def env_plans(plan_root: PlanFn) -> dict[str, tftest.TerraformPlanOutput]:
     """The plan of every environment, made once for the whole session."""
     return {env: plan_root(REPO / "envs" / env) for env in ENVIRONMENTS}
+
+
+@pytest.fixture(scope="session")
+def ci_access_plans(plan_root: PlanFn) -> dict[str, tftest.TerraformPlanOutput]:
+    """The ci-access root planned for every environment's account, with what `make ci-access` passes."""
+    return {env: plan_root(paths.CI_ACCESS, tf_vars=ci_access.ci_access_vars(env)) for env in ENVIRONMENTS}
 
 
 # ---------------------------------------------------------------------- the real-provider tier

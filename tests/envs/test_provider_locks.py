@@ -18,7 +18,7 @@ from smartstack_tooling import roots, toolchain
 
 from ..conftest import REPO
 
-LOCKED_ROOTS = ("envs/dev", "envs/staging", "envs/prod", "state-backend")
+LOCKED_ROOTS = ("envs/dev", "envs/staging", "envs/prod", "state-backend", "ci-access")
 PINNED = "5.100.0"
 # The registry's checksums of the 5.100.0 packages (one per platform it publishes).
 REGISTRY_ZH = {

@@ -6,9 +6,11 @@ import json
 from xml.etree import ElementTree as ET
 
 from smartstack_tooling.policy import report
-from smartstack_tooling.policy.engine import RULES, SEVERITIES
+from smartstack_tooling.policy.engine import SEVERITIES, rules_of
 
 from ..conftest import ENVIRONMENTS
+
+RULES = rules_of()  # the environments' rules: the report judges the environments' plans
 
 
 def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):

@@ -2,7 +2,8 @@
 
 The rules live in smartstack_tooling.policy (shared with `make plan` and `make check`), each declared
 with its metadata and its broken twins beside it (policy/twins.py). Each rule must pass on the
-environments whose profile requires it, and must FAIL on each of its twins with the violation the twin
+environments whose profile requires it (on their plans, or on each account's plan of the root the rule
+reads, ci-access), and must FAIL on each of its twins with the violation the twin
 names: a mutated copy of an environment's plan JSON, an edited copy of part of the source tree, or a
 small broken root under tests/policy/broken/ planned through the offline stand-in.
 """
@@ -14,7 +15,7 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import policy, toolchain
+from smartstack_tooling import ci_access, policy, toolchain
 from smartstack_tooling.policy import engine as policy_engine
 from smartstack_tooling.policy.engine import EVERY_TYPE
 from smartstack_tooling.policy.twins import Twin, TwinInputs
@@ -32,19 +33,24 @@ _A_TWIN = Twin("example", "example", lambda inputs: None)  # type: ignore[arg-ty
 _NAMED_TYPE = re.compile(r"(?<![\w.])(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*(aws_[a-z0-9_]+)\b")
 
 
+# The results fixture of each root's plans: a rule's test makes only the plans that rule reads.
+RESULTS_OF_ROOT = {policy.ENV_ROOT: "env_results", ci_access.ROOT.name: "ci_access_results"}
+
+
 @pytest.mark.parametrize(("rule_id", "env"), APPLICABLE)
-def test_rule(rule_id: str, env: str, env_results) -> None:
-    result = env_results[env][rule_id]
+def test_rule(rule_id: str, env: str, request) -> None:
+    results = request.getfixturevalue(RESULTS_OF_ROOT[policy.RULES[rule_id].root_name])
+    result = results[env][rule_id]
     assert result.error is None, result.error
     assert result.passed, "\n".join(result.violations)
 
 
 @pytest.fixture
-def twin_inputs(env_raw_plans, plan_root, tmp_path) -> TwinInputs:
+def twin_inputs(env_raw_plans, ci_access_raw_plans, plan_root, tmp_path) -> TwinInputs:
     def plan_copy(root, tf_vars):  # plans are cached per session: a twin mutates its own copy
         return copy.deepcopy(plan_root(root, tf_vars=tf_vars)._raw)
 
-    return TwinInputs(env_raw_plans, plan_copy, tmp_path)
+    return TwinInputs(env_raw_plans, plan_copy, tmp_path, {ci_access.ROOT.name: ci_access_raw_plans})
 
 
 @pytest.mark.parametrize(("rule_id", "twin"), TWINS, ids=[f"{r}--{t.name}" for r, t in TWINS])
@@ -74,11 +80,26 @@ def test_declared_resource_types_exist() -> None:
     assert declared - known == set()
 
 
-def test_twin_inputs_are_copies(env_raw_plans, env_results) -> None:
-    """Twins mutate deep copies: the environment plans still pass every rule afterwards."""
+def test_twin_inputs_are_copies(env_raw_plans, ci_access_raw_plans, env_results) -> None:
+    """Twins mutate deep copies: the environment and ci-access plans still pass every rule afterwards."""
     for env, plan in env_raw_plans.items():
         fresh = policy.evaluate(policy.context_for_env(env, json.loads(json.dumps(plan))))
         assert [r.rule.id for r in fresh if not r.passed] == []
+    for env, plan in ci_access_raw_plans.items():
+        context = policy.context_for_root(ci_access.ROOT.name, env, json.loads(json.dumps(plan)))
+        fresh = policy.evaluate(context)
+        assert fresh and [r.rule.id for r in fresh if not r.passed] == []
+
+
+def test_rules_run_only_on_the_plans_of_their_root(env_raw_plans, ci_access_raw_plans) -> None:
+    """An environment's plan is judged by the environments' rules, a ci-access plan by ci-access's."""
+    on_env = {r.rule.id for r in policy.evaluate(policy.context_for_env("prod", env_raw_plans["prod"]))}
+    root = ci_access.ROOT.name
+    on_ci = {
+        r.rule.id for r in policy.evaluate(policy.context_for_root(root, "prod", ci_access_raw_plans["prod"]))
+    }
+    assert on_ci == set(policy.rules_of(root)) and len(on_ci) >= 4
+    assert on_env <= set(policy.rules_of()) and not on_env & on_ci
 
 
 @pytest.mark.parametrize(

@@ -62,3 +62,27 @@ def test_check_notices_a_changed_description(tmp_path):
     docs.generate(tmp_path / "modules")
     assert docs.stale(tmp_path / "modules") == []
     assert "The VPC range." in (copy / "README.md").read_text()
+
+
+@pytest.mark.parametrize("root", docs.DOCUMENTED_ROOTS, ids=[r.name for r in docs.DOCUMENTED_ROOTS])
+def test_root_readme_table_is_generated_and_current(root):
+    current, wanted = docs.updated_root_readme(root)
+    assert current == wanted, f"{root.name}/README.md is stale: run `make docs`"
+    assert "## Usage" in current.split(docs.BEGIN)[0], "a root README says how to run it, above the table"
+    for variable in docs.module_variables(root):
+        assert variable.description and f"| `{variable.name}` |" in current
+    for output in docs.module_outputs(root):
+        assert output.description and f"| `{output.name}` |" in current
+
+
+def test_check_notices_a_changed_root_variable(tmp_path):
+    copy = tmp_path / "ci-access"
+    shutil.copytree(docs.REPO / "ci-access", copy, ignore=shutil.ignore_patterns(".terraform*"))
+    assert docs.stale_roots((copy,)) == []
+    variables = copy / "variables.tf"
+    variables.write_text(
+        variables.read_text().replace('default     = "us-east-1"', 'default     = "eu-west-1"')
+    )
+    assert docs.stale_roots((copy,)) == [copy]
+    docs.generate_roots((copy,))
+    assert docs.stale_roots((copy,)) == [] and '`"eu-west-1"`' in (copy / "README.md").read_text()

@@ -13,6 +13,7 @@ def main() -> int:
         "docs": "regenerate module README input/output tables (--check: fail if stale)",
         "apply": "guarded plan + apply of one environment (make apply ENV=<env>)",
         "state-backend": "create one environment's S3 state bucket (make state-backend ENV=<env>)",
+        "ci-access": "create one environment's GitHub OIDC provider and CI roles (make ci-access ENV=<env>)",
         "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
         "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
         "validate": "terraform validate every root offline, staged (the pre-commit hook)",
@@ -26,6 +27,7 @@ def main() -> int:
     operations = {  # command -> module with main(argv) (operations tooling)
         "apply": "apply",
         "state-backend": "state_backend",
+        "ci-access": "ci_access",
         "diagrams": "diagram",
         "cost": "cost",
         "validate": "validate",

@@ -5,6 +5,9 @@ inventory by the suite), so the example a reader copies is one that plans.
 Each module README carries a section between ``<!-- BEGIN_TF_DOCS -->`` and ``<!-- END_TF_DOCS -->``, and one
 between ``<!-- BEGIN_USAGE -->`` and ``<!-- END_USAGE -->``; ``generate`` rewrites both, ``stale`` lists
 READMEs whose sections differ from what the source says. `make docs` writes; the test suite checks.
+
+The roots applied once per account through a make target (DOCUMENTED_ROOTS: ci-access/) carry the same
+inputs/outputs section; their usage is the make target, written by hand.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from . import hcl, openapi
-from .paths import MODULES, REPO
+from .paths import CI_ACCESS, MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 BEGIN_USAGE, END_USAGE = "<!-- BEGIN_USAGE -->", "<!-- END_USAGE -->"
 TEST_ROOTS = REPO / "tests" / "modules"
+DOCUMENTED_ROOTS = (CI_ACCESS,)  # roots whose README carries the generated inputs/outputs section
 _MODULE_BLOCK = re.compile(r'^module "[^"]+" \{\n.*?^\}\n', re.M | re.S)
 
 
@@ -191,6 +195,30 @@ def updated_readme(module: Path, test_roots: Path = TEST_ROOTS) -> tuple[str, st
     return current, head + usage + "\n\n" + anchor + tail
 
 
+def updated_root_readme(root: Path) -> tuple[str, str]:
+    """(current README text, README text with the generated inputs/outputs section) of a root."""
+    readme = root / "README.md"
+    current = readme.read_text() if readme.exists() else ""
+    tables = render(root)
+    if _SECTION.search(current):
+        return current, _SECTION.sub(lambda _: tables, current)
+    return current, current.rstrip() + "\n\n" + tables + "\n"
+
+
+def stale_roots(roots: tuple[Path, ...] = DOCUMENTED_ROOTS) -> list[Path]:
+    return [r for r in roots if (lambda pair: pair[0] != pair[1])(updated_root_readme(r))]
+
+
+def generate_roots(roots: tuple[Path, ...] = DOCUMENTED_ROOTS) -> list[Path]:
+    written = []
+    for root in roots:
+        current, wanted = updated_root_readme(root)
+        if current != wanted:
+            (root / "README.md").write_text(wanted)
+            written.append(root)
+    return written
+
+
 def modules(root: Path = MODULES) -> list[Path]:
     """The module directories (those with a main.tf; modules/_context only holds the shared context file)."""
     return sorted(p for p in root.iterdir() if p.is_dir() and (p / "main.tf").is_file())
@@ -212,14 +240,14 @@ def generate(root: Path = MODULES, test_roots: Path = TEST_ROOTS) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if argv == ["--check"]:
-        out_of_date = stale()
+        out_of_date = stale() + stale_roots()
         for module in out_of_date:
             print(f"{module.relative_to(REPO)}/README.md is out of date: run `make docs`", file=sys.stderr)
         if not openapi.is_current():
             print("docs/openapi.json is out of date: run `make docs`", file=sys.stderr)
             return 1
         return 1 if out_of_date else 0
-    written = generate()
+    written = generate() + generate_roots()
     for module in written:
         print(f"regenerated {module.relative_to(REPO)}/README.md")
     if not written:

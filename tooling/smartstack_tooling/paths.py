@@ -9,8 +9,9 @@ REPO = Path(__file__).resolve().parents[2]
 ENVS = REPO / "envs"
 MODULES = REPO / "modules"
 STATE_BACKEND = REPO / "state-backend"  # the root that creates each environment's state bucket
+CI_ACCESS = REPO / "ci-access"  # the root that creates each environment's CI roles (GitHub OIDC)
 # The Terraform the product ships, as the scanners and source checks read it (test roots are not shipped).
-TERRAFORM_SOURCES = (MODULES, ENVS, STATE_BACKEND)
+TERRAFORM_SOURCES = (MODULES, ENVS, STATE_BACKEND, CI_ACCESS)
 FUNCTIONS = REPO / "functions"
 DOCS = REPO / "docs"
 PRICING = REPO / "pricing"

@@ -1,7 +1,7 @@
 """`python -m smartstack_tooling validate`: terraform validate every root offline (pre-commit hook).
 
-Each root (envs/<env>, state-backend/) is staged like an offline plan, so no .terraform directory or lock
-file is written beside the code; the stand-in answers the provider schema.
+Each root (envs/<env>, state-backend/, ci-access/) is staged like an offline plan, so no .terraform
+directory or lock file is written beside the code; the stand-in answers the provider schema.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from . import paths, roots
 from . import plan as planning
 
-ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), paths.STATE_BACKEND.name]
+ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), paths.STATE_BACKEND.name, paths.CI_ACCESS.name]
 
 
 def main(argv: list[str]) -> int:

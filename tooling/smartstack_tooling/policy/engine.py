@@ -5,6 +5,10 @@ The context wraps one plan (planned values with their unknown markers, and the `
 section) plus the root module directory it was planned from, so rules can follow references:
 ``module.compute`` -> ``var.app_subnet_ids`` -> ``module.network.app_subnet_ids`` -> ``aws_subnet.app``.
 Locals are not in the plan's configuration; their references are read from the module source.
+
+Most rules read an environment's plan (envs/<env>: what `make plan`, `make check` and `make apply` judge).
+A rule may read the plan of a root applied once per account instead (``root_name="ci-access"``): it then
+runs only on contexts of that root (:func:`context_for_root`), and its root's own tooling judges with it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ if TYPE_CHECKING:  # twins.py builds contexts of this module
     from .twins import Twin
 
 REPO = paths.REPO
+ENV_ROOT = "envs"  # the root_name of the environment roots, envs/<env>
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class PolicyContext:
     root_dir: Path  # the root module the plan was made from (envs/<env> or a test root)
     repo: Path = REPO
     account: str | None = None  # the environment's account id; default: the plan's var.account_id
+    root_name: str = ENV_ROOT  # whose plan: ENV_ROOT (envs/<env>) or a per-account root's directory
 
     # ------------------------------------------------------------------ planned values
     @cached_property
@@ -351,6 +357,7 @@ class Rule:
     # What the rule deliberately lets pass, and why (shown in the report): key -> reason.
     exemptions: Mapping[str, str] = field(default_factory=dict)
     twins: tuple[Twin, ...] = ()  # broken inputs the rule must fail on (see twins.py)
+    root_name: str = ENV_ROOT  # the root whose plans the rule reads (PolicyContext.root_name)
 
 
 @dataclass(frozen=True)
@@ -382,8 +389,10 @@ def rule(
     twins: Iterable[Twin],
     envs: tuple[str, ...] = ENVIRONMENTS,
     exemptions: Mapping[str, str] | None = None,
+    root_name: str = ENV_ROOT,
 ):
-    """Register the decorated check as rule ``rule_id`` with its metadata and its broken twins."""
+    """Register the decorated check as rule ``rule_id`` with its metadata and its broken twins; it reads the
+    plans of ``root_name`` (the environments' by default)."""
     if severity not in SEVERITIES:
         raise ValueError(f"{rule_id}: severity {severity!r} is not one of {SEVERITIES}")
     twins = tuple(twins)
@@ -404,6 +413,7 @@ def rule(
             (fn.__doc__ or "").strip(),
             dict(exemptions or {}),
             twins,
+            root_name,
         )
         return fn
 
@@ -419,14 +429,28 @@ def run_rule(rule_obj: Rule, ctx: PolicyContext) -> Result:
 
 
 def evaluate(ctx: PolicyContext, rule_ids: Iterable[str] | None = None) -> list[Result]:
-    """The results of the rules (all, or ``rule_ids``) that apply to the context's environment: a rule
-    whose ``envs`` (from envs/profiles.json) leave it out is not required there and not run."""
+    """The results of the rules (all, or ``rule_ids``) that apply to the context: rules of its root whose
+    ``envs`` (from envs/profiles.json) include its environment; the others are not required there."""
     ids = list(rule_ids) if rule_ids is not None else list(RULES)
-    return [run_rule(RULES[i], ctx) for i in ids if ctx.env in RULES[i].envs]
+    return [
+        run_rule(RULES[i], ctx)
+        for i in ids
+        if ctx.env in RULES[i].envs and RULES[i].root_name == ctx.root_name
+    ]
+
+
+def rules_of(root_name: str = ENV_ROOT) -> dict[str, Rule]:
+    """The rules that read the plans of ``root_name`` (the environments' by default)."""
+    return {rule_id: r for rule_id, r in RULES.items() if r.root_name == root_name}
 
 
 def context_for_env(env: str, plan: dict[str, Any]) -> PolicyContext:
     return PolicyContext(plan, env, REPO / "envs" / env)
+
+
+def context_for_root(root_name: str, env: str, plan: dict[str, Any]) -> PolicyContext:
+    """The context of ``env``'s plan of a root applied once per account (``ci-access``)."""
+    return PolicyContext(plan, env, REPO / root_name, root_name=root_name)
 
 
 def verdict(results: list[Result]) -> str:

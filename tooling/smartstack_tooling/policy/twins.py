@@ -6,7 +6,8 @@ fail on, and the fragment its violation must contain. A twin is built from :clas
 environments' plans, a way to plan a root, a scratch directory) as one of:
 
 - :func:`plan_twin` — a deep copy of an environment's plan with mutations applied (planned values,
-  policy statements, ``configuration`` references);
+  policy statements, ``configuration`` references); with ``root_name``, of that root's plan instead
+  (the ci-access root's, for the rules that read it);
 - :func:`root_twin` — a small broken root under ``tests/policy/broken/``, planned;
 - :func:`swapped_twin` — one environment's plan checked as another's;
 - :func:`tree_twin` — a copy of parts of the repository (modules, env roots, function code), edited;
@@ -21,12 +22,12 @@ import copy
 import json
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import paths
-from .engine import PolicyContext
+from .engine import ENV_ROOT, PolicyContext
 
 BROKEN_ROOTS = paths.REPO / "tests" / "policy" / "broken"
 BROKEN_ROOT_ACCOUNT = "111111111111"
@@ -40,6 +41,8 @@ class TwinInputs:
     plans: Mapping[str, Plan]  # each environment's plan JSON: read only, twins work on copies
     plan_root: Callable[[Path, Mapping[str, Any] | None], Plan]  # (root, tf_vars) -> a fresh plan copy
     workdir: Path  # an empty directory of the twin's own
+    # The plans of the roots applied once per account, per environment: {"ci-access": {env: plan}}.
+    root_plans: Mapping[str, Mapping[str, Plan]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,20 @@ def context(env: str, plan: Plan, root: Path | None = None, **kw: Any) -> Policy
 
 
 # ---------------------------------------------------------------------- twin kinds
-def plan_twin(name: str, expect: str, env: str, *mutations: Mutation) -> Twin:
-    """``env``'s plan, copied, with ``mutations`` applied in order."""
+def plan_twin(name: str, expect: str, env: str, *mutations: Mutation, root_name: str = ENV_ROOT) -> Twin:
+    """``env``'s plan (of the root ``root_name``: the environment's by default), copied, with ``mutations``
+    applied in order."""
 
     def build(inputs: TwinInputs) -> PolicyContext:
-        plan = copy.deepcopy(inputs.plans[env])
+        if root_name == ENV_ROOT:
+            plan = copy.deepcopy(inputs.plans[env])
+        else:
+            plan = copy.deepcopy(inputs.root_plans[root_name][env])
         for mutate in mutations:
             mutate(plan)
-        return context(env, plan)
+        if root_name == ENV_ROOT:
+            return context(env, plan)
+        return context(env, plan, paths.REPO / root_name, root_name=root_name)
 
     return Twin(name, expect, build)
 
@@ -181,14 +190,15 @@ def setting(address: str, **values: Any) -> Mutation:
     return lambda plan: set_after(plan, address, **values)
 
 
-def statement(address: str, sid: str, mutate: Callable[[dict], Any]) -> Mutation:
-    """Mutate statement ``sid`` of the policy planned at ``address``."""
+def statement(address: str, sid: str, mutate: Callable[[dict], Any], attr: str = "policy") -> Mutation:
+    """Mutate statement ``sid`` of the policy planned at ``address`` (its ``attr``: a role's trust policy
+    is ``assume_role_policy``)."""
 
     def apply(doc: dict) -> None:
         stmts = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
         mutate(next(s for s in stmts if s.get("Sid") == sid))
 
-    return lambda plan: set_policy(plan, address, apply)
+    return lambda plan: set_policy(plan, address, apply, attr)
 
 
 def without(predicate: Callable[[dict], bool]) -> Mutation:

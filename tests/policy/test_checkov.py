@@ -1,4 +1,6 @@
-"""checkov over modules/, envs/ and the three plan JSONs: zero failed checks, every skip inline with a reason.
+"""checkov over the Terraform sources (paths.TERRAFORM_SOURCES: modules/, envs/, state-backend/, ci-access/)
+and the plan JSONs (every environment's, every account's ci-access plan): zero failed checks, every skip
+inline with a reason.
 
 checkov runs from .venv-checkov (bootstrapped here when `make checkov-bootstrap` has not run yet);
 JUnit and SARIF reports land in build/reports/checkov-{hcl,plan}/.
@@ -14,18 +16,22 @@ from smartstack_tooling import paths
 from smartstack_tooling.policy import checkov
 from smartstack_tooling.policy.engine import RULES
 
-from tests.conftest import ENVIRONMENTS, REPO
+from tests.conftest import REPO
 
 SKIP_LINE = re.compile(r"#\s*checkov:skip=([^\s:]+)(?::(.*))?")
 
 
 @pytest.fixture(scope="session")
-def checkov_results(env_raw_plans, tmp_path_factory):
+def checkov_results(env_raw_plans, ci_access_raw_plans, tmp_path_factory):
+    """One scan of the sources, one of every plan: the environments' and each account's ci-access plan."""
     plans_dir = tmp_path_factory.mktemp("plans")
     files = []
-    for env in ENVIRONMENTS:
-        path = plans_dir / f"{env}.json"
-        path.write_text(json.dumps(env_raw_plans[env]))
+    for name, plan in [
+        *env_raw_plans.items(),
+        *((f"ci-access-{env}", plan) for env, plan in ci_access_raw_plans.items()),
+    ]:
+        path = plans_dir / f"{name}.json"
+        path.write_text(json.dumps(plan))
         files.append(path)
     return {r.name: r for r in checkov.scan(paths.REPORTS, files)}
 

@@ -1,6 +1,6 @@
-"""trivy, the second scanner: 0 failed on modules/, envs/ and state-backend/ and on every environment's
-plan (the real provider's: test_real_provider_scans.py); every exception inline, with a reason, as with
-checkov."""
+"""trivy, the second scanner: 0 failed on modules/, envs/, state-backend/ and ci-access/, on every
+environment's plan (the real provider's: test_real_provider_scans.py) and every account's ci-access plan;
+every exception inline, with a reason, as with checkov."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def test_trivy_zero_failed_on_the_plans(env_plans) -> None:
     for env, result in results.items():
         assert result.passed > 0, env
         assert result.failed == [], env
+
+
+def test_trivy_zero_failed_on_the_ci_access_plans(ci_access_plans) -> None:
+    results = trivy.scan_plans({f"ci-access-{env}": ci_access_plans[env].plan_file for env in ENVIRONMENTS})
+    for name, result in results.items():
+        assert result.passed > 0, name
+        assert result.failed == [], name
 
 
 def test_every_trivy_exception_is_inline_with_a_reason() -> None:

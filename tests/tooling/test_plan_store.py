@@ -93,10 +93,10 @@ def test_the_environment_variables_a_plan_reads_are_in_the_key(staged, name, cou
     assert (first != second) is counts
 
 
-def test_only_offline_plans_are_stored(staged):
-    local = roots.TerraformRoot(staged.source, "local", staged.workdir, staged.env)
-    with pytest.raises(ValueError, match="only offline plans are stored"):
-        plan_store.plan(local)
+def test_plans_against_real_state_are_never_stored(staged):
+    real = roots.TerraformRoot(staged.source, "real", staged.workdir, staged.env)
+    with pytest.raises(ValueError, match="only offline and local plans are stored"):
+        plan_store.plan(real)
 
 
 def test_turned_off_the_store_plans_every_time(staged, tmp_path, monkeypatch):

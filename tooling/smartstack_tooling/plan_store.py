@@ -1,4 +1,5 @@
-"""A content-addressed store of offline plans, shared by concurrent test workers and kept across runs.
+"""A content-addressed store of offline and local plans, shared by concurrent test workers, kept across
+runs.
 
 A plan is stored under the SHA-256 of everything that can change it:
 
@@ -13,9 +14,16 @@ A plan is stored under the SHA-256 of everything that can change it:
   stand-in's), and the two the stand-in reads of AWS's: ``AWS_REGION`` and ``AWS_DEFAULT_REGION``.
   Other ``AWS_*`` variables (the functions' tests point those at their own moto) reach no offline plan.
 
+A local-mode plan (the real provider against a fresh emulator) is keyed the same way, with the real
+provider in place of the stand-in (the mirror's binary: path, size, modification time) and the emulator
+it asked: the account it answers as, moto's version and the source of the emulator's own modules (its
+workarounds included). The emulator's URL is not in the key (its port changes with every start): the
+staged override that names it is hashed as if it named a fixed one. Such plans are made against a fresh
+emulator, as the tests' do; what moto generates (ids) can differ between two fresh emulators and is
+nothing a test of a plan reads.
+
 So a stale plan can never be served: a one-character change in any of them is another key
-(tests/tooling/test_plan_store.py proves it on a module). Only offline plans are stored: a local-mode
-plan also depends on the emulator it asked, which no file describes.
+(tests/tooling/test_plan_store.py proves it on a module).
 
 Concurrent workers planning the same key wait on one lock file, so each plan is made once per run; an
 entry is written to a temporary directory and renamed into place, so a reader never sees half of one.
@@ -24,6 +32,7 @@ entry is written to a temporary directory and renamed into place, so a reader ne
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -104,18 +113,52 @@ def _provider_identity() -> str:
     return json.dumps([toolchain.STANDIN_VERSION, sys.executable, fingerprint(toolchain.SCHEMA_CACHE)])
 
 
+_EMULATOR_MODULES = ("emulator.py", "emulator_replay.py", "emulator_workarounds.py")
+_ENDPOINT_IN_KEY = "http://emulator.invalid"  # what the staged override is hashed as naming
+
+
+def emulator_identity(root: roots.TerraformRoot) -> str:
+    """The real provider of the mirror and the emulator at ``root.endpoint``: what else a local plan reads."""
+    import boto3  # the local tier's dependency, as the emulator's
+
+    mirror = roots.real_provider_mirror()
+    binaries = sorted(mirror.rglob("terraform-provider-aws*")) if mirror else []
+    provider = [(str(b), b.stat().st_size, b.stat().st_mtime_ns) for b in binaries]
+    sts = boto3.client(
+        "sts",
+        endpoint_url=root.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=roots.LOCAL_ACCESS_KEY,
+        aws_secret_access_key=roots.LOCAL_SECRET_KEY,
+    )
+    account = sts.get_caller_identity()["Account"]
+    here = Path(__file__).parent
+    sources = [hashlib.sha256((here / name).read_bytes()).hexdigest() for name in _EMULATOR_MODULES]
+    return json.dumps([provider, account, importlib.metadata.version("moto"), sources])
+
+
+def _feed_local_override(digest: Any, root: roots.TerraformRoot) -> None:
+    digest.update(roots.local_provider_override(root.workdir, _ENDPOINT_IN_KEY).encode())
+
+
 def key(root: roots.TerraformRoot, var_args: Sequence[str], environ: dict[str, str] | None = None) -> str:
     """The content hash that names ``root``'s plan with ``var_args`` (see the module docstring)."""
     environ = dict(os.environ if environ is None else environ)
     digest = hashlib.sha256(b"smartstack-plan-store-v1")
     digest.update(json.dumps([root.mode, root.source.relative_to(paths.REPO).as_posix()]).encode())
+    local = root.mode == "local"
+    skipped = (lambda r: _skipped(r) or r.name == roots.LOCAL_OVERRIDE_FILE) if local else _skipped
     for label, path in sorted(read_inputs(root).items()):
-        feed_tree(digest, label, path, _skipped)
+        feed_tree(digest, label, path, skipped)
     for index, path in enumerate(_named_paths(var_args)):
         feed_tree(digest, f"var-path-{index}:{path}", path, _skipped)
     digest.update(json.dumps(list(var_args)).encode())
     digest.update(_cli_identity(root.cli or toolchain.terraform_cli()).encode())
-    digest.update(_provider_identity().encode())
+    if local:
+        _feed_local_override(digest, root)
+        digest.update(emulator_identity(root).encode())
+    else:
+        digest.update(_provider_identity().encode())
     variables = sorted((k, v) for k, v in environ.items() if k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES)
     digest.update(json.dumps(variables).encode())
     return digest.hexdigest()
@@ -132,9 +175,10 @@ def _load(entry: Path, digest: str, hit: bool) -> StoredPlan:
 
 
 def plan(root: roots.TerraformRoot, var_args: Sequence[str] = (), store: Path = STORE) -> StoredPlan:
-    """init + plan + show -json of the staged offline ``root``, or the stored plan of the same inputs."""
-    if root.mode != "offline":
-        raise ValueError(f"only offline plans are stored, not {root.mode} ones: they depend on the emulator")
+    """init + plan + show -json of the staged ``root`` (offline, or local against a fresh emulator), or
+    the stored plan of the same inputs."""
+    if root.mode not in ("offline", "local"):
+        raise ValueError(f"only offline and local plans are stored, not {root.mode} ones (real state)")
     digest = key(root, var_args)
     entry = store / digest[:2] / digest
     entry.parent.mkdir(parents=True, exist_ok=True)

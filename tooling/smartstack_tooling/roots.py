@@ -251,9 +251,7 @@ def prepare(
         )
     work = LOCAL / (label or root.name)
     staged = toolchain.stage(root, work)
-    _write_if_changed(
-        staged / "smartstack_local_provider_override.tf", local_provider_override(staged, endpoint)
-    )
+    _write_if_changed(staged / LOCAL_OVERRIDE_FILE, local_provider_override(staged, endpoint))
     env = {k: v for k, v in toolchain.terraform_env(local_cli_config(mirror)).items() if not _aws_secret(k)}
     env.update(AWS_EC2_METADATA_DISABLED="true", AWS_REGION=env.get("AWS_REGION", "us-east-1"))
     env.update(
@@ -306,6 +304,9 @@ def provider_aliases(directory: Path) -> list[str | None]:
                     alias = body.get("alias")  # python-hcl2 keeps string quotes
                     aliases.append(alias.strip('"') if isinstance(alias, str) else None)
     return aliases or [None]
+
+
+LOCAL_OVERRIDE_FILE = "smartstack_local_provider_override.tf"
 
 
 def local_provider_override(staged: Path, endpoint: str) -> str:

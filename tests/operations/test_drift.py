@@ -71,6 +71,6 @@ def test_the_account_guard_refuses_before_planning():
     assert code == drift.EXIT_REFUSED and "ACCOUNT MISMATCH" in output and terraform.calls == []
 
 
-@pytest.mark.parametrize("argv", [[], ["dev", "staging"]])
+@pytest.mark.parametrize("argv", [[], ["dev", "--all"]])
 def test_the_cli_takes_one_environment(argv):
     assert drift.main(argv) == drift.EXIT_REFUSED

@@ -1,5 +1,6 @@
 """Each emulator workaround: the bug still exists in unpatched moto (this fails once moto fixes it:
-delete the workaround), and the patched emulator no longer shows it."""
+delete the workaround), and the patched emulator no longer shows it. Each moto setting the emulator
+sets: still read by moto, still needed, and in effect."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ import json
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
+import moto.settings
 import pytest
 import requests
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from smartstack_tooling import emulator, roots
-from smartstack_tooling.emulator_workarounds import AWS_DEFAULT_RDS_CA, TOGGLES, WORKAROUNDS, toggles_override
+from smartstack_tooling.emulator_workarounds import (
+    AWS_DEFAULT_RDS_CA,
+    EMULATOR_SETTINGS,
+    TOGGLES,
+    WORKAROUNDS,
+    toggles_override,
+)
 
 Client = Callable[[str], object]
 
@@ -512,3 +521,40 @@ def test_a_resent_response_headers_policy_create_is_answered_like_the_first(patc
     assert again["ResponseHeadersPolicy"]["Id"] == first["ResponseHeadersPolicy"]["Id"]
     with pytest.raises(ClientError, match="ResponseHeadersPolicyAlreadyExists"):
         cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig={**config, "Comment": "other"})
+
+
+def a_new_dns_certificate(client: Client) -> dict:
+    """A certificate as aws_acm_certificate_validation first reads it, right after the request."""
+    acm = client("acm")
+    arn = acm.request_certificate(
+        DomainName="issued.example.org", SubjectAlternativeNames=["www.issued.example.org"],
+        ValidationMethod="DNS",
+    )["CertificateArn"]  # fmt: skip
+    return acm.describe_certificate(CertificateArn=arn)["Certificate"]
+
+
+def test_every_emulator_setting_is_one_moto_reads():
+    """A renamed setting would be silently ignored: each name must still be read by moto's settings."""
+    source = Path(moto.settings.__file__).read_text()
+    for name in EMULATOR_SETTINGS:
+        assert f'"{name}"' in source, f"moto no longer reads {name}: drop or rename it in EMULATOR_SETTINGS"
+
+
+def test_unconfigured_moto_still_delays_certificates():
+    """Why MOTO_ACM_VALIDATION_WAIT is set: by default moto answers PENDING_VALIDATION for a minute."""
+    in_process = {**CREDENTIALS, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    with mock_aws():
+        certificate = a_new_dns_certificate(lambda service: boto3.client(service, **in_process))
+    assert certificate["Status"] == "PENDING_VALIDATION", "moto issues at once: drop MOTO_ACM_VALIDATION_WAIT"
+
+
+def test_the_emulator_issues_a_certificate_at_the_first_describe(patched_emulator):
+    """MOTO_ACM_VALIDATION_WAIT=0 takes effect, and the DNS validation records are still answered (the
+    product creates them in Route 53 before it waits for the certificate)."""
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    certificate = a_new_dns_certificate(client)
+    assert certificate["Status"] == "ISSUED"
+    options = certificate["DomainValidationOptions"]
+    assert {o["DomainName"] for o in options} == {"issued.example.org", "www.issued.example.org"}
+    assert all(o["ResourceRecord"]["Type"] == "CNAME" and o["ValidationStatus"] == "SUCCESS" for o in options)

@@ -924,7 +924,20 @@ def toggles_override() -> str:
 EMULATOR_SETTINGS = {
     # AWS managed policies (AmazonRDSEnhancedMonitoringRole) exist only when moto loads them.
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    # moto 5.2.5 issues a DNS-validated certificate only once MOTO_ACM_VALIDATION_WAIT seconds (60 by
+    # default) have passed since the request, whatever DNS holds, so aws_acm_certificate_validation
+    # polled PENDING_VALIDATION for 43-53 s before CloudFront could start. 0: issued at the first
+    # DescribeCertificate, still without looking at DNS (the emulator has none to check).
+    "MOTO_ACM_VALIDATION_WAIT": "0",
 }
+
+# Not worked around: waits the provider (hashicorp/aws 5.100.0) makes whatever the emulator answers, whose
+# first poll already gets the final state. Fixed delays: aws_db_instance 60 s, then 3 "available" answers
+# 10 s apart (80 s; delete 60 s); aws_cloudfront_distribution 30 s (delete: 30 s + 15 s);
+# aws_route53_zone/record 10-30 s before GetChange (15 s measured); aws_vpc 10 s after
+# ModifyVpcAttribute; aws_lambda_function 5 s, serialised by the provider's lock on zip uploads (11-27 s
+# for five). Fixed repeats of a matching answer: aws_sqs_queue* 6 x 5 s (25 s); aws_kms_key 5 x 1 s for
+# rotation, policy and tags (12-15 s); aws_s3_bucket_lifecycle_configuration 10 s, then 10 x 5 s (55 s).
 
 
 def apply_all() -> None:

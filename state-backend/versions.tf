@@ -8,6 +8,12 @@ terraform {
     }
   }
 
-  # No backend block: this root creates the bucket every other root's backend needs, so its own state is
-  # local, one workspace per environment (terraform.tfstate.d/<env>/, never committed). See README.md.
+  # Its state lives in the bucket it creates (the bucket from envs/<env>/backend.hcl at init). Until that
+  # bucket exists, `make state-backend` runs it with local state and then pushes that state here. README.md.
+  backend "s3" {
+    key          = "smartstack/state-backend/terraform.tfstate"
+    region       = "us-east-1"
+    encrypt      = true
+    use_lockfile = true
+  }
 }

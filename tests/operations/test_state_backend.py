@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import pytest
 from smartstack_tooling import apply, hcl, state_backend
@@ -131,3 +132,109 @@ def test_state_left_in_the_former_root_is_refused_with_the_move(tmp_path):
         "(mv bootstrap/terraform.tfstate.d state-backend/terraform.tfstate.d), or the bucket would be "
         "planned as new."
     ]
+
+
+# ---- its own state ends in the bucket it creates ---------------------------------------------------------
+class StateTerraform:
+    """Answers like Terraform for the state-backend root at ``root``: apply writes the local workspace
+    state (a bootstrap), state pull reads back what was pushed (or ``pulled``)."""
+
+    def __init__(self, root, pulled: dict | None = None) -> None:
+        self.root, self.pulled, self.calls, self.pushed = root, pulled, [], None
+
+    def __call__(self, args, cwd, env, capture):
+        self.calls.append(args)
+        if args[0] == "apply" and (self.root / state_backend.BOOTSTRAP_OVERRIDE).exists():
+            state = state_backend.local_state("dev", self.root)
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(json.dumps({"lineage": "L-1", "serial": 3}))
+        if args[:2] == ["state", "push"]:
+            self.pushed = json.loads(Path(args[2]).read_text())
+        if args[:2] == ["state", "pull"]:
+            return json.dumps(self.pulled or self.pushed)
+        return ""
+
+    def commands(self) -> list[str]:
+        return [" ".join(a[:2]) if a[0] in ("state", "workspace") else a[0] for a in self.calls]
+
+
+def run_real(tmp_path, terraform, bucket_exists):
+    lines: list[str] = []
+    code = state_backend.run(
+        "dev",
+        environ={"SMARTSTACK_PROVIDER": "real"},
+        caller=lambda: "111111111111",
+        terraform=terraform,
+        out=lines.append,
+        find_placeholders=lambda _env: [],
+        bucket_exists=bucket_exists,
+        root=tmp_path,
+    )
+    return code, "\n".join(lines)
+
+
+def test_a_new_account_bootstraps_locally_then_pushes_the_state_into_the_new_bucket(tmp_path):
+    terraform = StateTerraform(tmp_path)
+    overrides: list[bool] = []
+    terraform_then = terraform.__call__
+
+    def watching(args, *rest):
+        overrides.append((tmp_path / state_backend.BOOTSTRAP_OVERRIDE).exists())
+        return terraform_then(args, *rest)
+
+    code, output = run_real(tmp_path, watching, bucket_exists=lambda _bucket: False)
+    assert code == apply.EXIT_APPLIED, output
+    assert terraform.commands() == [
+        "init",
+        "workspace select",
+        "plan",
+        "apply",
+        "init",
+        "state push",
+        "state pull",
+    ]
+    assert overrides[:4] == [True] * 4 and overrides[4:] == [False] * 3, (
+        "local state only until the bucket exists"
+    )
+    assert any(a.endswith("envs/dev/backend.hcl") for a in terraform.calls[4])
+    assert not state_backend.local_state("dev", tmp_path).exists()
+    assert state_backend.local_state("dev", tmp_path).with_name("terraform.tfstate.migrated").exists()
+    assert f"s3://smartstack-dev-tfstate-111111111111/{state_backend.STATE_KEY}" in output
+
+
+def test_local_state_left_from_before_is_pushed_first_then_the_bucket_s_state_is_planned(tmp_path):
+    state = state_backend.local_state("dev", tmp_path)
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"lineage": "L-0", "serial": 9}))
+    terraform = StateTerraform(tmp_path)
+    code, output = run_real(tmp_path, terraform, bucket_exists=lambda _bucket: True)
+    assert code == apply.EXIT_APPLIED, output
+    assert terraform.commands() == ["init", "state push", "state pull", "init", "plan", "apply"]
+    assert terraform.pushed == {"lineage": "L-0", "serial": 9} and not state.exists()
+
+
+def test_once_moved_every_run_uses_the_bucket_s_state(tmp_path):
+    terraform = StateTerraform(tmp_path)
+    code, _ = run_real(tmp_path, terraform, bucket_exists=lambda _bucket: True)
+    assert code == apply.EXIT_APPLIED
+    assert terraform.commands() == ["init", "plan", "apply"]
+    assert any(a.startswith("-backend-config=") for a in terraform.calls[0])
+
+
+def test_a_state_that_does_not_read_back_keeps_the_local_file(tmp_path):
+    state = state_backend.local_state("dev", tmp_path)
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"lineage": "L-0", "serial": 9}))
+    terraform = StateTerraform(tmp_path, pulled={"lineage": "L-other", "serial": 1})
+    code, output = run_real(tmp_path, terraform, bucket_exists=lambda _bucket: True)
+    assert code == apply.EXIT_REFUSED and "STATE MIGRATION" in output
+    assert state.exists() and "plan" not in terraform.commands()
+
+
+def test_a_bucket_name_another_account_owns_is_refused_after_the_guards(tmp_path):
+    def taken(bucket):
+        raise apply.Refused(f"the state bucket {bucket} exists but these credentials cannot read it (403)")
+
+    terraform = StateTerraform(tmp_path)
+    code, output = run_real(tmp_path, terraform, bucket_exists=taken)
+    assert code == apply.EXIT_REFUSED and "(403)" in output and terraform.calls == []

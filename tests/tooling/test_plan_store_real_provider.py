@@ -13,11 +13,11 @@ ROOT = paths.REPO / "tests" / "modules" / "kms-key"
 
 
 @pytest.fixture(scope="module")
-def emulators(real_provider_mirror):
-    started = [emulator.start(account) for account in ("111111111111", "111111111111", "222222222222")]
-    yield started
-    for running in started:
-        running.stop()
+def emulators(local_emulators):
+    """dev's emulator, another of dev's account (another port), and staging's (another account)."""
+    second = emulator.start(local_emulators["dev"].account_id)
+    yield [local_emulators["dev"], second, local_emulators["staging"]]
+    second.stop()
 
 
 def staged_at(running: emulator.Emulator, label: str) -> roots.TerraformRoot:

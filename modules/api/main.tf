@@ -27,14 +27,32 @@ resource "aws_api_gateway_rest_api" "this" {
   tags = local.tags
 }
 
+locals {
+  # What a deployment of the API is made of, as configured here (never as read back from AWS): the
+  # deployment's trigger hashes these, so only a change to them redeploys.
+  authorizer = {
+    type                           = "TOKEN"
+    uri                            = var.authorizer_function_invoke_arn
+    identity_source                = "method.request.header.Authorization"
+    identity_validation_expression = "^Bearer [-0-9A-Za-z._~+/]+=*$"
+    result_ttl_in_seconds          = var.authorizer_cache_ttl_seconds
+  }
+  integration = {
+    type                 = "AWS_PROXY"
+    http_method          = "POST"
+    uri                  = var.api_function_invoke_arn
+    timeout_milliseconds = 29000
+  }
+}
+
 resource "aws_api_gateway_authorizer" "token" {
   name                             = "${var.context.name_prefix}-token"
   rest_api_id                      = aws_api_gateway_rest_api.this.id
-  type                             = "TOKEN"
-  authorizer_uri                   = var.authorizer_function_invoke_arn
-  identity_source                  = "method.request.header.Authorization"
-  identity_validation_expression   = "^Bearer [-0-9A-Za-z._~+/]+=*$"
-  authorizer_result_ttl_in_seconds = var.authorizer_cache_ttl_seconds
+  type                             = local.authorizer.type
+  authorizer_uri                   = local.authorizer.uri
+  identity_source                  = local.authorizer.identity_source
+  identity_validation_expression   = local.authorizer.identity_validation_expression
+  authorizer_result_ttl_in_seconds = local.authorizer.result_ttl_in_seconds
 }
 
 resource "aws_api_gateway_resource" "proxy" {
@@ -69,24 +87,33 @@ resource "aws_api_gateway_integration" "lambda" {
   rest_api_id             = aws_api_gateway_rest_api.this.id
   resource_id             = local.proxy_resources[each.key]
   http_method             = aws_api_gateway_method.any[each.key].http_method
-  type                    = "AWS_PROXY"
-  integration_http_method = "POST"
-  uri                     = var.api_function_invoke_arn
-  timeout_milliseconds    = 29000
+  type                    = local.integration.type
+  integration_http_method = local.integration.http_method
+  uri                     = local.integration.uri
+  timeout_milliseconds    = local.integration.timeout_milliseconds
 }
 
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   description = "SmartStack ${var.context.environment}"
 
-  # Redeploy whenever the API's shape changes.
+  # Redeploy when the API's shape changes: the ids of its parts and their configured settings. Whole
+  # resource objects would also hash every attribute AWS reads back, so a provider upgrade that adds
+  # or normalises one would redeploy the API for nothing.
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.proxy.id,
-      aws_api_gateway_authorizer.token,
-      aws_api_gateway_method.any,
-      aws_api_gateway_integration.lambda,
-    ]))
+    redeployment = sha1(jsonencode({
+      resources   = local.proxy_resources
+      authorizer  = merge(local.authorizer, { id = aws_api_gateway_authorizer.token.id })
+      integration = local.integration
+      methods = {
+        for key, method in aws_api_gateway_method.any : key => {
+          id                 = method.id
+          authorization      = method.authorization
+          request_parameters = method.request_parameters
+        }
+      }
+      integrations = { for key, integration in aws_api_gateway_integration.lambda : key => integration.id }
+    }))
   }
 
   lifecycle {

@@ -96,6 +96,9 @@ module "secrets" {
   parameters               = local.parameters
   recovery_window_in_days  = var.secret_recovery_window_days
   kms_deletion_window_days = var.kms_deletion_window_days
+  rotation_function_arn    = module.compute.rotation_function_arn
+  rotation_role_arn        = module.compute.rotation_role_arn
+  rotation_days            = var.secret_rotation_days
 }
 
 module "email" {
@@ -152,6 +155,8 @@ module "compute" {
   ai_package_path         = "${local.function_packages_dir}/ai.zip"
   authorizer_package_path = "${local.function_packages_dir}/authorizer.zip"
   migrate_package_path    = "${local.function_packages_dir}/migrate.zip"
+  rotate_package_path     = "${local.function_packages_dir}/rotate.zip"
+  rotated_secret_names    = module.secrets.generated_secret_names
   db_schema_owner = {
     username    = module.data.master_username
     secret_arn  = module.data.master_user_secret_arn

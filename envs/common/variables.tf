@@ -427,6 +427,16 @@ variable "parameters" {
   }
 }
 
+variable "secret_rotation_days" {
+  description = "Days between two rotations of each generated application key (api-signing-key, link-signing-key, ai-log-hmac-key) by the rotate function."
+  type        = number
+
+  validation {
+    condition     = var.secret_rotation_days >= 7 && var.secret_rotation_days <= 365
+    error_message = "secret_rotation_days must be between 7 and 365: a job link lives 7 days and is verified with the current or the previous key only, so rotate at most weekly (e.g. 30)."
+  }
+}
+
 variable "secret_recovery_window_days" {
   description = "Days a deleted Secrets Manager secret can be restored."
   type        = number

@@ -42,3 +42,4 @@ parameters = {
   "auth/token-audience"           = "smartstack-api"
 }
 secret_recovery_window_days = 30
+secret_rotation_days        = 30 # the generated keys' rotation (README "Rotation"); at least 7

@@ -86,6 +86,23 @@ locals {
       released      = false
       parameters    = false
     }
+    # Secrets Manager's rotation of the generated application keys (modules/secrets), one step per invoke.
+    # Not released through an alias: Secrets Manager invokes the version the apply published.
+    rotate = {
+      function_name = "${var.context.name_prefix}-rotate"
+      role_name     = "${var.context.name_prefix}-rotate-lambda"
+      description   = "SmartStack rotation of the generated application keys (Secrets Manager)"
+      package_path  = var.rotate_package_path
+      handler       = var.rotate_handler
+      memory_mb     = var.rotate_memory_mb
+      timeout_s     = var.rotate_timeout_seconds
+      reserved      = lookup(var.reserved_concurrency, "rotate", -1)
+      secret_names  = [] # reads and writes the rotated secrets: statement RotateGeneratedSecrets
+      db_user       = null
+      async_dlq     = false # invoked synchronously by Secrets Manager, which records each step's failure
+      released      = false
+      parameters    = false
+    }
   }
 
   function_arns = { for k, f in local.functions : k => "${local.arn_prefix}:lambda:${var.context.region}:${var.context.account_id}:function:${f.function_name}" }
@@ -97,6 +114,12 @@ locals {
     for k, f in local.functions : k => [
       for s in f.secret_names : "${local.arn_prefix}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${s}-??????"
     ]
+  }
+
+  # The secrets the rotate function rotates: it alone may write their values (policy rule
+  # iam-only.generated-secrets-written-by-rotate-only).
+  rotated_secret_arns = {
+    for s in var.rotated_secret_names : s => "${local.arn_prefix}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${s}-??????"
   }
 
   bedrock_model_arns = [for m in var.bedrock_model_ids : "${local.arn_prefix}:bedrock:${var.context.region}::foundation-model/${m}"]
@@ -341,6 +364,27 @@ locals {
     ]
     authorizer = []
     migrate    = []
+    rotate = [
+      {
+        Sid    = "RotateGeneratedSecrets"
+        Effect = "Allow"
+        Action = [
+          "secretsmanager:DescribeSecret",           # rotation enabled, the versions' labels
+          "secretsmanager:GetSecretValue",           # the pending value (createSecret, testSecret)
+          "secretsmanager:PutSecretValue",           # the new value as AWSPENDING
+          "secretsmanager:UpdateSecretVersionStage", # AWSCURRENT to the new version
+        ]
+        Resource = values(local.rotated_secret_arns)
+      },
+      {
+        # GetRandomPassword reads and writes no secret: it has no resource to scope. The secrets key's
+        # policy lets this role encrypt and decrypt through Secrets Manager (modules/secrets).
+        Sid      = "GenerateKeys"
+        Effect   = "Allow"
+        Action   = "secretsmanager:GetRandomPassword"
+        Resource = "*"
+      },
+    ]
   }
 }
 
@@ -460,6 +504,7 @@ locals {
       DB_AUTH_MODE  = "secret"
       DB_SECRET_ARN = var.db_schema_owner.secret_arn
     })
+    rotate = local.powertools_env # the secret comes in each event from Secrets Manager
   }
 }
 
@@ -544,4 +589,19 @@ resource "aws_lambda_function_event_invoke_config" "this" {
       destination = aws_sqs_queue.async_dlq.arn
     }
   }
+}
+
+# ===========================================================================
+# Rotation: Secrets Manager invokes the rotate function's published version
+# ===========================================================================
+resource "aws_lambda_permission" "rotation" {
+  for_each = local.rotated_secret_arns
+
+  statement_id   = "SecretsManagerRotates-${replace(each.key, "/", "-")}"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this["rotate"].function_name
+  qualifier      = aws_lambda_function.this["rotate"].version
+  principal      = "secretsmanager.amazonaws.com"
+  source_account = var.context.account_id
+  source_arn     = each.value
 }

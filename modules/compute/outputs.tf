@@ -105,6 +105,18 @@ output "migrate_function_name" {
   value       = aws_lambda_function.this["migrate"].function_name
 }
 
+output "rotation_function_arn" {
+  description = "Qualified ARN of the rotate function's published version, which Secrets Manager invokes (secrets module input rotation_function_arn); ordered after the permissions that let it."
+  value       = aws_lambda_function.this["rotate"].qualified_arn
+  depends_on  = [aws_lambda_permission.rotation]
+}
+
+output "rotation_role_arn" {
+  description = "Execution role of the rotate function (the secrets key policy lets it encrypt and decrypt through Secrets Manager)."
+  value       = local.role_arns["rotate"]
+  depends_on  = [aws_iam_role.this]
+}
+
 output "release_alias_name" {
   description = "Name of the alias every caller invokes (the qualifier of their Lambda permissions)."
   value       = var.release_alias_name

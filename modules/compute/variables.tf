@@ -121,6 +121,32 @@ variable "migrate_handler" {
   default     = "smartstack_migrate.handler.handler"
 }
 
+variable "rotate_package_path" {
+  description = "Path of the rotate function's deployment zip (build/functions/<arch>/rotate.zip from `make package`)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.rotate_package_path, ".zip")
+    error_message = "rotate_package_path must point to the built .zip (e.g. \"../../build/functions/arm64/rotate.zip\"); run `make package` first."
+  }
+}
+
+variable "rotate_handler" {
+  description = "Handler of the rotate function."
+  type        = string
+  default     = "smartstack_rotate.handler.handler"
+}
+
+variable "rotated_secret_names" {
+  description = "Secrets the rotate function rotates, without the smartstack-<env>/ prefix (secrets module output generated_secret_names): its role may write exactly these, and Secrets Manager may invoke it for them."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.rotated_secret_names) > 0 && alltrue([for s in var.rotated_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]{0,200}$", s))])
+    error_message = "rotated_secret_names must list at least one secret name without the smartstack-<env>/ prefix, e.g. [\"api-signing-key\"]; pass module.secrets.generated_secret_names."
+  }
+}
+
 variable "api_handler" {
   description = "Handler of the API function (module.function)."
   type        = string
@@ -241,8 +267,30 @@ variable "migrate_memory_mb" {
   }
 }
 
+variable "rotate_timeout_seconds" {
+  description = "Timeout of the rotate function: one rotation step is a few Secrets Manager calls."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.rotate_timeout_seconds >= 5 && var.rotate_timeout_seconds <= 900
+    error_message = "rotate_timeout_seconds must be between 5 and 900 (Lambda's limit); a step makes at most four Secrets Manager calls, 30 is ample."
+  }
+}
+
+variable "rotate_memory_mb" {
+  description = "Memory of the rotate function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.rotate_memory_mb >= 128 && var.rotate_memory_mb <= 10240
+    error_message = "rotate_memory_mb must be between 128 and 10240."
+  }
+}
+
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer; migrate optional, unreserved by default: its runs queue on an advisory lock). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
+  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer; migrate and rotate optional, unreserved by default: migrations queue on an advisory lock, rotations are rare). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
   type        = map(number)
   default = {
     api        = 50

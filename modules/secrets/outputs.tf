@@ -13,6 +13,11 @@ output "generated_secret_arns" {
   value       = { for k in var.generated_secrets : k => aws_secretsmanager_secret.this[k].arn }
 }
 
+output "generated_secret_names" {
+  description = "Short names of the generated secrets (plan-time): the ones the rotation function rotates (compute input rotated_secret_names)."
+  value       = sort(tolist(var.generated_secrets))
+}
+
 output "secret_arn_patterns" {
   description = "Plan-time ARN patterns (…:secret:smartstack-<env>/<name>-??????) matching each secret, for IAM policies."
   value       = { for k in keys(var.secrets) : k => "arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${k}-??????" }

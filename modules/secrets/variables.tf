@@ -14,13 +14,44 @@ variable "secrets" {
 }
 
 variable "generated_secrets" {
-  description = "Secrets whose value the deploy tooling sets on first deploy from Secrets Manager's GetRandomPassword (keys the application owns). The others (a vendor's API key) are put by a person."
+  description = "Secrets whose value the deploy tooling sets on first deploy from Secrets Manager's GetRandomPassword (keys the application owns) and the rotation function replaces every rotation_days. The others (a vendor's API key) are put by a person."
   type        = set(string)
   default     = ["api-signing-key", "link-signing-key", "ai-log-hmac-key"]
 
   validation {
     condition     = alltrue([for name in var.generated_secrets : contains(keys(var.secrets), name)])
     error_message = "generated_secrets must name secrets of var.secrets (without the smartstack-<env>/ prefix); remove the others or add them to secrets."
+  }
+}
+
+variable "rotation_function_arn" {
+  description = "ARN of the function Secrets Manager invokes to rotate the generated secrets (compute output rotation_function_arn: its published version)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$", var.rotation_function_arn))
+    error_message = "rotation_function_arn must be a Lambda function ARN, optionally qualified; pass module.compute.rotation_function_arn."
+  }
+}
+
+variable "rotation_role_arn" {
+  description = "Execution role of the rotation function: the key policy lets it encrypt and decrypt the generated secrets through Secrets Manager (compute output rotation_role_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.rotation_role_arn))
+    error_message = "rotation_role_arn must be an IAM role ARN; pass module.compute.rotation_role_arn."
+  }
+}
+
+variable "rotation_days" {
+  description = "Days between two rotations of each generated secret. At least 7: a job link lives 7 days and is verified with AWSCURRENT or AWSPREVIOUS, so it must survive one rotation, not two."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.rotation_days >= 7 && var.rotation_days <= 365
+    error_message = "rotation_days must be between 7 (a job link lives 7 days and outlives only one rotation) and 365; e.g. 30."
   }
 }
 

@@ -80,7 +80,7 @@ CONTRACT_SECRETS = {
     "worker": "link-signing-key",  # the API application's consumer signs the links in its emails
     "ai": "ai-log-hmac-key",
 }
-FUNCTIONS = ("api", "worker", "ai", "authorizer", "migrate")
+FUNCTIONS = ("api", "worker", "ai", "authorizer", "migrate", "rotate")
 NAME_KEYS = ("name", "identifier", "function_name", "bucket", "alarm_name", "configuration_set_name")
 
 
@@ -152,7 +152,8 @@ def test_modules_wired_to_real_network(plans, env):
     assert "module.edge.distribution_arn" in refs(
         calls["storage"]["expressions"]["cloudfront_distribution_arn"]
     )
-    for key in ("api_package_path", "ai_package_path", "authorizer_package_path", "migrate_package_path"):
+    for key in ("api_package_path", "ai_package_path", "authorizer_package_path", "migrate_package_path",
+                "rotate_package_path"):  # fmt: skip
         assert refs(calls["compute"]["expressions"][key]) == {"local.function_packages_dir"}
     # The private subnets the Lambdas and RDS use are the network module's, in every zone of the env.
     zones = plans[env]["variables"]["availability_zones"]["value"]

@@ -104,6 +104,7 @@ CASES = [
     Case("retention", "dev", "rds_backup_retention_days", "0", "0 would disable backups"),
     Case("retention", "dev", "kms_deletion_window_days", "3", "between 7 and 30"),
     Case("retention", "prod", "kms_deletion_window_days", "7", "set kms_deletion_window_days = 30"),
+    Case("retention", "staging", "secret_rotation_days", "3", "rotate at most weekly"),
     # Domain, mail and the functions' configuration.
     Case(
         "config", "dev", "domain_name", "smartstack.example.com", 'domain_name = "dev.smartstack.example.com"'
@@ -304,7 +305,7 @@ def test_dev_may_turn_off_what_staging_and_prod_may_not(roots: Roots):
 def test_an_architecture_without_built_packages_fails_at_validation(roots: Roots, tmp_path: Path):
     """Switching lambda_architecture without repackaging stops the plan, naming `make package`."""
     packages = tmp_path / "functions"
-    for name in ("api", "ai", "authorizer", "migrate"):  # only arm64 is built
+    for name in ("api", "ai", "authorizer", "migrate", "rotate"):  # only arm64 is built
         (packages / "arm64").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(
             REPO / "build" / "functions" / "arm64" / f"{name}.zip", packages / "arm64" / f"{name}.zip"

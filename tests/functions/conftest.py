@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-for package_dir in ("shared", "api", "ai", "authorizer", "migrate"):
+for package_dir in ("shared", "api", "ai", "authorizer", "migrate", "rotate"):
     sys.path.insert(0, str(REPO_ROOT / "functions" / package_dir))
 
 from fn_world import (  # noqa: E402

@@ -19,10 +19,12 @@ import os
 from collections import defaultdict
 from typing import Any
 
+import boto3
 import botocore.client
 import pytest
 import test_fn_authorizer
 import test_fn_end_to_end
+import test_fn_rotate
 from fn_helpers import InProcessAiInvoker, LambdaContext
 from smartstack_ai import handler as ai_handler
 from smartstack_ai import runtime as ai_runtime
@@ -30,8 +32,10 @@ from smartstack_api import handler as api_handler
 from smartstack_api import runtime as api_runtime
 from smartstack_authorizer import handler as authorizer_handler
 from smartstack_migrate import handler as migrate_handler
+from smartstack_rotate import handler as rotate_handler
 from smartstack_shared.settings import clear_config_caches
 from smartstack_tooling.iam_requests import Request, action_of, allows, is_known_action, request_of
+from test_fn_rotate import rotation_function  # noqa: F401  (the fixture: a rotation function moto invokes)
 
 # Granted but never called by the code, with why.
 GRANTED_FOR_THE_PLATFORM = {
@@ -52,6 +56,9 @@ GRANTED_FOR_THE_PLATFORM = {
     "rds-db:connect": "generate_db_auth_token signs locally; RDS checks the action on connect",
     "sqs:SendMessage": "Lambda sends failed asynchronous invocations to the on-failure queue with the role",
 }
+# The rotation's flow rotates a key of its own (rotating the suite's keys would change what the other
+# tests sign with); its requests are judged as the rotation of the plan's api-signing-key.
+ROTATED_PROBE = "smartstack-test-rotation-probe/api-signing-key"
 # The account moto serves every test resource from.
 TEST_ACCOUNT = "123456789012"
 # Settings carrying no AWS resource name (the database connection's, the libraries').
@@ -59,7 +66,7 @@ NOT_RESOURCE_NAMES = ("DB_", "POWERTOOLS_", "AI_TIMEOUT_SECONDS")
 CURRENT = contextvars.ContextVar("current_function", default="")
 
 
-def request(client: Any, operation: str, params: dict[str, Any]) -> Request:
+def call_request(client: Any, operation: str, params: dict[str, Any]) -> Request:
     meta = client.meta
     return request_of(
         action_of(meta.service_model.signing_name, operation),
@@ -94,25 +101,26 @@ def deployed_names(
         ),
         (sender_domain(environment), sender_domain(settings)),
         (TEST_ACCOUNT, plan["variables"]["account_id"]["value"]),
+        (ROTATED_PROBE, settings["SIGNING_KEY_SECRET_NAME"]),
     ]
     return pairs
 
 
 @pytest.fixture
-def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str, set[Request]]:
+def recorded(api, bedrock, aws_resources, environment, monkeypatch, request) -> dict[str, set[Request]]:
     calls: dict[str, set[Request]] = defaultdict(set)
     make_api_call, s3 = botocore.client.BaseClient._make_api_call, api.runtime.s3
     presign = s3.generate_presigned_url
 
     def record(self: Any, operation: str, params: Any) -> Any:
         if CURRENT.get():
-            calls[CURRENT.get()].add(request(self, operation, params))
+            calls[CURRENT.get()].add(call_request(self, operation, params))
         return make_api_call(self, operation, params)
 
     def record_presigned(client_method: str, *args: Any, **kwargs: Any) -> Any:
         """A presigned URL is the signed operation, performed later by the holder with this role."""
         operation = s3.meta.method_to_api_mapping[client_method]
-        calls[CURRENT.get()].add(request(s3, operation, kwargs.get("Params", {})))
+        calls[CURRENT.get()].add(call_request(s3, operation, kwargs.get("Params", {})))
         return presign(client_method, *args, **kwargs)
 
     def as_function(handler: Any, name_of: Any) -> Any:
@@ -167,6 +175,18 @@ def recorded(api, bedrock, aws_resources, environment, monkeypatch) -> dict[str,
         migrate_handler.database().close()
         migrate_handler.database.cache_clear()
         CURRENT.reset(token)
+    # A scheduled rotation: Secrets Manager invokes the rotate function once per step (in moto's server
+    # thread, which each invoke names as the rotate function's).
+    rotation = request.getfixturevalue("rotation_function")
+    monkeypatch.setattr(rotate_handler, "handler", as_function(rotate_handler.handler, lambda e: "rotate"))
+    secrets = boto3.client("secretsmanager")
+    probe = secrets.create_secret(Name=ROTATED_PROBE, SecretString="k" * test_fn_rotate.KEY_LENGTH)["ARN"]
+    try:
+        test_fn_rotate.configure(secrets, probe, rotation.function_arn)
+        test_fn_rotate.schedule(secrets, probe, rotation)
+    finally:
+        secrets.delete_secret(SecretId=probe, ForceDeleteWithoutRecovery=True)
+    assert rotation.failures == []
     return dict(calls)
 
 

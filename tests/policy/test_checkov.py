@@ -98,4 +98,4 @@ def test_skip_reasons_cite_rules_and_readme_sections_that_exist() -> None:
             cited_sections += 1
             readme = (REPO / where.split(":")[0]).parent / "README.md"
             assert f"## {section}\n" in readme.read_text(), f"{where}: {readme} has no section {section!r}"
-    assert cited_rules > 5 and cited_sections >= 3
+    assert cited_rules > 5 and cited_sections >= 2

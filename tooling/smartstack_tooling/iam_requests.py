@@ -66,6 +66,10 @@ RESOURCES: dict[str, list[tuple[str, Placeholders]]] = {
     "sqs:SendMessage": [(":${QueueName}", _queue)],
     "sqs:GetQueueAttributes": [(":${QueueName}", _queue)],
     "secretsmanager:GetSecretValue": [(":secret:${SecretId}", _secret)],
+    "secretsmanager:DescribeSecret": [(":secret:${SecretId}", _secret)],
+    "secretsmanager:PutSecretValue": [(":secret:${SecretId}", _secret)],
+    "secretsmanager:UpdateSecretVersionStage": [(":secret:${SecretId}", _secret)],
+    "secretsmanager:GetRandomPassword": [("*", lambda p: {})],  # no resource: IAM authorizes it on "*"
     "ssm:GetParametersByPath": [(":parameter/${ParameterNameWithoutLeadingSlash}", _parameter)],
     "ssm:GetParameter": [(":parameter/${ParameterNameWithoutLeadingSlash}", _parameter)],
     "lambda:InvokeFunction": [(":function:${FunctionName}", _qualified_function)],

@@ -67,6 +67,8 @@ FUNCTIONS = (
     FunctionSpec("ai", ("shared", "ai"), _OBSERVABILITY + _POSTGRES + _MODELS),
     FunctionSpec("authorizer", ("shared", "authorizer"), (*_OBSERVABILITY, "pyjwt")),
     FunctionSpec("migrate", ("shared", "migrate"), _OBSERVABILITY + _POSTGRES + _MODELS),
+    # Secrets Manager's rotation of the generated application keys: boto3 (the runtime's) and Powertools.
+    FunctionSpec("rotate", ("shared", "rotate"), _OBSERVABILITY),
 )
 
 # Never shipped: generated caches and console scripts (whose shebang names the build machine's python).

@@ -36,6 +36,8 @@ module "compute" {
   ai_package_path         = "${path.module}/fixtures/ai.zip"
   authorizer_package_path = "${path.module}/fixtures/authorizer.zip"
   migrate_package_path    = "${path.module}/fixtures/migrate.zip"
+  rotate_package_path     = "${path.module}/fixtures/rotate.zip"
+  rotated_secret_names    = ["api-signing-key"]
 
   files_bucket_name          = "${local.name_prefix}-files-${var.account_id}-${var.region}"
   files_bucket_arn           = "arn:aws:s3:::${local.name_prefix}-files-${var.account_id}-${var.region}"

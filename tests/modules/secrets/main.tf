@@ -45,6 +45,9 @@ module "secrets" {
     "arn:aws:iam::${var.account_id}:role/${local.name_prefix}-authorizer-lambda",
   ]
   recovery_window_in_days = 30
+  rotation_function_arn   = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}-rotate:3"
+  rotation_role_arn       = "arn:aws:iam::${var.account_id}:role/${local.name_prefix}-rotate-lambda"
+  rotation_days           = 30
 }
 
 output "parameter_path" {

@@ -16,6 +16,7 @@ from typing import Any
 from .. import package_functions as packaging
 from . import code_facts, source
 from .engine import Instance, PolicyContext, rule
+from .rules_iam import ROTATE_PACKAGE, rotated_secret_names
 from .rules_network import tier
 from .twins import (
     Mutation,
@@ -809,6 +810,30 @@ def _function_code(function: Instance) -> tuple[str, ...] | None:
     return spec.source_packages if spec else None
 
 
+def _secret_uses(
+    ctx: PolicyContext,
+    function: Instance,
+    variables: dict[str, Any],
+    secrets: set[Any],
+    readers: dict[str, set[str]],
+    granted: dict[str, set[str]],
+) -> list[str]:
+    """Records which secrets the function's settings name (its readers) and its role may read (granted);
+    returns the names that are not planned secrets."""
+    problems = []
+    patterns = [r for rs in _secret_readers(ctx, function).values() for r in rs]
+    for name, value in sorted(variables.items()):
+        if not name.endswith("_SECRET_NAME"):
+            continue
+        readers.setdefault(value, set()).add(function.address)
+        if value not in secrets:
+            problems.append(f"{function.address}: {name}={value} is not a planned secret")
+    for secret in secrets:
+        if any(f":secret:{secret}-" in pattern for pattern in patterns):
+            granted.setdefault(secret, set()).add(function.address)
+    return problems
+
+
 def _secret_readers(ctx: PolicyContext, function: Instance) -> dict[str, list[str]]:
     """Secret ARN patterns the function's role policy grants GetSecretValue on."""
     grants: dict[str, list[str]] = {}
@@ -890,6 +915,7 @@ def names_the_code_reads_exist(ctx: PolicyContext) -> list[str]:
     readers: dict[str, set[str]] = {}
     granted: dict[str, set[str]] = {}
     functions = ctx.of_type("aws_lambda_function")
+    rotated = rotated_secret_names(ctx)
     for function in functions:
         code = _function_code(function)
         if code is None:
@@ -913,16 +939,10 @@ def names_the_code_reads_exist(ctx: PolicyContext) -> list[str]:
                 problems.append(
                     f"{function.address}: reads parameter {path}/{parameter}, which is not planned"
                 )
-        patterns = [r for rs in _secret_readers(ctx, function).values() for r in rs]
-        for name, value in sorted(variables.items()):
-            if not name.endswith("_SECRET_NAME"):
-                continue
-            readers.setdefault(value, set()).add(function.address)
-            if value not in secrets:
-                problems.append(f"{function.address}: {name}={value} is not a planned secret")
-        for secret in secrets:
-            if any(f":secret:{secret}-" in pattern for pattern in patterns):
-                granted.setdefault(secret, set()).add(function.address)
+        problems += _secret_uses(ctx, function, variables, secrets, readers, granted)
+        if code[-1] == ROTATE_PACKAGE:  # Secrets Manager names the secret in each rotation's event
+            for name in rotated:
+                readers.setdefault(name, set()).add(function.address)
     for secret in sorted(secrets & (set(readers) | set(granted))):
         if readers.get(secret, set()) != granted.get(secret, set()):
             problems.append(

@@ -34,6 +34,8 @@ RESOURCE_STAR_ALLOWED: dict[str, str] = {
     "ec2:DeleteNetworkInterface": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
     "ec2:AssignPrivateIpAddresses": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
     "ec2:UnassignPrivateIpAddresses": "VPC Lambda ENI management (AWSLambdaVPCAccessExecutionRole)",
+    "secretsmanager:GetRandomPassword": "generates a random string; it reads and writes no secret, so it "
+    "has no resource",
 }
 KEY_POLICY_STAR_REASON = 'in a KMS key policy Resource "*" means this key (self-reference)'
 
@@ -728,3 +730,120 @@ def schema_owner_secret_read_by_migrate_only(ctx: PolicyContext) -> list[str]:
         if (f.module, f.index) not in readers
     ]
     return problems
+
+
+# ---------------------------------------------------------------------- the generated keys' writers
+ROTATE_PACKAGE = "rotate"  # the packaging spec whose code rotates the generated secrets
+SECRET_WRITES = ("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage")
+
+
+def functions_of_package(ctx: PolicyContext, package: str) -> list[Any]:
+    """The planned functions that deploy ``package``'s zip."""
+    return [
+        f
+        for f in ctx.of_type("aws_lambda_function")
+        if str(f.get("filename") or "").rsplit("/", 1)[-1] == f"{package}.zip"
+    ]
+
+
+def rotated_secret_names(ctx: PolicyContext) -> list[str]:
+    """Names of the planned secrets a rotation schedule rotates (its key is the secret's key)."""
+    rotated = {(r.module, r.index) for r in ctx.of_type("aws_secretsmanager_secret_rotation")}
+    secrets = ctx.of_type("aws_secretsmanager_secret")
+    return sorted(str(s.get("name")) for s in secrets if (s.module, s.index) in rotated)
+
+
+def _granted_on(doc: PolicyDoc, actions: tuple[str, ...], resource: str) -> set[str]:
+    """Which of ``actions`` the document's Allow statements grant on ``resource`` (wildcards matched)."""
+    granted = set()
+    for stmt in doc.statements():
+        if stmt.get("Effect") != "Allow" or not any(
+            fnmatch.fnmatchcase(resource, str(r)) for r in as_list(stmt.get("Resource"))
+        ):
+            continue
+        granted |= {a for a in actions for g in _actions(stmt) if fnmatch.fnmatchcase(a.lower(), g.lower())}
+    return granted
+
+
+_ROTATE_POLICY = 'module.compute.aws_iam_role_policy.this["rotate"]'
+
+
+@rule(
+    "iam-only.generated-secrets-written-by-rotate-only",
+    "IAM-only access",
+    "The rotated keys' values (PutSecretValue, UpdateSecretVersionStage) are written by the rotate "
+    "function's role, and by no other role of the environment",
+    severity="critical",
+    resource_types=(
+        *POLICY_TYPES,
+        "aws_lambda_function",
+        "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_rotation",
+    ),
+    twins=(
+        plan_twin(
+            "api-writes-the-link-key",
+            "to a role other than the rotate function's",
+            "dev",
+            statement(
+                'module.compute.aws_iam_role_policy.this["api"]',
+                "ReadNamedSecrets",
+                lambda s: s.update(Action=[s["Action"], "secretsmanager:PutSecretValue"]),
+            ),
+        ),
+        plan_twin(
+            "worker-moves-labels-of-every-secret",
+            "to a role other than the rotate function's",
+            "prod",
+            statement(
+                'module.compute.aws_iam_role_policy.this["worker"]',
+                "ReadNamedSecrets",
+                lambda s: s.update(
+                    Action=["secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret*"],
+                    Resource=["arn:aws:secretsmanager:us-east-1:333333333333:secret:smartstack-prod/*"],
+                ),
+            ),
+        ),
+        plan_twin(
+            "rotate-cannot-put-the-new-value",
+            "cannot write secretsmanager:PutSecretValue",
+            "staging",
+            statement(
+                _ROTATE_POLICY,
+                "RotateGeneratedSecrets",
+                lambda s: s.update(Action=[a for a in s["Action"] if a != "secretsmanager:PutSecretValue"]),
+            ),
+        ),
+    ),
+)
+def generated_secrets_written_by_rotate_only(ctx: PolicyContext) -> list[str]:
+    """A key's value decides who is authenticated (api-signing-key) and whose links open (link-signing-key):
+    a role that can write it can mint tokens. The deploy's first value comes from outside the environment
+    (set-secrets, by the deploy role); inside it, only the rotation writes."""
+    names = rotated_secret_names(ctx)
+    if not names:
+        return []
+    region = (ctx.plan.get("variables", {}).get("region") or {}).get("value", "us-east-1")
+    samples = {n: f"arn:aws:secretsmanager:{region}:{ctx.account_id or '*'}:secret:{n}-AbCdEf" for n in names}
+    owners = {(f.module, f.index) for f in functions_of_package(ctx, ROTATE_PACKAGE)}
+    problems = [] if owners else ["no rotate function: nothing writes the rotated secrets' new values"]
+    written: dict[tuple[Any, Any], dict[str, set[str]]] = {}
+    for doc in policy_documents(ctx, include_unknown=False):
+        if doc.kind != "identity":
+            continue
+        role = (doc.owner.module, _role_key(ctx, doc.owner))
+        for name, sample in samples.items():
+            granted = _granted_on(doc, SECRET_WRITES, sample)
+            if granted and role not in owners:
+                problems.append(
+                    f"{doc.label}: grants {sorted(granted)} on {name} to a role other than the rotate "
+                    "function's"
+                )
+            written.setdefault(role, {}).setdefault(name, set()).update(granted)
+    return problems + [
+        f"{owner[0]} function {owner[1]}: its role cannot write {action} on {name}, so rotating it fails"
+        for owner in sorted(owners, key=str)
+        for name in names
+        for action in SECRET_WRITES
+        if action not in written.get(owner, {}).get(name, set())
+    ]

@@ -403,6 +403,23 @@ def revoking_a_gone_rule_id_is_the_wrong_error(client: Client) -> bool:
     return True  # AWS refuses an unknown id; accepting it would be a different bug
 
 
+def rotating_a_secret_without_a_value_fails(client: Client) -> bool:
+    """What aws_secretsmanager_secret_rotation does to a generated key before set-secrets gives it one."""
+    lambdas, _ = _aliased_function(client)
+    function_arn = lambdas.get_function(FunctionName="worker", Qualifier="1")["Configuration"]["FunctionArn"]
+    secrets = client("secretsmanager")
+    secrets.create_secret(Name="generated/key")
+    try:
+        secrets.rotate_secret(
+            SecretId="generated/key", RotationLambdaARN=function_arn,
+            RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False,
+        )  # fmt: skip
+    except (ClientError, UnboundLocalError):
+        return True
+    described = secrets.describe_secret(SecretId="generated/key")
+    return not described.get("RotationEnabled") or described.get("RotationLambdaARN") != function_arn
+
+
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "ec2-ses-endpoint-service": ses_endpoint_service_unknown,
     "ec2-revoke-unknown-rule-id": revoking_a_gone_rule_id_is_the_wrong_error,
@@ -427,6 +444,7 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sesv2-mail-from-attributes": mail_from_attributes_missing,
     "cloudfront-response-headers-policies": response_headers_policies_missing,
     "cloudfront-functions-publish-and-update": cloudfront_functions_cannot_be_published,
+    "secretsmanager-rotate-secret-without-value": rotating_a_secret_without_a_value_fails,
 }
 CREDENTIALS = {
     "region_name": "us-east-1",

@@ -569,6 +569,49 @@ def _lambda_versions_invoke_like_functions() -> None:
     LambdaFunction._DockerModel__docker_client = None
 
 
+def _secretsmanager_rotates_secrets_without_a_value() -> None:
+    """RotateSecret with a rotation function on a secret that has no value yet (the generated keys: the
+    set-secrets deploy step gives the first one after the apply): moto 5.2.5 names the request token only
+    when the secret has a version, so the call raises UnboundLocalError (HTTP 500) and the provider
+    retries it for ever. As in AWS, the rotation is configured and the function invoked with the request
+    token (testSecret alone when RotateImmediately is false)."""
+    import json as _json
+
+    from moto.moto_api._internal import mock_random
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    original = SecretsManagerBackend.rotate_secret
+
+    def rotate_secret(
+        self: SecretsManagerBackend,
+        secret_id: str,
+        client_request_token: str | None = None,
+        rotation_lambda_arn: str | None = None,
+        rotation_rules: dict[str, Any] | None = None,
+        rotate_immediately: bool = True,
+    ) -> str:
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        function_arn = rotation_lambda_arn or getattr(secret, "rotation_lambda_arn", "")
+        if secret is None or getattr(secret, "versions", True) or not function_arn:
+            return original(
+                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
+            )
+        from moto.awslambda.utils import get_backend
+
+        lambdas = get_backend(self.account_id, self.region_name)
+        lambdas.get_function(function_arn)  # ResourceNotFound for a function that does not exist
+        # moto's bookkeeping without its invoke (the part that fails), then the invoke with a token.
+        answer = original(self, secret_id, client_request_token, None, rotation_rules, rotate_immediately)
+        secret.rotation_lambda_arn = function_arn
+        token = client_request_token or str(mock_random.uuid4())
+        for step in ["create", "set", "test", "finish"] if rotate_immediately else ["test"]:
+            event = {"Step": f"{step}Secret", "SecretId": secret.name, "ClientRequestToken": token}
+            lambdas.invoke(function_arn, None, _json.dumps(event), {}, {})
+        return answer
+
+    SecretsManagerBackend.rotate_secret = rotate_secret
+
+
 EMULATED_MINUTE_ENV = "SMARTSTACK_EMULATOR_MINUTE_SECONDS"  # how long one CodeDeploy minute lasts here
 _TRAFFIC_SHIFT = re.compile(r"Lambda(Canary|Linear)(\d+)Percent(?:Every)?(\d+)Minutes?$")
 ALARM_STOP_MESSAGE = (
@@ -871,6 +914,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "cloudfront:PublishFunction",
         "PublishFunction and UpdateFunction are not implemented (HTTP 404)",
         _cloudfront_functions_publish_and_update,
+    ),
+    Workaround(
+        "secretsmanager-rotate-secret-without-value",
+        "5.2.5",
+        "secretsmanager:RotateSecret",
+        "a secret with no version yet raises UnboundLocalError (HTTP 500) when a rotation function is given",
+        _secretsmanager_rotates_secrets_without_a_value,
     ),
 )
 

@@ -420,6 +420,157 @@ def rotating_a_secret_without_a_value_fails(client: Client) -> bool:
     return not described.get("RotationEnabled") or described.get("RotationLambdaARN") != function_arn
 
 
+def authorizer_drops_its_validation_expression(client: Client) -> bool:
+    apigateway = client("apigateway")
+    api = apigateway.create_rest_api(name="api")["id"]
+    created = apigateway.create_authorizer(
+        restApiId=api, name="bearer", type="TOKEN", identitySource="method.request.header.Authorization",
+        identityValidationExpression="^Bearer [-0-9A-Za-z._~+/]+=*$",
+        authorizerUri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations",
+    )  # fmt: skip
+    read = apigateway.get_authorizer(restApiId=api, authorizerId=created["id"])
+    return read.get("identityValidationExpression") != "^Bearer [-0-9A-Za-z._~+/]+=*$"
+
+
+def lambda_logging_config_is_dropped(client: Client) -> bool:
+    role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lambdas = client("lambda")
+    logging = {"LogFormat": "JSON", "LogGroup": "/smartstack/worker", "ApplicationLogLevel": "WARN",
+               "SystemLogLevel": "WARN"}  # fmt: skip
+    lambdas.create_function(FunctionName="worker", Runtime="python3.12", Role=role, Handler="handler.handler",
+                            Code={"ZipFile": _handler_zip()}, LoggingConfig=logging)  # fmt: skip
+    return lambdas.get_function_configuration(FunctionName="worker").get("LoggingConfig") != logging
+
+
+def referencing_rules_lose_their_description(client: Client) -> bool:
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    app = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
+    db = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    permission = {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                  "UserIdGroupPairs": [{"GroupId": app, "Description": "PostgreSQL from app"}]}  # fmt: skip
+    (rule,) = ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[permission])[
+        "SecurityGroupRules"
+    ]
+    rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])
+    return rules["SecurityGroupRules"][0].get("Description") != "PostgreSQL from app"
+
+
+def rds_drops_network_type_and_performance_insights(client: Client) -> bool:
+    rds = client("rds")
+    created = rds.create_db_instance(
+        DBInstanceIdentifier="insights", DBInstanceClass="db.t4g.micro", Engine="postgres",
+        MasterUsername="admin", MasterUserPassword="not-a-real-password", AllocatedStorage=20,
+        NetworkType="IPV4", EnablePerformanceInsights=True, PerformanceInsightsRetentionPeriod=7,
+        PerformanceInsightsKMSKeyId="arn:aws:kms:us-east-1:123456789012:key/insights",
+    )["DBInstance"]  # fmt: skip
+    (read,) = rds.describe_db_instances(DBInstanceIdentifier="insights")["DBInstances"]
+    return any(
+        (answer.get("NetworkType"), answer.get("PerformanceInsightsEnabled"),
+         answer.get("PerformanceInsightsRetentionPeriod"), answer.get("PerformanceInsightsKMSKeyId"))
+        != ("IPV4", True, 7, "arn:aws:kms:us-east-1:123456789012:key/insights")
+        for answer in (created, read)
+    )  # fmt: skip
+
+
+def logging_key_format_not_answered(client: Client) -> bool:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="access-log-target")
+    s3.create_bucket(Bucket="source")
+    statement = {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": "arn:aws:s3:::access-log-target/s/*"}  # fmt: skip
+    s3.put_bucket_policy(
+        Bucket="access-log-target", Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    key_format = {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}}
+    s3.put_bucket_logging(
+        Bucket="source",
+        BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "access-log-target", "TargetPrefix": "s/", "TargetObjectKeyFormat": key_format}},
+    )  # fmt: skip
+    read = s3.get_bucket_logging(Bucket="source")["LoggingEnabled"]
+    return read.get("TargetObjectKeyFormat") != key_format
+
+
+def key_rotation_period_ignored(client: Client) -> bool:
+    kms = client("kms")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=180)
+    return kms.get_key_rotation_status(KeyId=key).get("RotationPeriodInDays") != 180
+
+
+def identity_tags_not_under_its_arn(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    sesv2.create_email_identity(EmailIdentity="tags.example.org", Tags=[{"Key": "Tier", "Value": "email"}])
+    arn = "arn:aws:ses:us-east-1:123456789012:identity/tags.example.org"  # as AWS and the provider name it
+    return sesv2.list_tags_for_resource(ResourceArn=arn)["Tags"] != [{"Key": "Tier", "Value": "email"}]
+
+
+def distribution_config_not_answered_as_sent(client: Client) -> bool:
+    cloudfront = client("cloudfront")
+    function = cloudfront.create_function(
+        Name="clean-urls", FunctionConfig={"Comment": "c", "Runtime": "cloudfront-js-2.0"},
+        FunctionCode=b"function handler(event) { return event.request; }",
+    )["FunctionSummary"]["FunctionMetadata"]["FunctionARN"]  # fmt: skip
+    associations = {"Quantity": 1, "Items": [{"FunctionARN": function, "EventType": "viewer-request"}]}
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/web"
+    config = {
+        "CallerReference": "web", "Comment": "web", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "web", "DomainName": "web.s3.us-east-1.amazonaws.com", "OriginAccessControlId": "E2OAC",
+            "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "web", "ViewerProtocolPolicy": "redirect-to-https",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6", "FunctionAssociations": associations},
+        "ViewerCertificate": {"ACMCertificateArn": certificate, "SSLSupportMethod": "sni-only",
+                              "MinimumProtocolVersion": "TLSv1.2_2021"},
+    }  # fmt: skip
+    created = cloudfront.create_distribution(DistributionConfig=config)["Distribution"]
+    read = cloudfront.get_distribution(Id=created["Id"])["Distribution"]["DistributionConfig"]
+    behaviour, (origin,) = read["DefaultCacheBehavior"], read["Origins"]["Items"]
+    return (
+        behaviour.get("FunctionAssociations") != associations
+        or "ForwardedValues" in behaviour
+        or origin.get("OriginAccessControlId") != "E2OAC"
+        or read["ViewerCertificate"].get("CloudFrontDefaultCertificate") is not False
+    )
+
+
+def configuration_set_answers_unset_options(client: Client) -> bool:
+    sesv2 = client("sesv2")
+    sesv2.create_configuration_set(ConfigurationSetName="plain")
+    raw = raw_json_of(sesv2, "before-parse.sesv2.GetConfigurationSet")
+    sesv2.get_configuration_set(ConfigurationSetName="plain")
+    return "TrackingOptions" in raw[0] or "VdmOptions" in raw[0]
+
+
+def redrive_policy_not_compact(client: Client) -> bool:
+    sqs = client("sqs")
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    url = sqs.create_queue(QueueName="tasks", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    read = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    return read["RedrivePolicy"] != policy
+
+
+def user_parameters_lack_a_source(client: Client) -> bool:
+    rds = client("rds")
+    rds.create_db_parameter_group(
+        DBParameterGroupName="tls", DBParameterGroupFamily="postgres17", Description="tls"
+    )
+    rds.modify_db_parameter_group(DBParameterGroupName="tls", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])  # fmt: skip
+    (parameter,) = rds.describe_db_parameters(DBParameterGroupName="tls")["Parameters"]
+    return parameter.get("Source") != "user"
+
+
+def lambda_group_answers_a_load_balancer(client: Client) -> bool:
+    codedeploy = _lambda_release_group(client)
+    group = codedeploy.get_deployment_group(applicationName="functions", deploymentGroupName="worker")
+    return "loadBalancerInfo" in group["deploymentGroupInfo"]
+
+
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "ec2-ses-endpoint-service": ses_endpoint_service_unknown,
     "ec2-revoke-unknown-rule-id": revoking_a_gone_rule_id_is_the_wrong_error,
@@ -445,6 +596,18 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "cloudfront-response-headers-policies": response_headers_policies_missing,
     "cloudfront-functions-publish-and-update": cloudfront_functions_cannot_be_published,
     "secretsmanager-rotate-secret-without-value": rotating_a_secret_without_a_value_fails,
+    "apigateway-authorizer-identity-validation-expression": authorizer_drops_its_validation_expression,
+    "lambda-logging-config": lambda_logging_config_is_dropped,
+    "ec2-rule-description-of-referencing-rules": referencing_rules_lose_their_description,
+    "rds-network-type-and-performance-insights": rds_drops_network_type_and_performance_insights,
+    "s3-logging-target-object-key-format": logging_key_format_not_answered,
+    "kms-rotation-period-in-days": key_rotation_period_ignored,
+    "sesv2-identity-tags-arn": identity_tags_not_under_its_arn,
+    "cloudfront-distribution-config-as-sent": distribution_config_not_answered_as_sent,
+    "sesv2-configuration-set-unset-options": configuration_set_answers_unset_options,
+    "sqs-redrive-policy-compact-json": redrive_policy_not_compact,
+    "rds-user-parameter-source": user_parameters_lack_a_source,
+    "codedeploy-group-empty-load-balancer-info": lambda_group_answers_a_load_balancer,
 }
 CREDENTIALS = {
     "region_name": "us-east-1",

@@ -752,6 +752,298 @@ def _codedeploy_group_alarm_configuration() -> None:
     responses._deployment_group_info = info
 
 
+def _apigateway_authorizer_keeps_identity_validation_expression() -> None:
+    """CreateAuthorizer: moto 5.2.5 hands identityValidationExpression on under a misspelt keyword
+    (``identiy_validation_expression``) that the Authorizer never reads, so the expression is dropped
+    and every plan sets it again."""
+    from moto.apigateway.models import Authorizer
+
+    original = Authorizer.__init__
+
+    def init(self: Authorizer, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.identity_validation_expression is None:
+            self.identity_validation_expression = kwargs.get("identiy_validation_expression")
+
+    Authorizer.__init__ = init
+
+
+def _lambda_logging_config() -> None:
+    """CreateFunction/UpdateFunctionConfiguration: moto 5.2.5 drops LoggingConfig and never answers it,
+    so the provider reads the function's log format and log group as gone. Kept as sent, with AWS's
+    defaults (Text to the function's own group; INFO levels for JSON)."""
+    from moto.awslambda.models import LambdaFunction
+
+    original_init, original_update = LambdaFunction.__init__, LambdaFunction.update_configuration
+    original_configuration = LambdaFunction.get_configuration
+
+    def with_defaults(self: LambdaFunction, given: dict[str, Any]) -> dict[str, Any]:
+        config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}", **given}
+        if config["LogFormat"] == "JSON":
+            config = {"ApplicationLogLevel": "INFO", "SystemLogLevel": "INFO", **config}
+        return config
+
+    def init(self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        original_init(self, account_id, spec, *args, **kwargs)
+        self.logging_config = with_defaults(self, spec.get("LoggingConfig") or {})
+
+    def update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if config_updates.get("LoggingConfig"):
+            self.logging_config = with_defaults(self, config_updates["LoggingConfig"])
+        return original_update(self, config_updates)
+
+    def get_configuration(self: LambdaFunction, on_create: bool = False) -> dict[str, Any]:
+        answer = original_configuration(self, on_create)
+        answer["LoggingConfig"] = getattr(self, "logging_config", None) or with_defaults(self, {})
+        return answer
+
+    LambdaFunction.__init__ = init
+    LambdaFunction.update_configuration = update_configuration
+    LambdaFunction.get_configuration = get_configuration
+
+
+def _ec2_rule_descriptions_of_group_and_prefix_list_rules() -> None:
+    """DescribeSecurityGroupRules: moto 5.2.5 answers a rule's Description only from a CIDR range; a rule
+    that references a security group or a prefix list loses the description it was authorized with."""
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    original = SecurityGroupRule.__init__
+
+    def init(
+        self: SecurityGroupRule,
+        ec2_backend: Any,
+        ip_protocol: str,
+        group_id: str,
+        from_port: str | None,
+        to_port: str | None,
+        ip_range: dict[str, str] | None,
+        source_group: dict[str, str] | None = None,
+        prefix_list_id: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        original(self, ec2_backend, ip_protocol, group_id, from_port, to_port, ip_range, source_group,
+                 prefix_list_id, **kwargs)  # fmt: skip
+        self.prefix_list_description = (prefix_list_id or {}).get("Description")
+
+    def description(self: SecurityGroupRule) -> str | None:
+        return (
+            self.ip_range.get("Description")
+            or self.source_group.get("Description")
+            or getattr(self, "prefix_list_description", None)
+        )
+
+    SecurityGroupRule.__init__ = init
+    SecurityGroupRule.description = property(description)
+
+
+def _rds_instance_network_type_and_performance_insights() -> None:
+    """CreateDBInstance/ModifyDBInstance: moto 5.2.5 takes NetworkType and the Performance Insights
+    settings but never stores or answers them, so the provider reads them as unset. Kept as sent, with
+    AWS's defaults (IPV4; 7 days of retention once enabled)."""
+    from moto.rds.models import DBInstance
+
+    original_init, original_update = DBInstance.__init__, DBInstance.update
+
+    def remember(self: DBInstance, given: dict[str, Any]) -> None:
+        if given.get("network_type"):
+            self.network_type = given["network_type"]
+        if given.get("enable_performance_insights") is not None:
+            self.performance_insights_enabled = bool(given["enable_performance_insights"])
+        if given.get("performance_insights_kms_key_id"):
+            self.performance_insights_kms_key_id = given["performance_insights_kms_key_id"]
+        if given.get("performance_insights_retention_period"):
+            self.performance_insights_retention_period = int(given["performance_insights_retention_period"])
+        if self.performance_insights_enabled and not self.performance_insights_retention_period:
+            self.performance_insights_retention_period = 7
+
+    def init(self: DBInstance, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.network_type = "IPV4"
+        self.performance_insights_enabled = False
+        self.performance_insights_kms_key_id = None
+        self.performance_insights_retention_period = None
+        remember(self, kwargs)
+
+    def update(self: DBInstance, *args: Any, **db_kwargs: Any) -> None:
+        original_update(self, *args, **db_kwargs)
+        remember(self, db_kwargs)
+
+    DBInstance.__init__ = init
+    DBInstance.update = update
+
+
+def _s3_logging_target_object_key_format() -> None:
+    """GetBucketLogging: moto 5.2.5 stores the TargetObjectKeyFormat of PutBucketLogging but answers only
+    TargetBucket, TargetPrefix and TargetGrants, so the provider reads the key format as unset."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response.get_bucket_logging
+
+    def as_sent(value: Any) -> Any:  # xmltodict gives an empty element (SimplePrefix) as None
+        return {k: as_sent(v) for k, v in value.items()} if isinstance(value, dict) else value or {}
+
+    def get_bucket_logging(self: S3Response) -> Any:
+        key_format = (self.backend.get_bucket_logging(self.bucket_name) or {}).get("TargetObjectKeyFormat")
+        serialize = self.serialized
+
+        def serialized(action_result: Any) -> Any:
+            enabled = action_result.result.get("LoggingEnabled")
+            if enabled is not None and key_format:
+                enabled["TargetObjectKeyFormat"] = as_sent(key_format)
+            return serialize(action_result)
+
+        self.serialized = serialized
+        try:
+            return original(self)
+        finally:
+            del self.serialized
+
+    S3Response.get_bucket_logging = get_bucket_logging
+
+
+def _kms_rotation_period_in_days() -> None:
+    """EnableKeyRotation/GetKeyRotationStatus: moto 5.2.5 ignores RotationPeriodInDays and never answers
+    it, so the provider reads every rotating key's period as unset. Kept as sent (AWS's default: 365)."""
+    from moto.kms.responses import KmsResponse
+
+    original_enable, original_status = KmsResponse.enable_key_rotation, KmsResponse.get_key_rotation_status
+
+    def enable_key_rotation(self: KmsResponse) -> str:
+        answer = original_enable(self)
+        key = self.kms_backend.describe_key(self._get_param("KeyId"))
+        key.rotation_period_in_days = int(self._get_param("RotationPeriodInDays") or 365)
+        return answer
+
+    def get_key_rotation_status(self: KmsResponse) -> str:
+        answer = json.loads(original_status(self))
+        if answer.get("KeyRotationEnabled"):
+            key = self.kms_backend.describe_key(self._get_param("KeyId"))
+            answer["RotationPeriodInDays"] = getattr(key, "rotation_period_in_days", 365)
+        return json.dumps(answer)
+
+    KmsResponse.enable_key_rotation = enable_key_rotation
+    KmsResponse.get_key_rotation_status = get_key_rotation_status
+
+
+def _sesv2_identity_tags_under_the_identity_arn() -> None:
+    """CreateEmailIdentity (SESv2): moto 5.2.5 files the identity's tags under
+    ``...:email-identity/<name>``; AWS's (and the provider's) ARN is ``...:identity/<name>``, so
+    ListTagsForResource answers no tags and every plan adds them again."""
+    from moto.ses.utils import get_arn
+    from moto.sesv2.models import SESV2Backend
+
+    original = SESV2Backend.create_email_identity
+
+    def create_email_identity(self: SESV2Backend, email_identity: str, *args: Any, **kwargs: Any) -> Any:
+        identity = original(self, email_identity, *args, **kwargs)
+        if tags := kwargs.get("tags", args[0] if args else None):
+            tagger = self.core_backend.tagger
+            tagger.delete_all_tags_for_resource(get_arn(self, "ses", f"email-identity/{email_identity}"))
+            tagger.tag_resource(get_arn(self, "ses", f"identity/{email_identity}"), tags)
+        return identity
+
+    SESV2Backend.create_email_identity = create_email_identity
+
+
+def _cloudfront_distribution_config_as_sent() -> None:
+    """CreateDistribution/UpdateDistribution: moto 5.2.5 drops what a cache behaviour's
+    FunctionAssociations and an origin's OriginAccessControlId were, adds ForwardedValues to a behaviour
+    that uses a cache policy, and answers CloudFrontDefaultCertificate true beside an ACM certificate.
+    Each is answered as sent, as CloudFront does."""
+    from moto.cloudfront.models import DefaultCacheBehaviour, Origin, ViewerCertificate
+
+    original_behaviour, original_origin = DefaultCacheBehaviour.__init__, Origin.__init__
+    original_certificate = ViewerCertificate.__init__
+
+    def behaviour(self: DefaultCacheBehaviour, config: dict[str, Any]) -> None:
+        original_behaviour(self, config)
+        self.function_associations = config.get("FunctionAssociations") or {"Quantity": 0}
+        self.lambda_function_associations = config.get("LambdaFunctionAssociations") or {"Quantity": 0}
+        if "ForwardedValues" not in config:  # legacy cache settings, absent beside a cache policy
+            self.forwarded_values = None
+
+    def origin(self: Origin, config: dict[str, Any]) -> None:
+        original_origin(self, config)
+        self.origin_access_control_id = config.get("OriginAccessControlId") or ""
+
+    def certificate(self: ViewerCertificate, config: dict[str, Any]) -> None:
+        original_certificate(self, config)
+        own = "ACMCertificateArn" if config.get("ACMCertificateArn") else "IAMCertificateId"
+        if config.get(own):
+            self.cloud_front_default_certificate = config.get("CloudFrontDefaultCertificate", False)
+            self.certificate_source = "acm" if own == "ACMCertificateArn" else "iam"
+
+    DefaultCacheBehaviour.__init__ = behaviour
+    Origin.__init__ = origin
+    ViewerCertificate.__init__ = certificate
+
+
+def _sesv2_configuration_set_unset_options_absent() -> None:
+    """GetConfigurationSet (SESv2): moto 5.2.5 answers TrackingOptions and VdmOptions as empty objects
+    when the set has none; AWS leaves them out, and the provider reads an empty object as a block."""
+    from moto.ses.models import ConfigurationSet
+
+    original = ConfigurationSet.to_dict_v2
+
+    def to_dict_v2(self: ConfigurationSet) -> dict:
+        answer = original(self)
+        for option in ("TrackingOptions", "VdmOptions"):
+            if not answer.get(option):
+                answer.pop(option, None)
+        return answer
+
+    ConfigurationSet.to_dict_v2 = to_dict_v2
+
+
+def _sqs_redrive_policy_compact_json() -> None:
+    """GetQueueAttributes: moto 5.2.5 answers RedrivePolicy as ``json.dumps`` writes it (``", "`` and
+    ``": "``); AWS answers compact JSON, and the provider compares the string it was given with it."""
+    from moto.sqs.models import Queue
+
+    original = Queue.attributes
+
+    def attributes(self: Queue) -> dict[str, Any]:
+        answer = original.fget(self)
+        if "RedrivePolicy" in answer:
+            answer["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return answer
+
+    Queue.attributes = property(attributes)
+
+
+def _rds_user_parameters_have_a_source() -> None:
+    """DescribeDBParameters: moto 5.2.5 answers a parameter set with ModifyDBParameterGroup without its
+    Source ("user" in AWS); the provider skips parameters without one, so it reads the group's
+    parameters as gone."""
+    from moto.rds.models import DBParameterGroup
+
+    original = DBParameterGroup.update_parameters
+
+    def update_parameters(self: DBParameterGroup, new_parameters: Any) -> None:
+        new_parameters = list(new_parameters)
+        original(self, new_parameters)
+        for given in new_parameters:
+            self.parameters[given["ParameterName"]].setdefault("Source", "user")
+
+    DBParameterGroup.update_parameters = update_parameters
+
+
+def _codedeploy_group_without_load_balancer() -> None:
+    """GetDeploymentGroup: moto 5.2.5 answers loadBalancerInfo {} for a group that has none (every
+    Lambda group); AWS leaves it out, and the provider reads the empty object as a block."""
+    from moto.codedeploy import responses
+
+    original = responses._deployment_group_info
+
+    def info(deployment_group: Any) -> dict[str, Any]:
+        answer = original(deployment_group)
+        if not answer.get("loadBalancerInfo"):
+            answer.pop("loadBalancerInfo", None)
+        return answer
+
+    responses._deployment_group_info = info
+
+
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "s3-logging-principal-star",
@@ -921,6 +1213,90 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "secretsmanager:RotateSecret",
         "a secret with no version yet raises UnboundLocalError (HTTP 500) when a rotation function is given",
         _secretsmanager_rotates_secrets_without_a_value,
+    ),
+    Workaround(
+        "apigateway-authorizer-identity-validation-expression",
+        "5.2.5",
+        "apigateway:CreateAuthorizer",
+        "identityValidationExpression is passed on misspelt and dropped",
+        _apigateway_authorizer_keeps_identity_validation_expression,
+    ),
+    Workaround(
+        "lambda-logging-config",
+        "5.2.5",
+        "lambda:CreateFunction",
+        "LoggingConfig is dropped and never answered",
+        _lambda_logging_config,
+    ),
+    Workaround(
+        "ec2-rule-description-of-referencing-rules",
+        "5.2.5",
+        "ec2:DescribeSecurityGroupRules",
+        "Description is answered only for CIDR rules, not for security group or prefix list rules",
+        _ec2_rule_descriptions_of_group_and_prefix_list_rules,
+    ),
+    Workaround(
+        "rds-network-type-and-performance-insights",
+        "5.2.5",
+        "rds:CreateDBInstance",
+        "NetworkType and the Performance Insights settings are never stored or answered",
+        _rds_instance_network_type_and_performance_insights,
+    ),
+    Workaround(
+        "s3-logging-target-object-key-format",
+        "5.2.5",
+        "s3:GetBucketLogging",
+        "TargetObjectKeyFormat is stored but not answered",
+        _s3_logging_target_object_key_format,
+    ),
+    Workaround(
+        "kms-rotation-period-in-days",
+        "5.2.5",
+        "kms:GetKeyRotationStatus",
+        "RotationPeriodInDays of EnableKeyRotation is ignored and never answered",
+        _kms_rotation_period_in_days,
+    ),
+    Workaround(
+        "sesv2-identity-tags-arn",
+        "5.2.5",
+        "sesv2:CreateEmailIdentity",
+        "tags are filed under ...:email-identity/<name>, not the identity's ARN ...:identity/<name>",
+        _sesv2_identity_tags_under_the_identity_arn,
+    ),
+    Workaround(
+        "cloudfront-distribution-config-as-sent",
+        "5.2.5",
+        "cloudfront:CreateDistribution",
+        "FunctionAssociations and OriginAccessControlId are dropped, ForwardedValues added, default cert on",
+        _cloudfront_distribution_config_as_sent,
+    ),
+    Workaround(
+        "sesv2-configuration-set-unset-options",
+        "5.2.5",
+        "sesv2:GetConfigurationSet",
+        "TrackingOptions and VdmOptions that were never set are answered as empty objects",
+        _sesv2_configuration_set_unset_options_absent,
+    ),
+    Workaround(
+        "sqs-redrive-policy-compact-json",
+        "5.2.5",
+        "sqs:GetQueueAttributes",
+        "RedrivePolicy is answered with json.dumps's spaces, not AWS's compact JSON",
+        _sqs_redrive_policy_compact_json,
+    ),
+    Workaround(
+        "rds-user-parameter-source",
+        "5.2.5",
+        "rds:DescribeDBParameters",
+        'parameters set by ModifyDBParameterGroup have no Source ("user")',
+        _rds_user_parameters_have_a_source,
+    ),
+    Workaround(
+        "codedeploy-group-empty-load-balancer-info",
+        "5.2.5",
+        "codedeploy:GetDeploymentGroup",
+        "loadBalancerInfo is answered {} for a group without a load balancer",
+        _codedeploy_group_without_load_balancer,
     ),
 )
 

@@ -67,6 +67,14 @@ locals {
     root  = aws_api_gateway_rest_api.this.root_resource_id
     proxy = aws_api_gateway_resource.proxy.id
   }
+  # Each method's settings as configured: the deployment's trigger hashes these, not the read-back
+  # attributes (root's empty request_parameters is null after the apply, {} once refreshed).
+  methods = {
+    for key in keys(local.proxy_resources) : key => {
+      authorization      = "CUSTOM"
+      request_parameters = key == "proxy" ? { "method.request.path.proxy" = true } : {}
+    }
+  }
 }
 
 resource "aws_api_gateway_method" "any" {
@@ -76,9 +84,9 @@ resource "aws_api_gateway_method" "any" {
   rest_api_id        = aws_api_gateway_rest_api.this.id
   resource_id        = local.proxy_resources[each.key]
   http_method        = "ANY"
-  authorization      = "CUSTOM"
+  authorization      = local.methods[each.key].authorization
   authorizer_id      = aws_api_gateway_authorizer.token.id
-  request_parameters = each.key == "proxy" ? { "method.request.path.proxy" = true } : {}
+  request_parameters = local.methods[each.key].request_parameters
 }
 
 resource "aws_api_gateway_integration" "lambda" {
@@ -102,16 +110,10 @@ resource "aws_api_gateway_deployment" "this" {
   # or normalises one would redeploy the API for nothing.
   triggers = {
     redeployment = sha1(jsonencode({
-      resources   = local.proxy_resources
-      authorizer  = merge(local.authorizer, { id = aws_api_gateway_authorizer.token.id })
-      integration = local.integration
-      methods = {
-        for key, method in aws_api_gateway_method.any : key => {
-          id                 = method.id
-          authorization      = method.authorization
-          request_parameters = method.request_parameters
-        }
-      }
+      resources    = local.proxy_resources
+      authorizer   = merge(local.authorizer, { id = aws_api_gateway_authorizer.token.id })
+      integration  = local.integration
+      methods      = { for key, method in aws_api_gateway_method.any : key => merge(local.methods[key], { id = method.id }) }
       integrations = { for key, integration in aws_api_gateway_integration.lambda : key => integration.id }
     }))
   }

@@ -149,3 +149,8 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
     finally:
         admin.close()
     return settings
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The second-plan check first: later smoke tests change what Terraform manages."""
+    items.sort(key=lambda item: item.path.name != "test_applied_again.py")

@@ -17,11 +17,13 @@ exists: destroy by hand.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +266,83 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
     stop_local_database(env, out)
     out(f"== {env}: destroyed; 0 resources left, emulator stopped")
     return EXIT_OK
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """A resource the plan after `make up` would still change, and the attributes that differ."""
+
+    address: str
+    actions: tuple[str, ...]
+    attributes: tuple[str, ...]  # differing or unknown-after paths, e.g. logging_config[0].log_format
+
+    def excused_by(self) -> list[emulator_workarounds.SecondPlanException]:
+        """The listed exceptions that explain every differing attribute (empty: not all explained)."""
+        found = [
+            e
+            for e in emulator_workarounds.SECOND_PLAN_EXCEPTIONS
+            if fnmatch.fnmatchcase(self.address, e.address)
+        ]
+        covered = all(any(_within(a, e.attribute) for e in found) for a in self.attributes)
+        return found if covered and self.attributes else []
+
+    def describe(self) -> str:
+        return f"{self.address} ({'/'.join(self.actions)}): {', '.join(self.attributes) or '-'}"
+
+
+def _within(path: str, attribute: str) -> bool:
+    return path == attribute or path.startswith((f"{attribute}.", f"{attribute}["))
+
+
+def _differing(before: Any, after: Any, path: str = "") -> Iterator[str]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            yield from _differing(before.get(key), after.get(key), f"{path}.{key}" if path else key)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            yield from _differing(old, new, f"{path}[{index}]")
+    elif before != after:
+        yield path
+
+
+def _unknown(marks: Any, path: str = "") -> Iterator[str]:
+    if marks is True:
+        yield path
+    elif isinstance(marks, dict):
+        for key, value in marks.items():
+            yield from _unknown(value, f"{path}.{key}" if path else key)
+    elif isinstance(marks, list):
+        for index, value in enumerate(marks):
+            yield from _unknown(value, f"{path}[{index}]")
+
+
+def planned_changes(plan: dict[str, Any]) -> list[PlannedChange]:
+    """The managed resources a plan (``terraform show -json``) would change, with what differs."""
+    changes = []
+    for resource in plan.get("resource_changes", []):
+        change = resource["change"]
+        if change["actions"] in (["no-op"], ["read"]):
+            continue
+        differing = set(_differing(change.get("before") or {}, change.get("after") or {}))
+        differing.update(_unknown(change.get("after_unknown")))
+        changes.append(PlannedChange(resource["address"], tuple(change["actions"]), tuple(sorted(differing))))
+    return changes
+
+
+def second_plan(env: str, emu: emulator.Emulator, out: Callable[[str], None] = print) -> list[PlannedChange]:
+    """Plan what `make up ENV=<env>` applied once more: what it would still change (empty: idempotent,
+    Terratest's InitAndApplyAndIdempotent)."""
+    root = stage(env, emu, out)
+    root.init()
+    plan_file = workspace(env) / "second-plan.tfplan"
+    try:
+        root.run(
+            ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", f"-out={plan_file}"]
+        )
+    except roots.TerraformFailed as err:
+        if err.code != 2:  # 2: the plan has changes, listed below
+            raise
+    return planned_changes(json.loads(root.show_json(plan_file)))
 
 
 def main(argv: list[str]) -> int:

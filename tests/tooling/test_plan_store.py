@@ -86,6 +86,8 @@ def test_every_input_is_in_the_key(staged, tmp_path, monkeypatch, change):
         ("AWS_DEFAULT_REGION", True),
         ("AWS_ENDPOINT_URL", False),  # the functions' tests set it; no offline plan reads it
         ("HOME", False),
+        ("SMARTSTACK_REQUIRE_REAL_PROVIDER", False),  # which tests run, not what a plan reads
+        ("SMARTSTACK_REAL_PROVIDER_MIRROR", True),
     ],
 )
 def test_the_environment_variables_a_plan_reads_are_in_the_key(staged, name, counts):

@@ -11,7 +11,8 @@ A plan is stored under the SHA-256 of everything that can change it:
 - the Terraform CLI (path, version, size and modification time of the binary);
 - the provider: the stand-in's version, its source files and its schema cache's stamp;
 - every environment variable named ``TF_*`` (Terraform's) or ``SMARTSTACK_*`` (the tooling's and the
-  stand-in's), and the two the stand-in reads of AWS's: ``AWS_REGION`` and ``AWS_DEFAULT_REGION``.
+  stand-in's) but the tooling's few switches no plan reads (``_ENV_NOT_READ_BY_PLANS``), and the two the
+  stand-in reads of AWS's: ``AWS_REGION`` and ``AWS_DEFAULT_REGION``.
   Other ``AWS_*`` variables (the functions' tests point those at their own moto) reach no offline plan.
 
 A local-mode plan (the real provider against a fresh emulator) is keyed the same way, with the real
@@ -54,6 +55,17 @@ STORE_ENV = "SMARTSTACK_PLAN_STORE"  # "off": plan every time (the store is stil
 KEEP_ENTRIES = 400  # the newest entries kept; older ones are pruned when a plan is stored
 _ENV_PREFIXES = ("TF_", "SMARTSTACK_")
 _ENV_NAMES = ("AWS_REGION", "AWS_DEFAULT_REGION")  # the stand-in's region when the provider sets none
+# The tooling's switches that no plan reads: which tests run, the caches themselves, the smoke target, how
+# long an emulated CodeDeploy minute lasts. (.ci/run sets the first: CI's plans are a developer's plans.)
+_ENV_NOT_READ_BY_PLANS = frozenset(
+    {
+        "SMARTSTACK_REQUIRE_REAL_PROVIDER",
+        "SMARTSTACK_PLAN_STORE",
+        "SMARTSTACK_SCAN_CACHE",
+        "SMARTSTACK_SMOKE_ENV",
+        "SMARTSTACK_EMULATOR_MINUTE_SECONDS",
+    }
+)
 # Terraform's working files (.terraform/, the lock file, the init lock) and files being written; the lock
 # file follows from the provider, which the key covers.
 _SKIPPED_PREFIXES = (".terraform", toolchain.TEMPORARY_PREFIX)
@@ -159,7 +171,11 @@ def key(root: roots.TerraformRoot, var_args: Sequence[str], environ: dict[str, s
         digest.update(emulator_identity(root).encode())
     else:
         digest.update(_provider_identity().encode())
-    variables = sorted((k, v) for k, v in environ.items() if k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES)
+    variables = sorted(
+        (k, v)
+        for k, v in environ.items()
+        if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k not in _ENV_NOT_READ_BY_PLANS
+    )
     digest.update(json.dumps(variables).encode())
     return digest.hexdigest()
 

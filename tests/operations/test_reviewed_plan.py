@@ -80,6 +80,10 @@ def test_saving_a_plan_applies_nothing_and_keeps_what_was_reviewed(tmp_path, bun
     assert manifest["commit"] == saved_plan.commit() and manifest["sources"] == saved_plan.sources_hash("dev")
     assert manifest["plan_sha256"] == saved_plan.sha256(bundle / "dev.tfplan")
     assert manifest["packages"] == saved_plan.packages() and manifest["packages"]
+    assert (
+        manifest["policy"].startswith("policy: ")
+        and manifest["policy"] in (bundle / saved_plan.SUMMARY).read_text()
+    )
     assert json.loads((bundle / "dev.json").read_text()) == CREATE_ONLY
     assert "resources" in (bundle / saved_plan.SUMMARY).read_text()
 

@@ -502,6 +502,11 @@ def run(
     return _guarded_run(env, environ, out, body)
 
 
+def shown_verdict(summary: str) -> str:
+    """The policy line the summary showed (_show always adds one): the suite is not run again for it."""
+    return next(line.strip() for line in summary.splitlines() if line.strip().startswith("policy:"))
+
+
 def keep(reviewed: Reviewed, bundle: Path, hooks: Hooks) -> None:
     manifest = saved_plan.save(
         bundle,
@@ -510,7 +515,7 @@ def keep(reviewed: Reviewed, bundle: Path, hooks: Hooks) -> None:
         reviewed.plan_file,
         json.dumps(reviewed.plan),
         reviewed.summary,
-        policy_verdict(reviewed.env, reviewed.plan),
+        shown_verdict(reviewed.summary),
     )
     hooks.out(
         f"== {reviewed.env}: reviewed plan saved to {bundle} (commit {manifest.commit}, plan sha256 "

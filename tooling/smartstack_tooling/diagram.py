@@ -104,34 +104,72 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
+@dataclass
+class _Drawing:
+    """What the steps of `build` share: the graph so far, the plan's resources by type, and the lookups
+    from names in the plan to node ids that the edges need."""
+
+    g: Graph
+    of: Any  # PlanView.of_type
+    env: str
+    functions: dict[str, str] = field(default_factory=dict)  # function name -> node id
+    function_nodes: dict[str, str] = field(default_factory=dict)  # function key (for_each key) -> node id
+    buckets: dict[str, str] = field(default_factory=dict)  # bucket name -> node id
+    queues: dict[str, str] = field(default_factory=dict)  # queue name -> node id
+    api_domains: list[Any] = field(default_factory=list)
+    policies: list[tuple[PlannedResource, list[dict[str, Any]]]] = field(default_factory=list)
+
+    def regional_acls(self) -> list[PlannedResource]:
+        """Web ACLs of the API stage: drawn only when associated."""
+        if not self.of("aws_wafv2_web_acl_association"):
+            return []
+        return [a for a in self.of("aws_wafv2_web_acl") if a.after.get("scope") == "REGIONAL"]
+
+    def global_acls(self) -> list[PlannedResource]:
+        return [a for a in self.of("aws_wafv2_web_acl") if a.after.get("scope") != "REGIONAL"]
+
+    def interface_endpoints(self) -> list[PlannedResource]:
+        return [e for e in self.of("aws_vpc_endpoint") if e.after.get("vpc_endpoint_type") == "Interface"]
+
+
 def build(plan: dict[str, Any], env: str = "") -> Graph:
     """The graph of one plan: nodes from resources present, edges from evidence in the plan."""
-    g = Graph(env)
-    of = PlanView(plan).of_type
+    d = _Drawing(Graph(env), PlanView(plan).of_type, env)
+    for step in (_edge_nodes, _network_nodes, _function_nodes, _data_nodes, _service_nodes):
+        step(d)
+    for step in (_edge_edges, _policy_edges, _queue_edges, _network_edges):
+        step(d)
+    return d.g
 
-    # ---- nodes -------------------------------------------------------------------------------------
+
+def _rules(acls: list[PlannedResource]) -> int:
+    return sum(len(a.after.get("rule") or []) for a in acls)
+
+
+def _edge_nodes(d: _Drawing) -> None:
+    g, of = d.g, d.of
     g.add(Node("internet", "Internet", "", "external"))
     zones = of("aws_route53_zone")
     if zones:
         g.add(Node("route53", f"Route 53\\n{zones[0].after.get('name') or 'hosted zone'}", "edge", "network"))
-    dists = of("aws_cloudfront_distribution")
-    if dists:
+    if of("aws_cloudfront_distribution"):
         g.add(Node("cloudfront", "CloudFront\\nCDN, OAC, security headers", "edge", "network"))
-    all_acls = of("aws_wafv2_web_acl")
-    acls = [a for a in all_acls if a.after.get("scope") != "REGIONAL"]
-    regional_acls = [a for a in all_acls if a.after.get("scope") == "REGIONAL"]
-    if acls:
-        rules = sum(len(a.after.get("rule") or []) for a in acls)
-        g.add(Node("waf", f"WAF web ACL\\n{rules} rule(s)", "edge", "network"))
-    if regional_acls and of("aws_wafv2_web_acl_association"):
-        rules = sum(len(a.after.get("rule") or []) for a in regional_acls)
-        g.add(Node("waf_api", f"WAF web ACL (regional)\\n{rules} rule(s)", "edge", "network"))
-    apis = of("aws_api_gateway_rest_api")
-    api_domains = [d.after.get("domain_name") for d in of("aws_api_gateway_domain_name")]
-    if apis:
-        label = "API Gateway (REST)" + (f"\\n{api_domains[0]}" if api_domains and api_domains[0] else "")
-        g.add(Node("apigw", label, "edge", "network"))
+    if d.global_acls():
+        g.add(Node("waf", f"WAF web ACL\\n{_rules(d.global_acls())} rule(s)", "edge", "network"))
+    if d.regional_acls():
+        g.add(
+            Node(
+                "waf_api", f"WAF web ACL (regional)\\n{_rules(d.regional_acls())} rule(s)", "edge", "network"
+            )
+        )
+    d.api_domains = [domain.after.get("domain_name") for domain in of("aws_api_gateway_domain_name")]
+    if of("aws_api_gateway_rest_api"):
+        first = d.api_domains[0] if d.api_domains else None
+        g.add(Node("apigw", "API Gateway (REST)" + (f"\\n{first}" if first else ""), "edge", "network"))
 
+
+def _network_nodes(d: _Drawing) -> None:
+    g, of = d.g, d.of
     vpcs = of("aws_vpc")
     if vpcs:
         g.vpc_label = f"VPC {vpcs[0].after.get('cidr_block') or ''}".strip()
@@ -141,41 +179,7 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     if nats:
         mode = "one per AZ" if len(nats) > 1 else "single, shared"
         g.add(Node("nat", f"NAT gateway x{len(nats)}\\n({mode})", "public", "network"))
-
-    # One node per deployed application: functions that run the same zip (the API application's HTTP
-    # function and its queue consumer) are one container of the diagram.
-    functions: dict[str, str] = {}  # function name -> node id
-    function_nodes: dict[str, str] = {}  # function key (for_each key) -> node id
-    members: dict[str, list[str]] = {}
-    for fn in of("aws_lambda_function"):
-        after = fn.after
-        key = str(fn.index or fn.name)
-        package = Path(after["filename"]).stem if isinstance(after.get("filename"), str) else key
-        node_id = f"lambda_{package}".replace("-", "_")
-        functions[after.get("function_name") or key] = node_id
-        function_nodes[key] = node_id
-        members.setdefault(node_id, []).append(key)
-        arch = ",".join(after.get("architectures") or [])
-        detail = ", ".join(
-            x for x in (arch, f"{after['memory_size']} MB" if after.get("memory_size") else "") if x
-        )
-        label = " + ".join(members[node_id])
-        g.add(
-            Node(
-                node_id,
-                f"Lambda {label}\\n{detail}" if detail else f"Lambda {label}",
-                "app" if after.get("vpc_config") else "",
-                "compute",
-            )
-        )
-
-    for db in of("aws_db_instance"):
-        after = db.after
-        engine = {"postgres": "PostgreSQL"}.get(after.get("engine") or "", after.get("engine") or "")
-        az = "Multi-AZ" if after.get("multi_az") else "Single-AZ"
-        g.add(Node("rds", f"RDS {engine}\\n{after.get('instance_class') or ''} {az}".strip(), "data", "db"))
-
-    interface = [e for e in of("aws_vpc_endpoint") if e.after.get("vpc_endpoint_type") == "Interface"]
+    interface = d.interface_endpoints()
     if interface:
         services = sorted(str(e.after.get("service_name") or "").rsplit(".", 1)[-1] for e in interface)
         lines = "\\n".join(", ".join(services[i : i + 4]) for i in range(0, len(services), 4))
@@ -183,35 +187,52 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     if any(e.after.get("vpc_endpoint_type") == "Gateway" for e in of("aws_vpc_endpoint")):
         g.add(Node("s3_gateway", "S3 gateway endpoint", "endpoints", "network"))
 
-    buckets: dict[str, str] = {}  # bucket name -> node id
+
+def _function_nodes(d: _Drawing) -> None:
+    """One node per deployed application: functions that run the same zip (the API application's HTTP
+    function and its queue consumer) are one container of the diagram."""
+    members: dict[str, list[str]] = {}
+    for fn in d.of("aws_lambda_function"):
+        after = fn.after
+        key = str(fn.index or fn.name)
+        package = Path(after["filename"]).stem if isinstance(after.get("filename"), str) else key
+        node_id = f"lambda_{package}".replace("-", "_")
+        d.functions[after.get("function_name") or key] = node_id
+        d.function_nodes[key] = node_id
+        members.setdefault(node_id, []).append(key)
+        arch = ",".join(after.get("architectures") or [])
+        memory = f"{after['memory_size']} MB" if after.get("memory_size") else ""
+        detail = ", ".join(x for x in (arch, memory) if x)
+        label = "Lambda " + " + ".join(members[node_id]) + (f"\\n{detail}" if detail else "")
+        d.g.add(Node(node_id, label, "app" if after.get("vpc_config") else "", "compute"))
+
+
+_BUCKET_PURPOSES = {"web": "static site (Next.js)", "files": "attachments, AI logs", "logs": "access logs"}
+
+
+def _data_nodes(d: _Drawing) -> None:
+    g, of = d.g, d.of
+    for db in of("aws_db_instance"):
+        after = db.after
+        engine = {"postgres": "PostgreSQL"}.get(after.get("engine") or "", after.get("engine") or "")
+        az = "Multi-AZ" if after.get("multi_az") else "Single-AZ"
+        g.add(Node("rds", f"RDS {engine}\\n{after.get('instance_class') or ''} {az}".strip(), "data", "db"))
     for bucket in of("aws_s3_bucket"):
         key = bucket.name if bucket.index is None else str(bucket.index)
         node_id = f"s3_{key}".replace("-", "_")
-        buckets[bucket.after.get("bucket") or key] = node_id
-        purpose = {
-            "web": "static site (Next.js)",
-            "files": "attachments, AI logs",
-            "logs": "access logs",
-        }.get(key, "")
-        g.add(Node(node_id, f"S3 {key}\\n{purpose}".strip(), "storage", "storage"))
-
-    queues: dict[str, str] = {}
+        d.buckets[bucket.after.get("bucket") or key] = node_id
+        g.add(Node(node_id, f"S3 {key}\\n{_BUCKET_PURPOSES.get(key, '')}".strip(), "storage", "storage"))
     for queue in of("aws_sqs_queue"):
         name = queue.after.get("name") or queue.name
         node_id = f"sqs_{queue.name}"
-        queues[name] = node_id
-        g.add(
-            Node(
-                node_id,
-                f"SQS {name.removeprefix(f'smartstack-{env}-') if env else name}",
-                "messaging",
-                "network",
-            )
-        )
+        d.queues[name] = node_id
+        label = name.removeprefix(f"smartstack-{d.env}-") if d.env else name
+        g.add(Node(node_id, f"SQS {label}", "messaging", "network"))
 
-    if of("aws_secretsmanager_secret") or any(
-        d.after.get("manage_master_user_password") for d in of("aws_db_instance")
-    ):
+
+def _service_nodes(d: _Drawing) -> None:
+    g, of = d.g, d.of
+    if of("aws_secretsmanager_secret") or _master_secret(d):
         g.add(Node("secrets", "Secrets Manager", "security", "external"))
     params = of("aws_ssm_parameter")
     if params:
@@ -219,13 +240,12 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     keys = of("aws_kms_key")
     if keys:
         g.add(Node("kms", f"KMS keys x{len(keys)}", "security", "external"))
-
     if of("aws_sesv2_email_identity"):
         g.add(Node("ses", "Amazon SES", "services", "external"))
-    policies = [(p, _statements(p.after.get("policy"))) for p in of("aws_iam_role_policy")]
-    if any(a.startswith("bedrock:") for _, sts in policies for s in sts for a in _as_list(s.get("Action"))):
+    d.policies = [(p, _statements(p.after.get("policy"))) for p in of("aws_iam_role_policy")]
+    actions = (a for _, sts in d.policies for s in sts for a in _as_list(s.get("Action")))
+    if any(a.startswith("bedrock:") for a in actions):
         g.add(Node("bedrock", "Amazon Bedrock", "services", "external"))
-
     alarms = of("aws_cloudwatch_metric_alarm")
     if alarms:
         g.add(Node("alarms", f"CloudWatch alarms x{len(alarms)}", "observability", "infra"))
@@ -235,10 +255,18 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
     if logs:
         g.add(Node("logs", f"CloudWatch log groups x{len(logs)}", "observability", "infra"))
 
-    # ---- edges from evidence ----------------------------------------------------------------------
+
+def _master_secret(d: _Drawing) -> bool:
+    return any(db.after.get("manage_master_user_password") for db in d.of("aws_db_instance"))
+
+
+def _edge_edges(d: _Drawing) -> None:
+    """DNS aliases, CloudFront's origins and logs, WAF, and API Gateway's invocations."""
+    g, of = d.g, d.of
     g.connect("internet", "route53", "HTTPS (DNS)")
-    dist_modules = {d.module for d in dists}
-    api_modules = {d.module for d in of("aws_api_gateway_domain_name")}
+    dists = of("aws_cloudfront_distribution")
+    dist_modules = {dist.module for dist in dists}
+    api_modules = {domain.module for domain in of("aws_api_gateway_domain_name")}
     for record in of("aws_route53_record"):
         if record.after.get("alias"):
             if record.module in dist_modules:
@@ -246,99 +274,116 @@ def build(plan: dict[str, Any], env: str = "") -> Graph:
             if record.module in api_modules:
                 g.connect("route53", "apigw", "alias api.")
     for dist in dists:
-        for origin in dist.after.get("origin") or []:
-            if origin.get("custom_origin_config"):
-                if origin.get("domain_name") in api_domains or "api" in str(origin.get("origin_id")):
-                    g.connect("cloudfront", "apigw", "/api/*")
-            else:
-                origin_id = str(origin.get("origin_id") or "")
-                for name, node_id in buckets.items():
-                    by_domain = str(origin.get("domain_name") or "").startswith(f"{name}.")
-                    if by_domain or node_id.removeprefix("s3_") in origin_id.replace("-", "_").split("_"):
-                        g.connect("cloudfront", node_id, "static content (OAC)")
-        if acls:
+        _origin_edges(d, dist)
+        if d.global_acls():
             g.connect("waf", "cloudfront", "protects")
         if dist.after.get("logging_config") or of("aws_cloudwatch_log_delivery"):
-            g.connect(
-                "cloudfront", buckets.get(next((n for n in buckets if "-logs-" in n), ""), ""), "access logs"
-            )
-    if regional_acls and of("aws_wafv2_web_acl_association"):
+            logs_bucket = next((n for n in d.buckets if "-logs-" in n), "")
+            g.connect("cloudfront", d.buckets.get(logs_bucket, ""), "access logs")
+    if d.regional_acls():
         g.connect("waf_api", "apigw", "protects (stage)")
     for permission in of("aws_lambda_permission"):
         after = permission.after
-        if after.get("principal") == "apigateway.amazonaws.com" and after.get("function_name") in functions:
-            target = functions[after["function_name"]]
+        if after.get("principal") == "apigateway.amazonaws.com" and after.get("function_name") in d.functions:
+            target = d.functions[after["function_name"]]
             g.connect("apigw", target, "authorizes" if "authorizer" in target else "invokes")
 
+
+def _origin_edges(d: _Drawing, dist: PlannedResource) -> None:
+    for origin in dist.after.get("origin") or []:
+        if origin.get("custom_origin_config"):
+            if origin.get("domain_name") in d.api_domains or "api" in str(origin.get("origin_id")):
+                d.g.connect("cloudfront", "apigw", "/api/*")
+            continue
+        origin_id = str(origin.get("origin_id") or "")
+        for name, node_id in d.buckets.items():
+            by_domain = str(origin.get("domain_name") or "").startswith(f"{name}.")
+            if by_domain or node_id.removeprefix("s3_") in origin_id.replace("-", "_").split("_"):
+                d.g.connect("cloudfront", node_id, "static content (OAC)")
+
+
+# An IAM action's service prefix -> (target node, edge label) for services drawn as one node.
+_SERVICE_EDGES = {
+    "rds-db": ("rds", "queries (IAM auth)"),
+    "ses": ("ses", "sends email"),
+    "bedrock": ("bedrock", "calls model"),
+    "secretsmanager": ("secrets", "retrieves"),
+    "ssm": ("ssm", "retrieves"),
+}
+
+
+def _policy_edges(d: _Drawing) -> None:
+    """Lambda -> what its role policy grants; SQS -> the functions allowed to receive from it."""
     consumers: set[str] = set()
-    fn_modules = {fn.module for fn in of("aws_lambda_function")}
-    for policy, statements in policies:
-        fn_id = _policy_function(policy, function_nodes, fn_modules)
+    fn_modules = {fn.module for fn in d.of("aws_lambda_function")}
+    for policy, statements in d.policies:
+        fn_id = _policy_function(policy, d.function_nodes, fn_modules)
         if not fn_id:
             continue
         if policy.after.get("name") == "rds-iam-connect" or "rds_connect" in policy.address:
-            g.connect(fn_id, "rds", "queries (IAM auth)")
-        for s in statements:
-            actions = _as_list(s.get("Action"))
-            resources = " ".join(_as_list(s.get("Resource")))
-            prefixes = {a.split(":")[0] for a in actions}
-            if "rds-db" in prefixes:
-                g.connect(fn_id, "rds", "queries (IAM auth)")
-            if "s3" in prefixes:
-                for name, node_id in buckets.items():
-                    if f":::{name}" in resources:
-                        g.connect(fn_id, node_id, "read/write")
-            if "sqs" in prefixes:
-                for name, node_id in queues.items():
-                    if resources.endswith(f":{name}") or f":{name} " in resources:
-                        if "sqs:ReceiveMessage" in actions:
-                            consumers.add(fn_id)
-                        elif "sqs:SendMessage" in actions:
-                            g.connect(fn_id, node_id, "on failure" if "dlq" in name else "sends messages")
-            if "ses" in prefixes:
-                g.connect(fn_id, "ses", "sends email")
-            if "bedrock" in prefixes:
-                g.connect(fn_id, "bedrock", "calls model")
-            if "secretsmanager" in prefixes:
-                g.connect(fn_id, "secrets", "retrieves")
-            if "ssm" in prefixes:
-                g.connect(fn_id, "ssm", "retrieves")
-            if "lambda" in prefixes:
-                for name, node_id in functions.items():
-                    if f":function:{name}" in resources and node_id != fn_id:
-                        g.connect(fn_id, node_id, "invokes")
-    if of("aws_lambda_event_source_mapping"):
-        main_queues = [q for n, q in queues.items() if "dlq" not in n]
-        for queue_id in main_queues:
+            d.g.connect(fn_id, "rds", "queries (IAM auth)")
+        for statement in statements:
+            consumers |= _statement_edges(d, fn_id, statement)
+    if d.of("aws_lambda_event_source_mapping"):
+        for queue_id in [q for n, q in d.queues.items() if "dlq" not in n]:
             for fn_id in sorted(consumers):
-                g.connect(queue_id, fn_id, "triggers")
-    for queue in of("aws_sqs_queue"):
+                d.g.connect(queue_id, fn_id, "triggers")
+
+
+def _statement_edges(d: _Drawing, fn_id: str, statement: dict[str, Any]) -> set[str]:
+    """Draw one statement's edges from ``fn_id``; the function when the statement lets it consume."""
+    actions = _as_list(statement.get("Action"))
+    resources = " ".join(_as_list(statement.get("Resource")))
+    prefixes = {a.split(":")[0] for a in actions}
+    for prefix in sorted(prefixes & set(_SERVICE_EDGES), key=list(_SERVICE_EDGES).index):
+        d.g.connect(fn_id, *_SERVICE_EDGES[prefix])
+    if "s3" in prefixes:
+        for name, node_id in d.buckets.items():
+            if f":::{name}" in resources:
+                d.g.connect(fn_id, node_id, "read/write")
+    consumes = False
+    if "sqs" in prefixes:
+        for name, node_id in d.queues.items():
+            if not (resources.endswith(f":{name}") or f":{name} " in resources):
+                continue
+            if "sqs:ReceiveMessage" in actions:
+                consumes = True
+            elif "sqs:SendMessage" in actions:
+                d.g.connect(fn_id, node_id, "on failure" if "dlq" in name else "sends messages")
+    if "lambda" in prefixes:
+        for name, node_id in d.functions.items():
+            if f":function:{name}" in resources and node_id != fn_id:
+                d.g.connect(fn_id, node_id, "invokes")
+    return {fn_id} if consumes else set()
+
+
+def _queue_edges(d: _Drawing) -> None:
+    """Redrive to the dead-letter queue, and the database's master secret."""
+    for queue in d.of("aws_sqs_queue"):
         name = queue.after.get("name") or ""
         redrive = queue.after.get("redrive_policy")
         if isinstance(redrive, str) and "deadLetterTargetArn" in redrive:
-            g.connect(
-                queues.get(name, ""),
-                queues.get(json.loads(redrive)["deadLetterTargetArn"].rsplit(":", 1)[-1], ""),
-                "redrive",
-            )
+            dlq = json.loads(redrive)["deadLetterTargetArn"].rsplit(":", 1)[-1]
+            d.g.connect(d.queues.get(name, ""), d.queues.get(dlq, ""), "redrive")
         elif queue.after_unknown.get("redrive_policy"):
-            g.connect(queues.get(name, ""), queues.get(f"{name}-dlq", ""), "redrive")  # the modules' naming
-    if any(d.after.get("manage_master_user_password") for d in of("aws_db_instance")):
-        g.connect("rds", "secrets", "master secret")
-    _connect_schema_owners(g, of, functions)
-    if nats:
-        for fn_id in functions.values():
-            if g.nodes[fn_id].tier == "app":
-                g.connect(fn_id, "nat", "egress")
-                break
-        g.connect("nat", "igw", "")
-    if interface:
-        for fn_id in functions.values():
-            if g.nodes[fn_id].tier == "app":
-                g.connect(fn_id, "endpoints", "AWS APIs")
-                break
-    g.connect("alarms", "sns", "notifies")
-    return g
+            d.g.connect(
+                d.queues.get(name, ""), d.queues.get(f"{name}-dlq", ""), "redrive"
+            )  # the modules' naming
+    if _master_secret(d):
+        d.g.connect("rds", "secrets", "master secret")
+    _connect_schema_owners(d.g, d.of, d.functions)
+
+
+def _network_edges(d: _Drawing) -> None:
+    """The first function in the app subnets reaches out through NAT and the interface endpoints."""
+    in_vpc = next((fn_id for fn_id in d.functions.values() if d.g.nodes[fn_id].tier == "app"), None)
+    if d.of("aws_nat_gateway"):
+        if in_vpc:
+            d.g.connect(in_vpc, "nat", "egress")
+        d.g.connect("nat", "igw", "")
+    if d.interface_endpoints() and in_vpc:
+        d.g.connect(in_vpc, "endpoints", "AWS APIs")
+    d.g.connect("alarms", "sns", "notifies")
 
 
 def _connect_schema_owners(g: Graph, of: Any, functions: dict[str, str]) -> None:

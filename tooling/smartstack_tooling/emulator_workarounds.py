@@ -336,13 +336,47 @@ def _ec2_unknown_rule_ids_answered_like_aws() -> None:
 RETRY_WINDOW_SECONDS = 10
 
 
+def _policy_store(backend: Any) -> dict[str, dict]:
+    """The response headers policies of one CloudFront backend (kept on it, so it resets with it)."""
+    if not hasattr(backend, "response_headers_policies"):
+        backend.response_headers_policies = {}
+    return backend.response_headers_policies
+
+
+def _found_policy(response: Any) -> dict:
+    from moto.cloudfront.exceptions import CloudFrontException
+
+    policy = _policy_store(response.backend).get(response._get_param("Id"))
+    if policy is None:
+        raise CloudFrontException(
+            "NoSuchResponseHeadersPolicy", "The response headers policy does not exist."
+        )
+    return policy
+
+
+def _matching_policy(response: Any) -> dict:
+    """The policy an update or delete names, when its If-Match is the current ETag."""
+    from moto.cloudfront.exceptions import CloudFrontException
+
+    policy = _found_policy(response)
+    if response._get_param("IfMatch") != policy["ETag"]:
+        raise CloudFrontException("PreconditionFailed", "The If-Match version is missing or not valid.")
+    return policy
+
+
+def _a_retry(policy: dict, config: dict, now: Any) -> bool:
+    """The same configuration moments after a create: the SDK resending a create whose answer it lost."""
+    recent = (now - policy["LastModifiedTime"]).total_seconds() < RETRY_WINDOW_SECONDS
+    return policy["ResponseHeadersPolicyConfig"] == config and recent
+
+
 def _cloudfront_response_headers_policies() -> None:
     """CreateResponseHeadersPolicy and the rest of its CRUD: not implemented by moto 5.2.5 (404). A
     store that keeps each policy's configuration as sent and answers it back, with the ETag that
     updates and deletes must match: nothing of the headers' effect is emulated."""
     from moto.cloudfront import responses, urls
     from moto.cloudfront.exceptions import CloudFrontException
-    from moto.cloudfront.models import CloudFrontBackend, random_id
+    from moto.cloudfront.models import random_id
     from moto.core.responses import ActionResult, EmptyResult
     from moto.core.utils import utcnow
 
@@ -351,24 +385,7 @@ def _cloudfront_response_headers_policies() -> None:
     urls.url_paths[f"{base}/(?P<policy_id>[^/]+)$"] = responses.CloudFrontResponse.dispatch
     urls.url_paths[f"{base}/(?P<policy_id>[^/]+)/config$"] = responses.CloudFrontResponse.dispatch
 
-    def store(backend: CloudFrontBackend) -> dict[str, dict]:
-        if not hasattr(backend, "response_headers_policies"):
-            backend.response_headers_policies = {}
-        return backend.response_headers_policies
-
-    def found(self: responses.CloudFrontResponse) -> dict:
-        policy = store(self.backend).get(self._get_param("Id"))
-        if policy is None:
-            raise CloudFrontException(
-                "NoSuchResponseHeadersPolicy", "The response headers policy does not exist."
-            )
-        return policy
-
-    def matching(self: responses.CloudFrontResponse) -> dict:
-        policy = found(self)
-        if self._get_param("IfMatch") != policy["ETag"]:
-            raise CloudFrontException("PreconditionFailed", "The If-Match version is missing or not valid.")
-        return policy
+    store, found, matching = _policy_store, _found_policy, _matching_policy
 
     def shown(policy: dict) -> dict:
         return {k: policy[k] for k in ("Id", "LastModifiedTime", "ResponseHeadersPolicyConfig")}
@@ -385,12 +402,11 @@ def _cloudfront_response_headers_policies() -> None:
         ]
         # The provider's SDK may resend a create whose answer it lost (seen once in CI, the first answer
         # being a 201): the same configuration moments later is that retry, answered like the first.
-        retried = [p for p in same_name if p["ResponseHeadersPolicyConfig"] == config
-                   and (utcnow() - p["LastModifiedTime"]).total_seconds() < RETRY_WINDOW_SECONDS]  # fmt: skip
+        retried = next((p for p in same_name if _a_retry(p, config, utcnow())), None)
         if retried:
             return answer(
-                retried[0],
-                Location=f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{retried[0]['Id']}",
+                retried,
+                Location=f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{retried['Id']}",
             )
         if same_name:
             raise CloudFrontException("ResponseHeadersPolicyAlreadyExists", "A policy with this name exists.")

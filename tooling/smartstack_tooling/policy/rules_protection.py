@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -722,6 +723,21 @@ def _dns_module_from(module_source: str) -> Mutation:
     ),
 )
 def no_cross_env(ctx: PolicyContext) -> list[str]:
+    problems = _module_source_problems(ctx)
+    tokens = _other_env_tokens(ctx)
+    values = [(inst.address, inst.values) for inst in ctx.instances]
+    values += [(f"var.{name}", var.get("value")) for name, var in ctx.plan.get("variables", {}).items()]
+    for where, value in values:
+        for text in _strings(value):
+            problems += [
+                f"{where}: {text[:120]!r} refers to {other} ({token})"
+                for token, other in tokens.items()
+                if token in text
+            ]
+    return sorted(set(problems))
+
+
+def _module_source_problems(ctx: PolicyContext) -> list[str]:
     problems = []
     shared_modules = (ctx.repo / "modules").resolve()
     for path, call in ctx.module_calls.items():
@@ -731,6 +747,11 @@ def no_cross_env(ctx: PolicyContext) -> list[str]:
             problems.append(f"{path}: source {src!r} is not a shared module (it resolves outside modules/)")
         if any(f"envs/{o}" in src for o in ENVIRONMENTS if o != ctx.env):
             problems.append(f"{path}: source {src!r} reaches another environment")
+    return problems
+
+
+def _other_env_tokens(ctx: PolicyContext) -> dict[str, str]:
+    """What names another environment in a value (its name prefix, parameter path, account) -> it."""
     tokens = {}
     for other, root in _env_roots(ctx).items():
         if other == ctx.env:
@@ -740,24 +761,18 @@ def no_cross_env(ctx: PolicyContext) -> list[str]:
         account = source.tfvars(root).get("account_id")
         if account and account != ctx.account_id:
             tokens[str(account)] = other
+    return tokens
 
-    def walk(where: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for v in value.values():
-                walk(where, v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(where, v)
-        elif isinstance(value, str):
-            for token, other in tokens.items():
-                if token in value:
-                    problems.append(f"{where}: {value[:120]!r} refers to {other} ({token})")
 
-    for inst in ctx.instances:
-        walk(inst.address, inst.values)
-    for name, var in ctx.plan.get("variables", {}).items():
-        walk(f"var.{name}", var.get("value"))
-    return sorted(set(problems))
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a planned value, however deeply nested."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
 
 
 @rule(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import hcl, openapi
+from . import guarantees, hcl, openapi
 from .paths import CI_ACCESS, MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
@@ -238,19 +238,24 @@ def generate(root: Path = MODULES, test_roots: Path = TEST_ROOTS) -> list[Path]:
     return written
 
 
+# Generated pages beside the module READMEs: each module has is_current() and write().
+_PAGES = {"docs/openapi.json": openapi, "docs/guarantees.md": guarantees}
+
+
 def main(argv: list[str]) -> int:
     if argv == ["--check"]:
         out_of_date = stale() + stale_roots()
         for module in out_of_date:
             print(f"{module.relative_to(REPO)}/README.md is out of date: run `make docs`", file=sys.stderr)
-        if not openapi.is_current():
-            print("docs/openapi.json is out of date: run `make docs`", file=sys.stderr)
-            return 1
-        return 1 if out_of_date else 0
+        stale_pages = [name for name, page in _PAGES.items() if not page.is_current()]
+        for name in stale_pages:
+            print(f"{name} is out of date: run `make docs`", file=sys.stderr)
+        return 1 if out_of_date or stale_pages else 0
     written = generate() + generate_roots()
     for module in written:
         print(f"regenerated {module.relative_to(REPO)}/README.md")
     if not written:
         print("module READMEs are current")
-    print("regenerated docs/openapi.json" if openapi.write() else "docs/openapi.json is current")
+    for name, page in _PAGES.items():
+        print(f"regenerated {name}" if page.write() else f"{name} is current")
     return 0

@@ -6,12 +6,28 @@ import os
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from smartstack_tooling import package_functions as packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def zip_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
+    """(function, architecture) -> its zip, built once for the module's tests into one directory:
+    build_function skips a zip whose inputs are unchanged, so a second test asking gets the same file."""
+    out = tmp_path_factory.mktemp("zips")
+
+    def build(name: str, architecture: str) -> Path:
+        spec = next(spec for spec in packaging.FUNCTIONS if spec.name == name)
+        return packaging.build_function(
+            spec, out, REPO_ROOT / ".cache" / "pip", REPO_ROOT / "functions", architecture
+        )
+
+    return build
 
 
 def test_zip_bytes_depend_only_on_content(tmp_path):
@@ -45,12 +61,12 @@ def test_every_function_dependency_is_pinned_and_boto3_is_not_bundled():
         assert not set(packaging.RUNTIME_PROVIDED) & bundled, (spec.name, "the Lambda runtime provides it")
 
 
-def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path):
+def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path, zip_of):
     cache = REPO_ROOT / ".cache" / "pip"
     spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
-    first = packaging.build_function(spec, tmp_path / "one", cache, REPO_ROOT / "functions", "arm64")
+    first = zip_of("authorizer", "arm64")
     second = packaging.build_function(spec, tmp_path / "two", cache, REPO_ROOT / "functions", "arm64")
-    assert first == tmp_path / "one" / "arm64" / "authorizer.zip"
+    assert second == tmp_path / "two" / "arm64" / "authorizer.zip"
     assert packaging.base64_sha256(first) == packaging.base64_sha256(second)
     with zipfile.ZipFile(first) as archive:
         names = set(archive.namelist())
@@ -85,12 +101,10 @@ def test_a_zip_is_rebuilt_only_when_one_of_its_inputs_changes(tmp_path):
     assert other != stamp.read_text(), "the architecture is an input"
 
 
-def test_native_wheels_follow_the_architecture(tmp_path):
+def test_native_wheels_follow_the_architecture(zip_of):
     """wrapt's extension is built per instruction set; the zip carries only the requested one."""
-    cache = REPO_ROOT / ".cache" / "pip"
-    spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
     for architecture, machine in packaging.MACHINE.items():
-        built = packaging.build_function(spec, tmp_path, cache, REPO_ROOT / "functions", architecture)
+        built = zip_of("authorizer", architecture)
         found = packaging.native_machines(built)
         assert set(found) == {machine}, (architecture, found)
         assert any(
@@ -158,13 +172,11 @@ def test_packaging_refuses_a_bundle_that_does_not_match_its_provenance(monkeypat
     assert not (tmp_path / "out").exists()
 
 
-def test_the_api_zip_carries_pydantic_core_for_its_architecture(tmp_path):
+def test_the_api_zip_carries_pydantic_core_for_its_architecture(zip_of):
     """pydantic-core is native: each architecture's zip holds the extension built for it, from a wheel
     tagged for the Lambda runtime (CPython 3.12) on that architecture's manylinux platforms."""
-    cache = REPO_ROOT / ".cache" / "pip"
-    spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "api")
     for architecture, machine in packaging.MACHINE.items():
-        built = packaging.build_function(spec, tmp_path, cache, REPO_ROOT / "functions", architecture)
+        built = zip_of("api", architecture)
         assert set(packaging.native_machines(built)) == {machine}, architecture
         with zipfile.ZipFile(built) as archive:
             names = archive.namelist()
@@ -199,7 +211,7 @@ def lambda_python() -> str | None:
     return None
 
 
-def test_the_host_architecture_zip_imports_its_models_under_python_3_12(tmp_path):
+def test_the_host_architecture_zip_imports_its_models_under_python_3_12(tmp_path, zip_of):
     """The x86_64 zip, unpacked and imported by CPython 3.12 as Lambda would: the native core loads
     and the models validate (arm64's cannot execute here; its tags are checked above)."""
     import platform
@@ -208,9 +220,7 @@ def test_the_host_architecture_zip_imports_its_models_under_python_3_12(tmp_path
     python = lambda_python()
     if python is None or platform.machine() != "x86_64":
         pytest.skip("needs CPython 3.12 on an x86_64 host to import the x86_64 zip")
-    cache = REPO_ROOT / ".cache" / "pip"
-    spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "api")
-    built = packaging.build_function(spec, tmp_path / "zips", cache, REPO_ROOT / "functions", "x86_64")
+    built = zip_of("api", "x86_64")
     task = tmp_path / "task"
     with zipfile.ZipFile(built) as archive:
         archive.extractall(task)

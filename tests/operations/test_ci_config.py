@@ -241,4 +241,5 @@ def test_pre_commit_uses_local_hooks_only():
         "checkov",
         "actionlint",
         "zizmor",
+        "lint-imports",
     } <= ids

@@ -107,12 +107,17 @@ def var_args(tf_vars: dict[str, Any] | None) -> list[str]:
     return [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in (tf_vars or {}).items()]
 
 
-def plan_json(staged: roots.TerraformRoot, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    """`terraform plan -json` of an initialised root, without a plan file; a failing plan is returned."""
+def plan_json(staged: roots.TerraformRoot, args: Sequence[str]) -> plan_store.PlanOutput:
+    """`terraform plan -json` of ``staged`` (initialised when it runs), without a plan file: its output
+    and exit code, a failing plan's too, from the plan store when the same inputs were planned before."""
     cli = staged.cli or toolchain.terraform_cli()
     command = [cli.path, f"-chdir={staged.workdir}", "plan", "-json", "-input=false", "-lock=false"]
-    return subprocess.run(
-        [*command, "-refresh=false", *args], env=dict(staged.env), capture_output=True, text=True, timeout=300
+    command += ["-refresh=false", *args]
+    return plan_store.json_output(
+        staged,
+        list(args),
+        command[2:],
+        lambda: subprocess.run(command, env=dict(staged.env), capture_output=True, text=True, timeout=300),
     )
 
 
@@ -133,7 +138,6 @@ def validation_diagnostics(root: Path, variables: dict[str, Any]) -> list[dict[s
     """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
     diagnostics (each names the argument it is about in its ``snippet``)."""
     staged = roots.prepare(root, "offline")
-    staged.init()
     proc = plan_json(staged, var_args(variables))
     assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
     return [d for d in diagnostics(proc.stdout) if d["severity"] == "error"]

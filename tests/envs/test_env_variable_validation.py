@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from smartstack_tooling import roots as staging
+from smartstack_tooling.plan_store import PlanOutput
 
 from tests.conftest import ENVIRONMENTS, REPO, diagnostics, plan_json
 
@@ -202,15 +202,11 @@ Roots = dict[str, staging.TerraformRoot]
 
 @pytest.fixture(scope="module")
 def roots() -> Roots:
-    """Each env root staged for the offline stand-in and initialised once."""
-    staged: Roots = {}
-    for env in ENVIRONMENTS:
-        staged[env] = staging.prepare(REPO / "envs" / env, "offline")
-        staged[env].init()
-    return staged
+    """Each env root staged for the offline stand-in (initialised by the first plan the store makes)."""
+    return {env: staging.prepare(REPO / "envs" / env, "offline") for env in ENVIRONMENTS}
 
 
-def plan_with(roots: Roots, env: str, overrides: list[str]) -> subprocess.CompletedProcess[str]:
+def plan_with(roots: Roots, env: str, overrides: list[str]) -> PlanOutput:
     return plan_json(roots[env], [f"-var={override}" for override in overrides])
 
 

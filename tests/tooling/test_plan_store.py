@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,27 @@ def test_pruning_keeps_the_newest_entries(tmp_path):
         os.utime(entry, (index, index))
     assert plan_store.prune(store, keep=2) == 3
     assert sorted(p.parent.name for p in store.glob("??/*")) == ["03", "04"]
+
+
+def test_a_stored_plan_output_is_made_again_once_a_module_changes(staged, tmp_path):
+    """plan -json outputs (the variable-validation tests' failing plans) are keyed like plans."""
+    store, runs = tmp_path / "store", []
+
+    def run(root: roots.TerraformRoot, var_args: list[str]) -> plan_store.PlanOutput:
+        def plan_json():
+            runs.append(var_args)
+            cli = toolchain.terraform_cli()
+            command = [cli.path, f"-chdir={root.workdir}", "plan", "-json", "-refresh=false", *var_args]
+            return subprocess.run(command, env=dict(root.env), capture_output=True, text=True, timeout=300)
+
+        return plan_store.json_output(root, var_args, ["plan", "-json", *var_args], plan_json, store=store)
+
+    bad = ['-var=context={"name_prefix": "x"}']  # refused: context is an object of more attributes
+    first, again = run(fresh(staged), bad), run(fresh(staged), bad)
+    assert (first.hit, again.hit, len(runs)) == (False, True, 1)
+    assert first.returncode == again.returncode != 0 and again.stdout == first.stdout
+    assert run(fresh(staged), []).returncode == 0 and len(runs) == 2  # other arguments: planned
+
+    module = plan_store.workspace_of(staged) / KEY_MODULE
+    module.write_text(module.read_text() + "\n")
+    assert run(fresh(staged), bad).hit is False and len(runs) == 3

@@ -23,6 +23,10 @@ staged override that names it is hashed as if it named a fixed one. Such plans a
 emulator, as the tests' do; what moto generates (ids) can differ between two fresh emulators and is
 nothing a test of a plan reads.
 
+The machine-readable output of a plan made without a plan file (``plan -json``, what the variable-validation
+tests read, failing or not) is stored the same way by ``json_output``, under the same key with the command's
+arguments added.
+
 So a stale plan can never be served: a one-character change in any of them is another key
 (tests/tooling/test_plan_store.py proves it on a module).
 
@@ -37,9 +41,10 @@ import importlib.metadata
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,6 +221,47 @@ def plan(root: roots.TerraformRoot, var_args: Sequence[str] = (), store: Path = 
             shutil.rmtree(building, ignore_errors=True)
     prune(store)
     return _load(entry, digest, hit=False)
+
+
+@dataclass(frozen=True)
+class PlanOutput:
+    """What `terraform plan -json` printed and how it exited (validation failures included)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    hit: bool
+
+
+def json_output(
+    root: roots.TerraformRoot,
+    var_args: Sequence[str],
+    command: Sequence[str],
+    run: Callable[[], subprocess.CompletedProcess[str]],
+    store: Path = STORE,
+) -> PlanOutput:
+    """The output of ``run`` (``command``, a ``plan -json`` of ``root`` with ``var_args``, run after an
+    init), or the stored output of the same inputs and command."""
+    named = json.dumps([key(root, var_args), "plan -json", list(command)])
+    digest = hashlib.sha256(named.encode()).hexdigest()
+    entry = store / digest[:2] / f"{digest}-output"
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(entry) + ".lock"):
+        if enabled() and (entry / "output.json").exists():
+            os.utime(entry)
+            return PlanOutput(**json.loads((entry / "output.json").read_text()), hit=True)
+        root.init()
+        proc = run()
+        output = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+        building = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=entry.parent))
+        try:
+            (building / "output.json").write_text(json.dumps(output))
+            shutil.rmtree(entry, ignore_errors=True)
+            os.replace(building, entry)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    prune(store)
+    return PlanOutput(**output, hit=False)
 
 
 def prune(store: Path = STORE, keep: int = KEEP_ENTRIES) -> int:

@@ -1,4 +1,5 @@
-"""HCL parsed from several threads at once reads every literal as it is written (smartstack_tooling.hcl)."""
+"""HCL parsed from several threads at once reads every literal as it is written, and a parse is kept only
+for the exact text it was made from (smartstack_tooling.hcl)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ TEXT = (paths.REPO / "state-backend" / "main.tf").read_text()  # many ${...} exp
 
 
 def prevent_destroy() -> object:
-    resources = hcl.load(io.StringIO(TEXT))["resource"]
+    resources = hcl.parse_uncached(TEXT)["resource"]  # the parser itself, not the cache
     bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
     return bucket["lifecycle"][0]["prevent_destroy"]
 
@@ -27,3 +28,15 @@ def test_parses_in_threads_keep_true_a_bool():
     for thread in threads:
         thread.join()
     assert seen == [True] * 32
+
+
+def test_a_kept_parse_is_the_parser_s_and_any_change_is_parsed_again():
+    assert hcl.load(io.StringIO(TEXT)) == hcl.parse_uncached(TEXT)
+    assert hcl.entry_of(TEXT).exists()
+    changed = TEXT.replace("prevent_destroy = true", "prevent_destroy = false", 1)
+    assert hcl.entry_of(changed) != hcl.entry_of(TEXT)
+    hcl.entry_of(changed).unlink(missing_ok=True)
+    resources = hcl.parse(changed)["resource"]
+    bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
+    assert bucket["lifecycle"][0]["prevent_destroy"] is False
+    assert hcl.entry_of(changed).exists()

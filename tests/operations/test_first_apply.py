@@ -102,17 +102,15 @@ def test_later_applies_need_no_delegation_flag():
 
 
 @pytest.mark.parametrize("mode", ["offline", "local"])
-def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request, tmp_path):
+def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request):
     """What the first apply applies: -target=module.dns plans the zone, its logging and signing only."""
-    from smartstack_tooling import roots
+    from smartstack_tooling import plan_store, roots
 
     endpoint = None
     if mode == "local":
         endpoint = request.getfixturevalue("local_emulators")["dev"].url
     root = roots.prepare(paths.ENVS / "dev", mode, endpoint=endpoint, label="test-dns-tier")
-    root.init()
-    root.plan(tmp_path / "dns.tfplan", ["-target=module.dns"])
-    planned = json.loads(root.show_json(tmp_path / "dns.tfplan"))
+    planned = plan_store.plan(root, ["-target=module.dns"]).plan
     addresses = {c["address"] for c in planned["resource_changes"]}
     assert apply.ZONE_ADDRESS in addresses
     assert {a.split(".")[1] for a in addresses} == {"dns"}, "nothing outside the dns tier"

@@ -1,7 +1,8 @@
 """Shared fixtures: the Terraform CLIs, the offline provider config, and one plan per root module.
 
-Plans go through tftest against the staged copy of a root module (see smartstack_tooling.toolchain);
-every test reads the parsed plan JSON, never Terraform's human output.
+Every plan goes through the tooling's own path: roots.prepare stages the root for its provider mode, the
+plan store plans it once (smartstack_tooling.plan_store), and a test reads the plan JSON (RootPlan.json),
+never Terraform's human output.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tftest
 import yaml
 from smartstack_tooling import apply, ci_access, emulator, paths, plan_store, roots, toolchain
 from smartstack_tooling import plan as planning
@@ -43,12 +45,36 @@ def available_clis() -> list[toolchain.TerraformCli]:
     return clis
 
 
-PlanFn = Callable[..., tftest.TerraformPlanOutput]
+@dataclass
+class RootPlan:
+    """A root's plan as `terraform show -json` wrote it (``json``), with what planning printed and the
+    binary plan file (for scanners that read it: trivy)."""
+
+    json: dict[str, Any]
+    plan_file: Path
+    warnings: list[str] = field(default_factory=list)
+    expected_warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def resource_changes(self) -> dict[str, dict[str, Any]]:
+        """Each planned change by resource address."""
+        return {change["address"]: change for change in self.json.get("resource_changes", [])}
+
+    @property
+    def configuration(self) -> dict[str, Any]:
+        return self.json["configuration"]
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """Each planned output's value (None while unknown)."""
+        planned = self.json.get("planned_values", {}).get("outputs", {})
+        return {name: output.get("value") for name, output in planned.items()}
 
 
-def plan_staged(
-    root: roots.TerraformRoot, tf_vars: dict[str, Any] | None, plan_dir: Path
-) -> tftest.TerraformPlanOutput:
+PlanFn = Callable[..., RootPlan]
+
+
+def plan_staged(root: roots.TerraformRoot, tf_vars: dict[str, Any] | None, plan_dir: Path) -> RootPlan:
     """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed.
 
     Offline plans go through the content-addressed plan store (smartstack_tooling.plan_store): made once
@@ -63,11 +89,9 @@ def plan_staged(
     return _plan_output(json.loads(root.show_json(plan_file)), root.warnings, plan_file)
 
 
-def _plan_output(plan: dict[str, Any], warnings: list[str], plan_file: Path) -> tftest.TerraformPlanOutput:
-    output = tftest.TerraformPlanOutput(plan)
-    output.warnings, output.expected_warnings = roots.classify_warnings(warnings)
-    output.plan_file = plan_file  # the binary plan, for scanners that read it (trivy)
-    return output
+def _plan_output(plan: dict[str, Any], warnings: list[str], plan_file: Path) -> RootPlan:
+    unexpected, expected = roots.classify_warnings(warnings)
+    return RootPlan(plan, plan_file, unexpected, expected)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +102,7 @@ def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.Te
     "local" (the real provider against the emulator at ``endpoint``). Plans run with -lock=false:
     staged state is empty and per-workspace, and concurrent sessions must not block on it.
     """
-    cache: dict[tuple[str, ...], tftest.TerraformPlanOutput] = {}
+    cache: dict[tuple[str, ...], RootPlan] = {}
     lock = threading.Lock()
 
     def plan(
@@ -87,7 +111,7 @@ def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.Te
         cli: toolchain.TerraformCli | None = None,
         mode: str = "offline",
         endpoint: str | None = None,
-    ) -> tftest.TerraformPlanOutput:
+    ) -> RootPlan:
         cli = cli or terraform_cli
         key = (str(root), json.dumps(tf_vars or {}, sort_keys=True), cli.path, mode)
         with lock:
@@ -149,14 +173,14 @@ def validation_errors(root: Path, variables: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def plan_validator(plan_root: PlanFn) -> Callable[..., tftest.TerraformPlanOutput]:
+def plan_validator(plan_root: PlanFn) -> Callable[..., RootPlan]:
     """Plan a root (with its terraform.tfvars) and check the plan against its inventory (tests/inventory.py):
     ``inventory.yaml`` beside the root unless another file is named."""
 
-    def validate(root: Path, inventory_file: Path | None = None) -> tftest.TerraformPlanOutput:
+    def validate(root: Path, inventory_file: Path | None = None) -> RootPlan:
         expected = yaml.safe_load((inventory_file or root / "inventory.yaml").read_text())
         output = plan_root(root)
-        found = inventory.problems(output._raw, expected)
+        found = inventory.problems(output.json, expected)
         assert found == [], f"{root.relative_to(REPO)} departs from its inventory:\n" + "\n".join(found)
         return output
 
@@ -164,13 +188,13 @@ def plan_validator(plan_root: PlanFn) -> Callable[..., tftest.TerraformPlanOutpu
 
 
 @pytest.fixture(scope="session")
-def env_plans(plan_root: PlanFn) -> dict[str, tftest.TerraformPlanOutput]:
+def env_plans(plan_root: PlanFn) -> dict[str, RootPlan]:
     """The plan of every environment, made once for the whole session."""
     return {env: plan_root(REPO / "envs" / env) for env in ENVIRONMENTS}
 
 
 @pytest.fixture(scope="session")
-def ci_access_plans(plan_root: PlanFn) -> dict[str, tftest.TerraformPlanOutput]:
+def ci_access_plans(plan_root: PlanFn) -> dict[str, RootPlan]:
     """The ci-access root planned for every environment's account, with what `make ci-access` passes."""
     return {env: plan_root(paths.CI_ACCESS, tf_vars=ci_access.ci_access_vars(env)) for env in ENVIRONMENTS}
 
@@ -207,7 +231,7 @@ def local_emulators(real_provider_mirror: Path) -> Iterator[dict[str, emulator.E
 
 
 @pytest.fixture(scope="session")
-def local_env_plans(plan_root: PlanFn, local_emulators) -> dict[str, tftest.TerraformPlanOutput]:
+def local_env_plans(plan_root: PlanFn, local_emulators) -> dict[str, RootPlan]:
     """Every environment planned by the real provider against its emulator (two at a time: 2 cores)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {

@@ -111,7 +111,7 @@ def refs(expression: dict[str, Any]) -> set[str]:
 @pytest.fixture(scope="module")
 def plans(env_plans) -> dict[str, dict[str, Any]]:
     """The raw plan JSON (`terraform show -json`) of every env."""
-    return {env: env_plans[env]._raw for env in ENVIRONMENTS}
+    return {env: env_plans[env].json for env in ENVIRONMENTS}
 
 
 def test_every_env_planned_completely(plans):

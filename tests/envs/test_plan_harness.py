@@ -17,8 +17,8 @@ from ..conftest import ENVIRONMENTS, REPO, available_clis
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_environment_plans_to_valid_plan_json(env, env_plans, terraform_cli):
     plan = env_plans[env]
-    assert plan.format_version.startswith("1.")
-    assert plan.terraform_version == terraform_cli.version
+    assert plan.json["format_version"].startswith("1.")
+    assert plan.json["terraform_version"] == terraform_cli.version
     changes = plan.resource_changes.values()
     assert changes, "an environment with nothing to create is not an environment"
     assert {tuple(c["change"]["actions"]) for c in changes if c["mode"] == "managed"} == {("create",)}
@@ -36,7 +36,7 @@ def test_every_cli_plans_the_same_resources(env, env_plans, plan_root):
     expected = set(env_plans[env].resource_changes)
     for cli in available_clis()[1:]:
         other = plan_root(REPO / "envs" / env, cli=cli)
-        assert other.terraform_version == cli.version
+        assert other.json["terraform_version"] == cli.version
         assert set(other.resource_changes) == expected
 
 

@@ -32,7 +32,7 @@ def test_real_provider_plans_the_same_addresses_as_the_stand_in(env, local_env_p
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_policy_verdicts_agree_between_providers(env, local_env_plans, env_plans):
     def verdicts(plan) -> dict[str, tuple[list[str], str | None]]:
-        results = policy.evaluate(policy.context_for_env(env, plan._raw))
+        results = policy.evaluate(policy.context_for_env(env, plan.json))
         return {r.rule.id: (sorted(r.violations), r.error) for r in results}
 
     real, stand_in = verdicts(local_env_plans[env]), verdicts(env_plans[env])

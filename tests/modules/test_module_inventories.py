@@ -27,7 +27,7 @@ def test_module_plan_matches_its_inventory(plan_validator, module):
 
 
 def test_a_departure_from_the_inventory_is_named(plan_root):
-    plan = plan_root(REPO / "tests" / "modules" / "messaging")._raw
+    plan = plan_root(REPO / "tests" / "modules" / "messaging").json
     expected = inventory.starting_inventory(plan)
     assert inventory.problems(plan, expected) == []
     wrong = copy.deepcopy(expected)

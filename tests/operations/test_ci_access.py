@@ -287,7 +287,7 @@ def test_ci_access_applies_a_plan_the_rules_pass_and_names_the_github_variables(
         "dev",
         environ={"SMARTSTACK_PROVIDER": "real"},
         caller=lambda: "111111111111",
-        terraform=fake_terraform(ci_access_plans["dev"]._raw, calls),
+        terraform=fake_terraform(ci_access_plans["dev"].json, calls),
         out=lines.append,
         find_placeholders=lambda _env: [],
     )
@@ -306,7 +306,7 @@ def test_ci_access_applies_a_plan_the_rules_pass_and_names_the_github_variables(
 
 
 def test_ci_access_refuses_a_plan_the_rules_fail(ci_access_plans):
-    plan = copy.deepcopy(ci_access_plans["prod"]._raw)
+    plan = copy.deepcopy(ci_access_plans["prod"].json)
     deploy = next(c for c in plan["resource_changes"] if c["address"] == "aws_iam_role.deploy")["change"][
         "after"
     ]
@@ -333,7 +333,7 @@ def test_ci_access_stops_before_apply_offline(ci_access_plans):
     code = ci_access.run(
         "dev",
         environ={},
-        terraform=fake_terraform(ci_access_plans["dev"]._raw, calls),
+        terraform=fake_terraform(ci_access_plans["dev"].json, calls),
         out=lines.append,
     )
     assert code == apply.EXIT_OFFLINE

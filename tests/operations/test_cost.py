@@ -14,7 +14,7 @@ NAT_ROOT = REPO / "tests" / "operations" / "roots" / "network_nat"
 
 @pytest.fixture(scope="module")
 def estimates(env_plans):
-    return {env: cost.estimate(plan._raw, env) for env, plan in env_plans.items()}
+    return {env: cost.estimate(plan.json, env) for env, plan in env_plans.items()}
 
 
 def test_price_table_records_region_date_and_source():
@@ -49,7 +49,7 @@ def test_every_priced_type_of_the_issue_is_in_the_estimate(estimates):
 
 
 def test_multi_az_doubles_the_instance_price(env_plans):
-    plan = copy.deepcopy(env_plans["prod"]._raw)
+    plan = copy.deepcopy(env_plans["prod"].json)
     single = copy.deepcopy(plan)
     db = next(c for c in single["resource_changes"] if c["type"] == "aws_db_instance")
     db["change"]["after"]["multi_az"] = False
@@ -60,7 +60,7 @@ def test_multi_az_doubles_the_instance_price(env_plans):
 
 
 def test_a_missing_resource_drops_its_cost(env_plans):
-    plan = copy.deepcopy(env_plans["prod"]._raw)
+    plan = copy.deepcopy(env_plans["prod"].json)
     full = cost.estimate(plan).total
     plan["resource_changes"] = [
         c for c in plan["resource_changes"] if c["address"] != "module.edge.aws_wafv2_web_acl.cdn"
@@ -69,8 +69,8 @@ def test_a_missing_resource_drops_its_cost(env_plans):
 
 
 def test_nat_per_az_adds_cost_over_single(plan_root):
-    single = cost.estimate(plan_root(NAT_ROOT, tf_vars={"nat_gateway_mode": "single"})._raw)
-    per_az = cost.estimate(plan_root(NAT_ROOT, tf_vars={"nat_gateway_mode": "per_az"})._raw)
+    single = cost.estimate(plan_root(NAT_ROOT, tf_vars={"nat_gateway_mode": "single"}).json)
+    per_az = cost.estimate(plan_root(NAT_ROOT, tf_vars={"nat_gateway_mode": "per_az"}).json)
     nat = lambda est: next(x for x in est.lines if x.item == "NAT gateway hours")  # noqa: E731
     assert nat(single).quantity == 730 and nat(per_az).quantity == 3 * 730
     assert any(x.item.startswith("Public IPv4") for x in per_az.lines)
@@ -81,7 +81,7 @@ def test_nat_per_az_adds_cost_over_single(plan_root):
 
 
 def test_unknown_instance_class_is_reported_not_guessed(env_plans):
-    plan = copy.deepcopy(env_plans["dev"]._raw)
+    plan = copy.deepcopy(env_plans["dev"].json)
     db = next(c for c in plan["resource_changes"] if c["type"] == "aws_db_instance")
     db["change"]["after"]["instance_class"] = "db.x99.huge"
     assert any("db.x99.huge" in u for u in cost.estimate(plan).unpriced)

@@ -54,7 +54,7 @@ def edges(dot: str) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def prod_plan(env_plans):
-    return env_plans["prod"]._raw
+    return env_plans["prod"].json
 
 
 def test_prod_dot_has_every_tier_and_the_seed_relationships(prod_plan):
@@ -68,7 +68,7 @@ def test_prod_dot_has_every_tier_and_the_seed_relationships(prod_plan):
 
 def test_a_dev_without_endpoints_shows_its_single_nat(plan_root):
     tf_vars = {"enable_interface_endpoints": False, "nat_gateway_mode": "single"}
-    dot = diagram.to_dot(diagram.build(plan_root(REPO / "envs" / "dev", tf_vars=tf_vars)._raw, "dev"))
+    dot = diagram.to_dot(diagram.build(plan_root(REPO / "envs" / "dev", tf_vars=tf_vars).json, "dev"))
     assert "NAT gateway x1" in dot and "single, shared" in dot
 
 

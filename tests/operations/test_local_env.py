@@ -59,7 +59,7 @@ def test_unknown_environments_are_refused():
 
 def test_down_destroys_every_access_logging_configuration_first_and_nothing_else(env_plans):
     for env, plan in env_plans.items():
-        addresses = [change["address"] for change in plan["resource_changes"]]
+        addresses = [change["address"] for change in plan.json["resource_changes"]]
         logging = {a for a in addresses if a.split(".")[-2] == "aws_s3_bucket_logging"}
         assert logging, f"{env}: no access logging planned"
         assert set(local_env.access_logging_addresses(addresses)) == logging, env

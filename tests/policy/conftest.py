@@ -15,7 +15,7 @@ from tests.conftest import ENVIRONMENTS
 @pytest.fixture(scope="session")
 def env_raw_plans(env_plans) -> dict[str, dict[str, Any]]:
     """The parsed plan JSON of every environment (never mutated: twins work on deep copies)."""
-    return {env: env_plans[env]._raw for env in ENVIRONMENTS}
+    return {env: env_plans[env].json for env in ENVIRONMENTS}
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +31,7 @@ def env_results(env_contexts) -> dict[str, dict[str, policy.Result]]:
 @pytest.fixture(scope="session")
 def ci_access_raw_plans(ci_access_plans) -> dict[str, dict[str, Any]]:
     """The parsed ci-access plan JSON of every account (never mutated: twins work on deep copies)."""
-    return {env: ci_access_plans[env]._raw for env in ENVIRONMENTS}
+    return {env: ci_access_plans[env].json for env in ENVIRONMENTS}
 
 
 @pytest.fixture(scope="session")

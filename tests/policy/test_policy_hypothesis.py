@@ -90,10 +90,10 @@ def layout_plan(batch_plan: dict[str, Any], key: str, single_plan: dict[str, Any
 def test_a_batched_layout_plans_exactly_as_the_single_layout_root(plan_root) -> None:
     """The batch's split is faithful: the tfvars layout of tests/modules/network, planned in a batch beside
     another layout, is that root's own plan resource for resource, value for value."""
-    single = plan_root(ROOT)._raw
+    single = plan_root(ROOT).json
     layout = {name: single["variables"][name]["value"] for name in LAYOUT_VARIABLES}
     other = {**layout, "nat_gateway_mode": "single", "availability_zones": ZONES[3:5]}
-    batch = plan_root(LAYOUTS_ROOT, {"layouts": {"tfvars": layout, "other": other}})._raw
+    batch = plan_root(LAYOUTS_ROOT, {"layouts": {"tfvars": layout, "other": other}}).json
     split = layout_plan(batch, "tfvars", single)
     assert split["resource_changes"] == single["resource_changes"]
     assert split["variables"] == single["variables"]
@@ -107,8 +107,8 @@ def test_a_batched_layout_plans_exactly_as_the_single_layout_root(plan_root) -> 
 @given(batch=st.lists(layouts(), min_size=BATCH, max_size=BATCH))
 def test_generated_layouts_keep_placement(batch, plan_root) -> None:
     keyed = {f"layout{index}": layout for index, layout in enumerate(batch)}
-    planned = plan_root(LAYOUTS_ROOT, {"layouts": keyed})._raw
-    single = plan_root(ROOT)._raw  # the configuration every layout is read with
+    planned = plan_root(LAYOUTS_ROOT, {"layouts": keyed}).json
+    single = plan_root(ROOT).json  # the configuration every layout is read with
     for key, layout in keyed.items():
         check_layout(PolicyContext(layout_plan(planned, key, single), "staging", ROOT), layout)
 

@@ -17,7 +17,7 @@ def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):
     plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
     plans_dir.mkdir()
     for env, plan in env_plans.items():
-        (plans_dir / f"{env}.json").write_text(json.dumps(plan._raw))
+        (plans_dir / f"{env}.json").write_text(json.dumps(plan.json))
     assert report.check(plans_dir, reports_dir, list(ENVIRONMENTS)) == 0
 
     policy = (reports_dir / "policy.md").read_text()
@@ -47,7 +47,7 @@ def test_check_writes_rules_and_cost_for_every_environment(env_plans, tmp_path):
 def test_a_failing_rule_is_reported_as_such(env_plans, tmp_path):
     plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
     plans_dir.mkdir()
-    plan = json.loads(json.dumps(env_plans["prod"]._raw))
+    plan = json.loads(json.dumps(env_plans["prod"].json))
     for change in plan["resource_changes"]:
         if change["type"] == "aws_db_instance":
             change["change"]["after"]["multi_az"] = False
@@ -65,7 +65,7 @@ def test_the_report_lists_every_rules_exemptions_from_its_metadata(env_plans, tm
     plans_dir, reports_dir = tmp_path / "plans", tmp_path / "reports"
     plans_dir.mkdir()
     for env, plan in env_plans.items():
-        (plans_dir / f"{env}.json").write_text(json.dumps(plan._raw))
+        (plans_dir / f"{env}.json").write_text(json.dumps(plan.json))
     report.check(plans_dir, reports_dir, list(ENVIRONMENTS))
     exemptions = (reports_dir / "policy.md").read_text().split("## Exemptions", 1)[1]
     exempting = {rule_id: rule for rule_id, rule in RULES.items() if rule.exemptions}

@@ -48,7 +48,7 @@ def test_rule(rule_id: str, env: str, request) -> None:
 @pytest.fixture
 def twin_inputs(env_raw_plans, ci_access_raw_plans, plan_root, tmp_path) -> TwinInputs:
     def plan_copy(root, tf_vars):  # plans are cached per session: a twin mutates its own copy
-        return copy.deepcopy(plan_root(root, tf_vars=tf_vars)._raw)
+        return copy.deepcopy(plan_root(root, tf_vars=tf_vars).json)
 
     return TwinInputs(env_raw_plans, plan_copy, tmp_path, {ci_access.ROOT.name: ci_access_raw_plans})
 

@@ -45,7 +45,7 @@ def test_unknown_policies_per_env(env: str, env_contexts) -> None:
 
 def _module_context(plan_root, module: str) -> PolicyContext:
     root = REPO / "tests" / "modules" / module
-    return PolicyContext(plan_root(root)._raw, "staging", root)
+    return PolicyContext(plan_root(root).json, "staging", root)
 
 
 def _policy(ctx: PolicyContext, address: str) -> dict:

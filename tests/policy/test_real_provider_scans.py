@@ -19,7 +19,7 @@ def test_checkov_zero_failed_on_the_real_provider_plans(local_env_plans, tmp_pat
     files = []
     for env in ENVIRONMENTS:
         path = tmp_path / f"{env}.json"
-        path.write_text(json.dumps(local_env_plans[env]._raw))
+        path.write_text(json.dumps(local_env_plans[env].json))
         files.append(path)
     (result,) = checkov.scan(paths.REPORTS, files, hcl=False, plan_name="real-plan")
     assert result.parsing_errors == 0

@@ -11,7 +11,7 @@ from ..conftest import ENVIRONMENTS
 
 
 def test_a_plan_equals_itself_and_a_changed_value_is_named(env_plans, tmp_path):
-    plan = env_plans["dev"]._raw
+    plan = env_plans["dev"].json
     assert plan_diff.diff(plan, copy.deepcopy(plan)) == []
     changed = copy.deepcopy(plan)
     bucket = next(c for c in changed["resource_changes"] if c["type"] == "aws_s3_bucket")
@@ -27,7 +27,7 @@ def test_the_command_exits_1_on_a_difference_and_0_without(env_plans, tmp_path, 
     for directory in (before, after):
         directory.mkdir()
         for env in ENVIRONMENTS:
-            (directory / f"{env}.json").write_text(json.dumps(env_plans[env]._raw))
+            (directory / f"{env}.json").write_text(json.dumps(env_plans[env].json))
     assert plan_diff.main([str(before), str(after)]) == 0
     prod = json.loads((after / "prod.json").read_text())
     prod["planned_values"]["outputs"]["api_url"] = {"value": "https://elsewhere.example.com"}

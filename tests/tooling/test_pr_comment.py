@@ -15,7 +15,7 @@ DB = "module.data.aws_db_instance.this"
 
 @pytest.fixture(scope="module")
 def base(env_plans) -> dict[str, Any]:
-    return env_plans["dev"]._raw
+    return env_plans["dev"].json
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,7 @@ def configured_types(module: dict) -> set[str]:
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_local_mode_points_every_service_the_plan_uses_at_the_emulator(env, env_plans):
-    types = configured_types(env_plans[env]._raw["configuration"]["root_module"])
+    types = configured_types(env_plans[env].json["configuration"]["root_module"])
     assert "aws_s3_bucket" in types and "aws_lambda_function" in types
     services = {service_of(t) for t in types} - {None}
     assert services - set(roots.LOCAL_SERVICES) == set()

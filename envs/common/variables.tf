@@ -305,6 +305,13 @@ variable "lambda_reserved_concurrency" {
     condition     = alltrue([for c in values(var.lambda_reserved_concurrency) : c == -1]) || sum(concat([0], [for c in values(var.lambda_reserved_concurrency) : c if c > 0])) + 100 <= var.lambda_concurrency_quota
     error_message = "lambda_reserved_concurrency reserves ${sum(concat([0], [for c in values(var.lambda_reserved_concurrency) : c if c > 0]))}, but Lambda keeps 100 of the account's lambda_concurrency_quota (${var.lambda_concurrency_quota}) unreserved: request a higher quota (Service Quotas, Lambda 'Concurrent executions') and set lambda_concurrency_quota to it, or reserve less (-1 = unreserved)."
   }
+
+  validation {
+    # The task queue's consumer: maximum_concurrency worker invocations, each waiting for the AI function
+    # on up to batch_size records (policy rule contract.admission-fits-capacity).
+    condition     = try((var.lambda_reserved_concurrency["worker"] >= 1 ? var.lambda_reserved_concurrency["worker"] : (var.lambda_concurrency_quota - sum(concat([0], [for r in values(var.lambda_reserved_concurrency) : r if r > 0])))) >= local.task_queue_consumer.maximum_concurrency && (var.lambda_reserved_concurrency["ai"] >= 1 ? var.lambda_reserved_concurrency["ai"] : (var.lambda_concurrency_quota - sum(concat([0], [for r in values(var.lambda_reserved_concurrency) : r if r > 0])))) >= local.task_queue_consumer.batch_size * local.task_queue_consumer.maximum_concurrency, true)
+    error_message = "The task queue runs up to ${local.task_queue_consumer.maximum_concurrency} worker invocations of ${local.task_queue_consumer.batch_size} record(s) each, every record waiting for one AI invocation: set lambda_reserved_concurrency.worker to at least ${local.task_queue_consumer.maximum_concurrency} and .ai to at least ${local.task_queue_consumer.batch_size * local.task_queue_consumer.maximum_concurrency} (-1 = unreserved, then lambda_concurrency_quota minus the reservations must cover them)."
+  }
 }
 
 variable "release_deployment_config" {
@@ -333,22 +340,39 @@ variable "lambda_concurrency_quota" {
 }
 
 variable "api_throttling_rate_limit" {
-  description = "Steady-state requests per second of the API stage."
+  description = "Steady-state requests per second of each method of the API stage (API Gateway throttles each method on its own), within the profile's api_throttling_rate_floor_rps and _ceiling_rps. With the burst it must fit the API function's concurrency (policy rule contract.admission-fits-capacity), so API Gateway answers 429 before Lambda throttles."
   type        = number
 
   validation {
     condition     = var.api_throttling_rate_limit >= 1 && var.api_throttling_rate_limit <= 10000
-    error_message = "api_throttling_rate_limit must be between 1 and 10000 requests per second, e.g. 100."
+    error_message = "api_throttling_rate_limit must be between 1 and 10000 requests per second, e.g. 50."
+  }
+
+  validation {
+    condition     = var.api_throttling_rate_limit >= local.profile.api_throttling_rate_floor_rps && var.api_throttling_rate_limit <= local.profile.api_throttling_rate_ceiling_rps
+    error_message = "${local.environment} throttles each API method between ${local.profile.api_throttling_rate_floor_rps} and ${local.profile.api_throttling_rate_ceiling_rps} requests per second (envs/profiles.json): set api_throttling_rate_limit within them."
+  }
+
+  validation {
+    # Little's law per method, plus the burst admitted at once: concurrency = methods x (burst + rate x
+    # the API function's mean duration). Above the function's concurrency, Lambda throttles (502/500).
+    condition     = try(local.api_methods * (var.api_throttling_burst_limit + var.api_throttling_rate_limit * local.profile.api_design_duration_ms / 1000) <= local.concurrency_of["api"], true)
+    error_message = "The API admits up to ${local.api_methods * (var.api_throttling_burst_limit + var.api_throttling_rate_limit * local.profile.api_design_duration_ms / 1000)} concurrent requests (${local.api_methods} methods x (api_throttling_burst_limit ${var.api_throttling_burst_limit} + api_throttling_rate_limit ${var.api_throttling_rate_limit}/s x ${local.profile.api_design_duration_ms} ms)) but the API function can run ${try(local.concurrency_of["api"], "?")}: raise lambda_reserved_concurrency.api to ${ceil(local.api_methods * (var.api_throttling_burst_limit + var.api_throttling_rate_limit * local.profile.api_design_duration_ms / 1000))} (or lambda_concurrency_quota where unreserved), or lower api_throttling_rate_limit and api_throttling_burst_limit."
   }
 }
 
 variable "api_throttling_burst_limit" {
-  description = "Burst requests of the API stage."
+  description = "Burst requests of each method of the API stage, at most the profile's api_throttling_burst_ceiling; admitted at once, so it counts against the API function's concurrency (see api_throttling_rate_limit)."
   type        = number
 
   validation {
     condition     = var.api_throttling_burst_limit >= 1 && var.api_throttling_burst_limit <= 5000
-    error_message = "api_throttling_burst_limit must be between 1 and 5000, e.g. 200."
+    error_message = "api_throttling_burst_limit must be between 1 and 5000, e.g. 50."
+  }
+
+  validation {
+    condition     = var.api_throttling_burst_limit <= local.profile.api_throttling_burst_ceiling
+    error_message = "${local.environment} admits bursts of at most ${local.profile.api_throttling_burst_ceiling} requests per API method (envs/profiles.json): set api_throttling_burst_limit = ${local.profile.api_throttling_burst_ceiling} or less."
   }
 }
 

@@ -25,8 +25,8 @@ rds_final_snapshot_enabled = false
 # Functions and API
 lambda_reserved_concurrency = { api = -1, worker = -1, ai = -1, authorizer = -1 }
 lambda_concurrency_quota    = 10 # nothing reserved: fits even a new account's quota
-api_throttling_rate_limit   = 20
-api_throttling_burst_limit  = 40
+api_throttling_rate_limit   = 2  # per method; 2 methods x (3 + 2/s x 1 s) = 10: the whole unreserved quota
+api_throttling_burst_limit  = 3
 release_deployment_config   = "CodeDeployDefault.LambdaAllAtOnce" # releases shift all traffic at once
 waf_managed_rules_enabled   = false
 api_waf_enabled             = true

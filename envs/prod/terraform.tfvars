@@ -23,10 +23,10 @@ deletion_protection        = true
 rds_final_snapshot_enabled = true
 
 # Functions and API
-lambda_reserved_concurrency = { api = 50, worker = 10, ai = 20, authorizer = 20 }
+lambda_reserved_concurrency = { api = 200, worker = 10, ai = 20, authorizer = 20 }
 lambda_concurrency_quota    = 1000 # PLACEHOLDER: the account's Lambda 'Concurrent executions' quota (Service Quotas)
-api_throttling_rate_limit   = 100
-api_throttling_burst_limit  = 200
+api_throttling_rate_limit   = 50   # per method; 2 methods x (50 + 50/s x 1 s) = 200 = the API reservation
+api_throttling_burst_limit  = 50
 release_deployment_config   = "CodeDeployDefault.LambdaCanary10Percent5Minutes" # 10 % for 5 minutes, then all; rolled back on alarm
 waf_managed_rules_enabled   = true
 api_waf_enabled             = true

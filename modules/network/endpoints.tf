@@ -1,9 +1,41 @@
 # S3 is reached through a gateway endpoint (free, no NAT traffic) from the app and data route tables.
+# Its policy, like the interface endpoints', admits this account's principals only, and only towards
+# this environment's buckets in this account: every bucket of the environment is named
+# <name_prefix>-... (modules/storage; the state bucket, smartstack-<env>-tfstate-<account>, too), and a
+# bucket name alone proves nothing, since anyone may create one in their own account.
+# No AWS-owned bucket is admitted: none is needed. The functions call S3 only for the files bucket;
+# Lambda fetches code and layers outside the VPC; nothing here installs packages (yum/dnf repositories
+# are AWS-owned buckets) or pulls ECR images (whose layers are in an AWS-owned bucket).
+locals {
+  s3_endpoint_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "ThisEnvironmentsBucketsOnly"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "s3:*"
+        Resource = [
+          "arn:${var.context.partition}:s3:::${var.context.name_prefix}-*",
+          "arn:${var.context.partition}:s3:::${var.context.name_prefix}-*/*",
+        ]
+        Condition = {
+          StringEquals = {
+            "aws:PrincipalAccount" = var.context.account_id
+            "aws:ResourceAccount"  = var.context.account_id
+          }
+        }
+      },
+    ]
+  })
+}
+
 resource "aws_vpc_endpoint" "s3" {
   vpc_id            = aws_vpc.this.id
   service_name      = "com.amazonaws.${var.context.region}.s3"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = concat([for rt in aws_route_table.app : rt.id], [aws_route_table.data.id])
+  policy            = local.s3_endpoint_policy
 
   tags = merge(var.context.tags, { Name = "${var.context.name_prefix}-s3" })
 }

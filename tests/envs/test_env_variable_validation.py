@@ -178,6 +178,38 @@ CASES = [
     Case("lambda", "prod", "lambda_concurrency_quota", "5", "at least 10"),
     Case("lambda", "staging", "function_packages_dir", "/nonexistent/functions", "run `make package`"),
     Case("lambda", "dev", "lambda_architecture", "arm", 'must be "arm64" or "x86_64"'),
+    # Admission: the API's throttle within the profile, and what it and the task queue admit within the
+    # functions' concurrency (policy rule contract.admission-fits-capacity).
+    Case(
+        "admission",
+        "dev",
+        "api_throttling_rate_limit",
+        "20",
+        "dev throttles each API method between 1 and 10",
+    ),
+    Case("admission", "prod", "api_throttling_rate_limit", "10", "between 50 and 1000 requests per second"),
+    Case(
+        "admission",
+        "prod",
+        "api_throttling_rate_limit",
+        "100",
+        "raise lambda_reserved_concurrency.api to 300",
+    ),
+    Case("admission", "staging", "api_throttling_burst_limit", "2001", "bursts of at most 2000"),
+    Case(
+        "admission",
+        "prod",
+        "lambda_reserved_concurrency",
+        "{ api = 200, worker = 10, ai = 4, authorizer = 20 }",
+        "and .ai to at least 5",
+    ),
+    Case(
+        "admission",
+        "staging",
+        "lambda_reserved_concurrency",
+        "{ api = 200, worker = 4, ai = 20, authorizer = 20 }",
+        "set lambda_reserved_concurrency.worker to at least 5",
+    ),
     # Releases: staging and prod shift traffic gradually, so an alarm can stop a bad version.
     Case(
         "release",
@@ -215,8 +247,11 @@ COUPLED = {
     "ses_sender_address": "domain_name",
     # function_packages_dir's rule reads lambda_architecture (the zips are built per architecture).
     "lambda_architecture": "function_packages_dir",
-    # lambda_reserved_concurrency's rule reads the account quota.
+    # lambda_reserved_concurrency's rule reads the account quota; the API throttle's admission rule reads
+    # both, and the burst.
     "lambda_concurrency_quota": "lambda_reserved_concurrency",
+    "api_throttling_rate_limit": "lambda_reserved_concurrency",
+    "api_throttling_burst_limit": "lambda_reserved_concurrency",
 }
 
 

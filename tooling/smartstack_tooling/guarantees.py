@@ -36,6 +36,8 @@ VALIDATIONS: dict[str, tuple[str, ...]] = {
     "contract.packages-match-architecture": ("lambda_architecture", "function_packages_dir"),
     "contract.names-the-code-reads-exist": ("parameters",),
     "release.aliases-roll-back-on-alarms": ("release_deployment_config",),
+    "contract.api-throttled-within-profile": ("api_throttling_rate_limit", "api_throttling_burst_limit"),
+    "contract.admission-fits-capacity": ("api_throttling_rate_limit", "lambda_reserved_concurrency"),
 }
 
 _SKIP = re.compile(r"#\s*checkov:skip=([^\s:]+)(?::(.*))?")

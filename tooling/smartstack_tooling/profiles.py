@@ -29,6 +29,15 @@ class Profile:
     waf_required: bool  # CloudFront managed rule groups and the API stage's web ACL
     apply_confirmation_required: bool  # `make apply` asks for the environment's name first
     apex_domain: bool  # owns the apex domain; the others live on <env>.<apex>
+    # The API stage's throttle (every method's rate and burst) must lie within these bounds (policy rule
+    # contract.api-throttled-within-profile): above the load the environment must serve, below what it
+    # is sized and paid for.
+    api_throttling_rate_floor_rps: int
+    api_throttling_rate_ceiling_rps: int
+    api_throttling_burst_ceiling: int
+    # The API function's mean duration the admission is sized for (Little's law, policy rule
+    # contract.admission-fits-capacity); the API's p90 latency alarm threshold, not its 29 s timeout.
+    api_design_duration_ms: int
 
 
 def load(path: Path = PROFILES_FILE) -> dict[str, Profile]:

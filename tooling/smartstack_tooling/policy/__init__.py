@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registers rules)
     rules_network,
     rules_protection,
     rules_release,
+    rules_throughput,
 )
 from .engine import (
     ENV_ROOT,

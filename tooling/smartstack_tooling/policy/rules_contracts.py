@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import package_functions as packaging
+from ..profiles import ENVIRONMENTS
 from . import code_facts, source
 from .engine import Instance, PolicyContext, rule
 from .rules_iam import ROTATE_PACKAGE, rotated_secret_names
@@ -663,8 +664,97 @@ def _endpoint_policy_findings(ctx: PolicyContext, endpoint: Instance) -> list[st
     return found
 
 
+# AWS-owned buckets the S3 gateway endpoint admits, by ARN pattern -> the function that needs it and
+# why. Empty: the functions call S3 for the environment's files bucket only; Lambda fetches code and
+# layers outside the VPC; nothing in the VPC installs packages or pulls container images.
+REVIEWED_AWS_OWNED_BUCKETS: dict[str, str] = {}
+
+
+def _gateway_endpoint_scope_findings(ctx: PolicyContext, endpoint: Instance) -> list[str]:
+    """A gateway endpoint's Allow statements reach only this account's resources, and for S3 only this
+    environment's buckets (``smartstack-<env>-*``) or a reviewed AWS-owned bucket."""
+    if endpoint.is_unknown("policy") or not endpoint.get("policy"):
+        return []  # reported by _endpoint_policy_findings
+    prefix = f"smartstack-{ctx.env}-"
+    s3 = str(endpoint.get("service_name") or "").endswith(".s3")
+    found = []
+    statements = json.loads(endpoint.get("policy")).get("Statement", [])
+    for n, stmt in enumerate(statements if isinstance(statements, list) else [statements]):
+        if stmt.get("Effect") != "Allow":
+            continue
+        equals = (stmt.get("Condition") or {}).get("StringEquals") or {}
+        if equals.get("aws:ResourceAccount") != ctx.account_id:
+            found.append(
+                f"{endpoint.address} {stmt.get('Sid') or n}: reaches resources outside {ctx.account_id}"
+            )
+        resources = stmt.get("Resource")
+        resources = resources if isinstance(resources, list) else [resources]
+        outside = [
+            r
+            for r in resources
+            if not re.match(rf"^arn:[a-z-]+:s3:::{re.escape(prefix)}", str(r))
+            and r not in REVIEWED_AWS_OWNED_BUCKETS
+        ]
+        if s3 and outside:
+            found.append(
+                f"{endpoint.address} {stmt.get('Sid') or n}: reaches {outside}, outside this environment's "
+                f"buckets ({prefix}*) and the reviewed AWS-owned ones"
+            )
+    return found
+
+
 # ---- broken twins of network reachability
 _SQS_ENDPOINT = 'module.network.aws_vpc_endpoint.interface["sqs"]'
+_S3_ENDPOINT = "module.network.aws_vpc_endpoint.s3"
+_S3_SID = "ThisEnvironmentsBucketsOnly"
+
+
+def _without_condition(key: str) -> Mutation:
+    return statement(_S3_ENDPOINT, _S3_SID, lambda s: s["Condition"]["StringEquals"].pop(key))
+
+
+def _gateway_endpoint_twins() -> list:
+    """The S3 gateway endpoint's policy broken, in every environment."""
+    twins = []
+    for env in ENVIRONMENTS:
+        other = next(e for e in ENVIRONMENTS if e != env)
+        twins += [
+            plan_twin(
+                f"{env}-s3-gateway-endpoint-without-policy",
+                "no endpoint policy",
+                env,
+                setting(_S3_ENDPOINT, policy=None),
+            ),
+            plan_twin(
+                f"{env}-s3-gateway-endpoint-any-bucket",
+                "outside this environment's buckets",
+                env,
+                statement(_S3_ENDPOINT, _S3_SID, lambda s: s.update(Resource="*")),
+            ),
+            plan_twin(
+                f"{env}-s3-gateway-endpoint-{other}-buckets",
+                "outside this environment's buckets",
+                env,
+                statement(
+                    _S3_ENDPOINT,
+                    _S3_SID,
+                    lambda s, other=other: s.update(Resource=[f"arn:aws:s3:::smartstack-{other}-*"]),
+                ),
+            ),
+            plan_twin(
+                f"{env}-s3-gateway-endpoint-any-account-buckets",
+                "reaches resources outside",
+                env,
+                _without_condition("aws:ResourceAccount"),
+            ),
+            plan_twin(
+                f"{env}-s3-gateway-endpoint-any-principal",
+                "admits principals outside",
+                env,
+                _without_condition("aws:PrincipalAccount"),
+            ),
+        ]
+    return twins
 
 
 def _app_route_to_nat(plan: Plan) -> None:
@@ -682,7 +772,8 @@ def _app_route_to_nat(plan: Plan) -> None:
     "contract.network-reachability",
     "contracts",
     "Every ingress names its source, open egress is reviewed, the app subnets route to the internet "
-    "only for it, endpoints are account-scoped and placed where their service is",
+    "only for it, every endpoint (gateway ones included) has an account-scoped policy, S3's limited to "
+    "the environment's buckets, and interface endpoints are placed where their service is",
     severity="critical",
     resource_types=(
         "aws_iam_role_policy",
@@ -738,13 +829,16 @@ def _app_route_to_nat(plan: Plan) -> None:
                 lambda e: e.update(subnet_ids={"references": ["aws_subnet.app"]}),
             ),
         ),
+        *_gateway_endpoint_twins(),
     ),
 )
 def network_reachability(ctx: PolicyContext) -> list[str]:
     """No ingress from anywhere (the database only from the function security group); egress to
     0.0.0.0/0 only on the reviewed list, and a default route from the app subnets only when such
-    egress needs one; interface endpoints carry a policy limiting them to this account's principals;
-    endpoint subnets come from the service's own zone list (aws_vpc_endpoint_service)."""
+    egress needs one; every endpoint, interface or gateway, carries a policy limiting it to this
+    account's principals, a gateway endpoint also to this account's resources and, for S3, to this
+    environment's buckets (plus the reviewed AWS-owned ones, none today); interface endpoint subnets come
+    from the service's own zone list (aws_vpc_endpoint_service)."""
     problems = []
     for ingress in ctx.of_type("aws_vpc_security_group_ingress_rule"):
         if _open(ingress):
@@ -778,9 +872,11 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
             and any(tier(table) == "app" for table in ctx.resolved_instances(route, "route_table_id"))
         ]
     for endpoint in ctx.of_type("aws_vpc_endpoint"):
+        problems += _endpoint_policy_findings(ctx, endpoint)
+        if endpoint.get("vpc_endpoint_type") in (None, "Gateway"):  # the provider's default: Gateway
+            problems += _gateway_endpoint_scope_findings(ctx, endpoint)
         if endpoint.get("vpc_endpoint_type") != "Interface":
             continue
-        problems += _endpoint_policy_findings(ctx, endpoint)
         sources = ctx.resolve_attr(endpoint, "subnet_ids")
         if not any("aws_vpc_endpoint_service" in source for source in sources):
             problems.append(

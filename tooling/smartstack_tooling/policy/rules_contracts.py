@@ -839,6 +839,11 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
     account's principals, a gateway endpoint also to this account's resources and, for S3, to this
     environment's buckets (plus the reviewed AWS-owned ones, none today); interface endpoint subnets come
     from the service's own zone list (aws_vpc_endpoint_service)."""
+    return _ingress_findings(ctx) + _egress_findings(ctx) + _endpoint_findings(ctx)
+
+
+def _ingress_findings(ctx: PolicyContext) -> list[str]:
+    """No ingress from anywhere or from an unnamed source; the database only from a security group."""
     problems = []
     for ingress in ctx.of_type("aws_vpc_security_group_ingress_rule"):
         if _open(ingress):
@@ -857,6 +862,12 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
                 problems.append(
                     f"{db_rule.address}: the database admits a source other than a security group"
                 )
+    return problems
+
+
+def _egress_findings(ctx: PolicyContext) -> list[str]:
+    """Open egress only on the reviewed list; a default route from the app subnets only when it needs one."""
+    problems = []
     reviewed_open = []
     for egress in ctx.of_type("aws_vpc_security_group_egress_rule"):
         if _open(egress) and egress.config_address not in REVIEWED_OPEN_EGRESS:
@@ -871,6 +882,12 @@ def network_reachability(ctx: PolicyContext) -> list[str]:
             if route.get("destination_cidr_block") in OPEN
             and any(tier(table) == "app" for table in ctx.resolved_instances(route, "route_table_id"))
         ]
+    return problems
+
+
+def _endpoint_findings(ctx: PolicyContext) -> list[str]:
+    """Every endpoint's policy, a gateway's scope, an interface endpoint's subnets from its service."""
+    problems = []
     for endpoint in ctx.of_type("aws_vpc_endpoint"):
         problems += _endpoint_policy_findings(ctx, endpoint)
         if endpoint.get("vpc_endpoint_type") in (None, "Gateway"):  # the provider's default: Gateway

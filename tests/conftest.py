@@ -132,7 +132,7 @@ def var_args(tf_vars: dict[str, Any] | None) -> list[str]:
 
 
 def plan_json(staged: roots.TerraformRoot, args: Sequence[str]) -> plan_store.PlanOutput:
-    """`terraform plan -json` of ``staged`` (initialised when it runs), without a plan file: its output
+    """`terraform plan -json` of ``staged`` (initialised), without a plan file: its output
     and exit code, a failing plan's too, from the plan store when the same inputs were planned before."""
     cli = staged.cli or toolchain.terraform_cli()
     command = [cli.path, f"-chdir={staged.workdir}", "plan", "-json", "-input=false", "-lock=false"]
@@ -162,6 +162,7 @@ def validation_diagnostics(root: Path, variables: dict[str, Any]) -> list[dict[s
     """Plan ``root`` offline with ``variables`` as -var overrides, expecting it to fail; its error
     diagnostics (each names the argument it is about in its ``snippet``)."""
     staged = roots.prepare(root, "offline")
+    staged.init()
     proc = plan_json(staged, var_args(variables))
     assert proc.returncode != 0, f"{root.name}: plan accepted {variables}"
     return [d for d in diagnostics(proc.stdout) if d["severity"] == "error"]

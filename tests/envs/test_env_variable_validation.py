@@ -234,8 +234,12 @@ Roots = dict[str, staging.TerraformRoot]
 
 @pytest.fixture(scope="module")
 def roots() -> Roots:
-    """Each env root staged for the offline stand-in (initialised by the first plan the store makes)."""
-    return {env: staging.prepare(REPO / "envs" / env, "offline") for env in ENVIRONMENTS}
+    """Each env root staged for the offline stand-in and initialised once, before any plan runs."""
+    staged: Roots = {}
+    for env in ENVIRONMENTS:
+        staged[env] = staging.prepare(REPO / "envs" / env, "offline")
+        staged[env].init()
+    return staged
 
 
 def plan_with(roots: Roots, env: str, overrides: list[str]) -> PlanOutput:

@@ -133,6 +133,7 @@ def test_a_stored_plan_output_is_made_again_once_a_module_changes(staged, tmp_pa
 
         return plan_store.json_output(root, var_args, ["plan", "-json", *var_args], plan_json, store=store)
 
+    staged.init()
     bad = ['-var=context={"name_prefix": "x"}']  # refused: context is an object of more attributes
     first, again = run(fresh(staged), bad), run(fresh(staged), bad)
     assert (first.hit, again.hit, len(runs)) == (False, True, 1)

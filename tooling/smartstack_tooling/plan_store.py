@@ -240,8 +240,9 @@ def json_output(
     run: Callable[[], subprocess.CompletedProcess[str]],
     store: Path = STORE,
 ) -> PlanOutput:
-    """The output of ``run`` (``command``, a ``plan -json`` of ``root`` with ``var_args``, run after an
-    init), or the stored output of the same inputs and command."""
+    """The output of ``run`` (``command``, a ``plan -json`` of ``root`` with ``var_args``; the caller has
+    initialised ``root``), or the stored output of the same inputs and command. Not initialised here: an
+    init while another thread plans the same workspace would pull its providers from under that plan."""
     named = json.dumps([key(root, var_args), "plan -json", list(command)])
     digest = hashlib.sha256(named.encode()).hexdigest()
     entry = store / digest[:2] / f"{digest}-output"
@@ -250,7 +251,6 @@ def json_output(
         if enabled() and (entry / "output.json").exists():
             os.utime(entry)
             return PlanOutput(**json.loads((entry / "output.json").read_text()), hit=True)
-        root.init()
         proc = run()
         output = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
         building = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=entry.parent))

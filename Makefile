@@ -40,10 +40,10 @@ setup: $(VENV)/.bootstrapped-tooling ## Build the offline provider schema cache 
 	$(PY) -m smartstack_tooling setup
 
 package: $(VENV)/.bootstrapped-tooling ## Build the Lambda zips into build/functions/<architecture>/ (byte-identical for identical sources)
-	$(PY) -m smartstack_tooling.package_functions
+	$(PY) -m smartstack_tooling package
 
 rds-ca-bundle: bootstrap ## Regenerate functions/certs/rds-ca-bundle.pem from the pinned npm package (needs npm)
-	$(PY) -m smartstack_tooling.rds_ca_bundle
+	$(PY) -m smartstack_tooling rds-ca-bundle
 
 plan: package ## Plan every environment (or ENV=<env>) into build/plans/<env>.json and summarise
 	$(PY) -m smartstack_tooling plan $(ENV)
@@ -62,12 +62,12 @@ $(CHECKOV_VENV)/.bootstrapped: requirements/checkov.txt $(VENV)/.bootstrapped-to
 
 scan: plan checkov-bootstrap ## checkov and trivy over modules/, envs/, state-backend/, ci-access/ and the plans of ENV (default: all); reports in build/reports/
 	@status=0; \
-	$(PY) -m smartstack_tooling.policy.checkov $(ENV) || status=1; \
-	$(PY) -m smartstack_tooling.policy.trivy $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling checkov $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling trivy $(ENV) || status=1; \
 	exit $$status
 
 check: plan ## Policy rules per environment -> build/reports/policy.md and policy-junit.xml
-	$(PY) -m smartstack_tooling.policy check $(ENV)
+	$(PY) -m smartstack_tooling check $(ENV)
 
 fidelity: bootstrap ## Opt-in: compare the extracted v6 schema with the real hashicorp/aws of the mirror (5.100.0)
 	$(PY) -m pytest -m fidelity tests/fidelity -q
@@ -117,9 +117,9 @@ deploy-apply: $(VENV)/.bootstrapped-deploy package ## Apply exactly the plan in 
 review: plan checkov-bootstrap ## Plan ENV=<env> once, then check, scan, cost and diagrams on that plan
 	@test -n "$(ENV)" || { echo "usage: make review ENV=<dev|staging|prod>"; exit 2; }
 	@status=0; \
-	$(PY) -m smartstack_tooling.policy check $(ENV) || status=1; \
-	$(PY) -m smartstack_tooling.policy.checkov $(ENV) || status=1; \
-	$(PY) -m smartstack_tooling.policy.trivy $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling check $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling checkov $(ENV) || status=1; \
+	$(PY) -m smartstack_tooling trivy $(ENV) || status=1; \
 	$(PY) -m smartstack_tooling cost $(ENV) || status=1; \
 	$(PY) -m smartstack_tooling diagrams $(ENV) || status=1; \
 	exit $$status

@@ -169,7 +169,13 @@ def test_make_review_plans_once_and_runs_every_review_even_after_a_failure():
     makefile = (REPO / "Makefile").read_text()
     recipe = makefile.split("\nreview:", 1)[1].split("\n\n", 1)[0]
     assert recipe.startswith(" plan checkov-bootstrap")
-    for tool in ("policy check", "policy.checkov", "policy.trivy", "smartstack_tooling cost", "diagrams"):
+    for tool in (
+        "smartstack_tooling check",
+        "smartstack_tooling checkov",
+        "smartstack_tooling trivy",
+        "smartstack_tooling cost",
+        "diagrams",
+    ):
         assert f"{tool} $(ENV) || status=1" in recipe, tool
     assert "exit $$status" in recipe
 

@@ -40,7 +40,7 @@ def test_commit_messages(message, expected):
 def test_the_hook_rejects_a_long_subject_with_a_reason(tmp_path):
     message = tmp_path / "COMMIT_EDITMSG"
     message.write_text("A" * 80 + "\n")
-    run = subprocess.run([sys.executable, "-m", "smartstack_tooling.commit_msg", str(message)],
+    run = subprocess.run([sys.executable, "-m", "smartstack_tooling", "commit-msg", str(message)],
                          capture_output=True, text=True)  # fmt: skip
     assert run.returncode == 1 and "80 characters" in run.stderr
 
@@ -50,4 +50,4 @@ def test_pre_commit_installs_the_commit_msg_hook():
     assert "commit-msg" in config["default_install_hook_types"]
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert hooks["commit-msg"]["stages"] == ["commit-msg"]
-    assert hooks["commit-msg"]["entry"].endswith("-m smartstack_tooling.commit_msg")
+    assert hooks["commit-msg"]["entry"].endswith("-m smartstack_tooling commit-msg")

@@ -1,72 +1,69 @@
-"""SmartStack tooling entry point: `python -m smartstack_tooling <command>`."""
+"""SmartStack tooling's one entry point: `python -m smartstack_tooling <command> [args]`.
+
+Every command is a module with ``main(argv) -> exit code``, imported only when its command runs, so the
+quick ones (`which-terraform` for make fmt and lint) stay quick. The Makefile, the workflows and the
+pre-commit hooks all come through here.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import NamedTuple
 
 
-def main() -> int:
-    commands = {
-        "setup": "build the offline provider schema cache and filesystem mirror",
-        "plan": "plan environments (all, or those named) and summarise",
-        "which-terraform": "print the Terraform CLI that will be used",
-        "docs": "regenerate module README input/output tables (--check: fail if stale)",
-        "apply": "guarded plan + apply of one environment (make apply ENV=<env>)",
-        "state-backend": "create one environment's S3 state bucket (make state-backend ENV=<env>)",
-        "ci-access": "create one environment's GitHub OIDC provider and CI roles (make ci-access ENV=<env>)",
-        "diagrams": "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}",
-        "cost": "monthly cost estimate of build/plans/<env>.json (writes build/reports/cost.md)",
-        "validate": "terraform validate every root offline, staged (the pre-commit hook)",
-        "local": "up|down <env>: apply to / destroy from a local emulator with the real provider",
-        "migrate": "run <env>'s pending schema migrations through its migrate function",
-        "release": "shift <env>'s function aliases to the published versions through CodeDeploy",
-        "publish-web": "upload web/ (or --site DIR) to <env>'s web bucket, invalidate what changed",
-        "pr-comment": "the pull request comment of build/plans/<env>.json (--base: the base branch's plan)",
-        "drift": "plan <env> against its state: 0 clean, 2 drift (summary written), 1 error",
-    }
-    operations = {  # command -> module with main(argv) (operations tooling)
-        "apply": "apply",
-        "state-backend": "state_backend",
-        "ci-access": "ci_access",
-        "diagrams": "diagram",
-        "cost": "cost",
-        "validate": "validate",
-        "local": "local_env",
-        "migrate": "migrate",
-        "release": "release",
-        "publish-web": "publish_web",
-        "pr-comment": "pr_comment",
-        "drift": "drift",
-    }
-    if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        print("usage: python -m smartstack_tooling <command> [args]\n")
-        for name, text in commands.items():
-            print(f"  {name:16s} {text}")
+class Command(NamedTuple):
+    module: str  # relative to this package; its main(argv) runs the command
+    purpose: str
+
+
+COMMANDS: dict[str, Command] = {
+    # Building and planning
+    "setup": Command("toolchain", "build the offline provider schema cache and filesystem mirror"),
+    "which-terraform": Command("toolchain", "print the Terraform CLI that will be used"),
+    "package": Command("package_functions", "build the Lambda zips into build/functions/<architecture>/"),
+    "rds-ca-bundle": Command("rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"),
+    "plan": Command("plan", "plan environments (all, or those named) and summarise"),
+    "validate": Command("validate", "terraform validate every root offline, staged (the pre-commit hook)"),
+    # Policy and scanners
+    "check": Command("policy.report", "policy rules over build/plans/<env>.json -> build/reports/"),
+    "checkov": Command("policy.checkov", "checkov over the sources and the plans of the environments named"),
+    "trivy": Command("policy.trivy", "trivy over the sources and the plans of the environments named"),
+    # Operations
+    "apply": Command("apply", "guarded plan + apply of one environment (make apply ENV=<env>)"),
+    "state-backend": Command("state_backend", "create one environment's S3 state bucket"),
+    "ci-access": Command("ci_access", "create one environment's GitHub OIDC provider and CI roles"),
+    "local": Command("local_env", "up|down <env>: apply to / destroy from a local emulator"),
+    "migrate": Command("migrate", "run <env>'s pending schema migrations through its migrate function"),
+    "release": Command("release", "shift <env>'s function aliases to the published versions (CodeDeploy)"),
+    "publish-web": Command("publish_web", "upload web/ (or --site DIR) to <env>'s web bucket"),
+    "drift": Command("drift", "plan <env> against its state: 0 clean, 2 drift, 1 error"),
+    # Reports
+    "docs": Command("docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"),
+    "diagrams": Command("diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"),
+    "cost": Command("cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"),
+    "pr-comment": Command("pr_comment", "the pull request comment of build/plans/<env>.json"),
+    "plan-diff": Command("plan_diff", "compare two directories of plan JSONs (refactors keep values)"),
+    "commit-msg": Command("commit_msg", "check a commit message file (the commit-msg hook)"),
+}
+
+
+def usage() -> str:
+    lines = ["usage: python -m smartstack_tooling <command> [args]", ""]
+    lines += [f"  {name:16s} {command.purpose}" for name, command in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in COMMANDS:
+        print(usage())
         return 2
-    command, args = sys.argv[1], sys.argv[2:]
-    # Each command imports only its own module: `which-terraform` (make fmt, lint) stays fast.
-    if command == "setup":
-        from .toolchain import install_standin
-
-        print(f"offline CLI config: {install_standin()}")
-        return 0
-    if command == "plan":
-        from .plan import main as plan_main
-
-        return plan_main(args)
-    if command == "docs":
-        from .docs import main as docs_main
-
-        return docs_main(args)
-    if command in operations:
-        import importlib
-
-        return importlib.import_module(f".{operations[command]}", __package__).main(args)
-    from .toolchain import terraform_cli
-
-    cli = terraform_cli()
-    print(f"{cli.path}\t{cli.version}\t{cli.source}")
-    return 0
+    name, args = argv[0], argv[1:]
+    module = importlib.import_module(f".{COMMANDS[name].module}", __package__)
+    if name in ("setup", "which-terraform"):
+        return module.command_main(name)
+    return module.main(args)
 
 
 if __name__ == "__main__":

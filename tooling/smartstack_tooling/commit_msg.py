@@ -37,13 +37,9 @@ def problems(message: str) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m smartstack_tooling.commit_msg <commit message file>", file=sys.stderr)
+        print("usage: python -m smartstack_tooling commit-msg <commit message file>", file=sys.stderr)
         return 2
     found = problems(Path(argv[0]).read_text(encoding="utf-8"))
     for problem in found:
         print(f"commit message: {problem}", file=sys.stderr)
     return 1 if found else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

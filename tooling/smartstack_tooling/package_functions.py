@@ -13,7 +13,7 @@ and every env's tfvars): one zip set per declared architecture, in build/functio
 which is where the env roots read them. Switching an env to an architecture that was not built fails
 its plan at variable validation, naming `make package`.
 
-Usage: python -m smartstack_tooling.package_functions [--function api] [--architecture arm64]
+Usage: python -m smartstack_tooling package [--function api] [--architecture arm64]
        [--output-dir build/functions]
 """
 
@@ -268,7 +268,3 @@ def main(argv: list[str] | None = None) -> int:
             zip_path = build_function(spec, args.output_dir, args.cache_dir, paths.FUNCTIONS, architecture)
             print(f"{zip_path}\t{zip_path.stat().st_size} bytes\tsha256(base64)={base64_sha256(zip_path)}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """Compare the planned values of two sets of plans (`make plan` output, build/plans/<env>.json), so that a
 refactor can show that it changed no planned value in any environment:
 
-    python -m smartstack_tooling.plan_diff [--renames FILE] BEFORE_DIR AFTER_DIR [ENV ...]
+    python -m smartstack_tooling plan-diff [--renames FILE] BEFORE_DIR AFTER_DIR [ENV ...]
 
 Compared per resource address: actions, planned values and which values are unknown; plus the root
 outputs. ``--renames`` names a JSON object {old address: new address} for resources a refactor moved
@@ -83,7 +83,3 @@ def main(argv: list[str]) -> int:
             print(f"  {line}")
         changed |= bool(found)
     return 1 if changed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

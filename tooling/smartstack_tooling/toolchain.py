@@ -268,3 +268,13 @@ def _sync_tree(source: Path, dest: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)  # another run may be deleting it too
         else:
             path.unlink(missing_ok=True)
+
+
+def command_main(name: str) -> int:
+    """`python -m smartstack_tooling setup` (install the stand-in) or `which-terraform` (print the CLI)."""
+    if name == "setup":
+        print(f"offline CLI config: {install_standin()}")
+        return 0
+    cli = terraform_cli()
+    print(f"{cli.path}\t{cli.version}\t{cli.source}")
+    return 0

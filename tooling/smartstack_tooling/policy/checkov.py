@@ -170,7 +170,3 @@ def main(argv: list[str] | None = None) -> int:
         for failure in r.failures:
             print(f"  FAILED {failure}")
     return 1 if any(r.failed or r.parsing_errors for r in results) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import cost
-from .engine import SEVERITIES, Result, context_for_env, evaluate, rules_of, verdict
+from .. import cost, paths
+from .engine import ENVIRONMENTS, SEVERITIES, Result, context_for_env, evaluate, rules_of, verdict
 
 
 def markdown(results: dict[str, list[Result]]) -> str:
@@ -103,3 +103,8 @@ def check(plans_dir: Path, reports_dir: Path, envs: list[str]) -> int:
     (reports_dir / "policy-junit.xml").write_bytes(junit(results, time.perf_counter() - started))
     print(f"wrote {reports_dir / 'policy.md'} and {reports_dir / 'policy-junit.xml'}")
     return 1 if any(not r.passed for rs in results.values() for r in rs) else 0
+
+
+def main(argv: list[str]) -> int:
+    """`python -m smartstack_tooling check [env...]`: policy reports from build/plans/<env>.json."""
+    return check(paths.PLANS, paths.REPORTS, argv or list(ENVIRONMENTS))

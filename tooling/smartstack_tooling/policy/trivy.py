@@ -113,7 +113,3 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  FAILED {failure}")
     print("reports: build/reports/trivy*.json")
     return 1 if any(r.failed for r in results.values()) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -44,7 +44,6 @@ COMMANDS: dict[str, Command] = {
     "cost": Command("cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"),
     "pr-comment": Command("pr_comment", "the pull request comment of build/plans/<env>.json"),
     "plan-diff": Command("plan_diff", "compare two directories of plan JSONs (refactors keep values)"),
-    "commit-msg": Command("commit_msg", "check a commit message file (the commit-msg hook)"),
 }
 
 

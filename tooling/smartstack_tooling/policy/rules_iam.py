@@ -366,7 +366,7 @@ def _check_principals(doc: PolicyDoc, account: str | None) -> list[str]:
             'bare "*" principal',
             "prod",
             statement(
-                "module.storage.aws_s3_bucket_policy.files",
+                "module.storage.module.files_bucket.aws_s3_bucket_policy.this",
                 "DenyInsecureTransport",
                 lambda s: s.update(Effect="Allow"),
             ),

@@ -12,7 +12,11 @@ from smartstack_tooling import apply, drift, roots
 from .test_apply_guards import CREATE_ONLY, REAL, crafted_plan
 
 DRIFTED = crafted_plan(
-    ("module.storage.module.web_bucket.aws_s3_bucket_versioning.this", "aws_s3_bucket_versioning", ["update"]),
+    (
+        "module.storage.module.web_bucket.aws_s3_bucket_versioning.this",
+        "aws_s3_bucket_versioning",
+        ["update"],
+    ),
     ("module.data.aws_db_instance.this", "aws_db_instance", ["no-op"]),
 )
 

@@ -38,7 +38,9 @@ def test_a_reviewed_unknown_policy_of_an_existing_resource_is_not_stale(env_raw_
     web_policy = json.dumps({"Version": "2012-10-17", "Statement": []})
     violations = verdict(
         env_raw_plans,
-        lambda plan: existing(plan, "module.storage.module.web_bucket.aws_s3_bucket_policy.this", policy=web_policy),
+        lambda plan: existing(
+            plan, "module.storage.module.web_bucket.aws_s3_bucket_policy.this", policy=web_policy
+        ),
         "plan-visibility.unknown-policies-reviewed",
     )
     assert violations == ()

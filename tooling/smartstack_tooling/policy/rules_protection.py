@@ -139,7 +139,10 @@ def _module_input_also(call: str, name: str, reference: str) -> Mutation:
             "reviewed-policy-now-known",
             "now known or gone",
             "dev",
-            setting("module.storage.module.web_bucket.aws_s3_bucket_policy.this", policy=json.dumps({"Statement": []})),
+            setting(
+                "module.storage.module.web_bucket.aws_s3_bucket_policy.this",
+                policy=json.dumps({"Statement": []}),
+            ),
         ),
     ),
 )
@@ -190,7 +193,10 @@ def _attached(ctx: PolicyContext, rtype: str, attr: str, target: str) -> list:
             "public-policy-allowed",
             "block_public_policy",
             "dev",
-            setting("module.storage.module.web_bucket.aws_s3_bucket_public_access_block.this", block_public_policy=False),
+            setting(
+                "module.storage.module.web_bucket.aws_s3_bucket_public_access_block.this",
+                block_public_policy=False,
+            ),
         ),
     ),
 )
@@ -223,7 +229,9 @@ def _without_tls_deny(doc: dict) -> None:
             "files-policy-without-tls-deny",
             "aws:SecureTransport",
             "staging",
-            lambda p: set_policy(p, "module.storage.module.files_bucket.aws_s3_bucket_policy.this", _without_tls_deny),
+            lambda p: set_policy(
+                p, "module.storage.module.files_bucket.aws_s3_bucket_policy.this", _without_tls_deny
+            ),
         ),
     ),
 )
@@ -255,7 +263,9 @@ SENSITIVE_DATA_CLASSES = {"customer-content"}
 
 
 def _files_bucket_on_sse_s3(plan: Plan) -> None:
-    after = change(plan, "module.storage.module.files_bucket.aws_s3_bucket_server_side_encryption_configuration.this")["after"]
+    after = change(
+        plan, "module.storage.module.files_bucket.aws_s3_bucket_server_side_encryption_configuration.this"
+    )["after"]
     after["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] = "AES256"
 
 
@@ -609,7 +619,10 @@ def _env_prefix_ok(value: str, env: str) -> bool:
             "unprefixed-bucket",
             "lacks smartstack-prod",
             "prod",
-            setting("module.storage.module.files_bucket.aws_s3_bucket.this", bucket="smartstack-files-333333333333"),
+            setting(
+                "module.storage.module.files_bucket.aws_s3_bucket.this",
+                bucket="smartstack-files-333333333333",
+            ),
         ),
         swapped_twin("staging-plan-applied-as-prod", "lacks smartstack-prod", "prod", plan_of="staging"),
     ),

@@ -438,7 +438,7 @@ def _actions(stmt: dict[str, Any]) -> list[str]:
             "Allow kms:Get*",
             "staging",
             statement(
-                "module.network.module.flow_logs_key.aws_kms_key.this",
+                "module.network.module.flow_logs.module.key[0].aws_kms_key.this",
                 "KeyAdministrationByAccount",
                 lambda s: s.update(Action=[*s["Action"], "kms:Get*"]),
             ),

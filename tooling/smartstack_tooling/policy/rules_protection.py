@@ -375,7 +375,7 @@ def sqs_encrypted(ctx: PolicyContext) -> list[str]:
             "log-group-without-kms",
             "log group without a KMS key",
             "dev",
-            unconfigured("module.api.aws_cloudwatch_log_group.access", "kms_key_id"),
+            unconfigured("module.api.module.access_logs.aws_cloudwatch_log_group.this", "kms_key_id"),
         ),
     ),
 )

@@ -126,14 +126,7 @@ module "state_logs_bucket" {
   name       = local.logs_bucket_name
   context    = local.context
   encryption = { sse_algorithm = "AES256" }
-  lifecycle_rules = [
-    {
-      id                                     = "expire-access-logs"
-      expiration_days                        = var.access_log_retention_days
-      noncurrent_version_expiration          = { days = 7 }
-      abort_incomplete_multipart_upload_days = 1
-    },
-  ]
+  log_target = { expiration_days = var.access_log_retention_days }
   policy_statements = [
     {
       Sid       = "StateBucketAccessLogs"

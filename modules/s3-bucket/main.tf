@@ -8,6 +8,19 @@ locals {
   arn     = "arn:${var.context.partition}:s3:::${var.name}"
   sse_kms = var.encryption.sse_algorithm == "aws:kms"
 
+  # How an access-log target keeps its logs: for log_target.expiration_days, and no longer.
+  lifecycle_rules = concat(var.log_target == null ? [] : [
+    {
+      id                                     = "expire-access-logs"
+      prefix                                 = null
+      transition                             = null
+      expiration_days                        = var.log_target.expiration_days
+      noncurrent_version_transition          = null
+      noncurrent_version_expiration          = { days = 7, newer_versions = null }
+      abort_incomplete_multipart_upload_days = 1
+    },
+  ], var.lifecycle_rules)
+
   # Deny any request that is not over TLS (the accepted Principal "*" + Deny pattern), always first.
   tls_only_statement = {
     Sid       = "DenyInsecureTransport"
@@ -19,12 +32,12 @@ locals {
   }
 }
 
-#trivy:ignore:AWS-0089 an access-log target (logging = null) would log its own deliveries; policy rule encryption.s3-sse-kms-for-sensitive-data and the storage inventory name which buckets log
+#trivy:ignore:AWS-0089 only a log_target bucket has no logging (it would log its own deliveries); var.logging's validation requires it of every other
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV2_AWS_62:no caller reacts to object events (static export, uploads queued by the API, logs, state)
   #checkov:skip=CKV_AWS_144:single-region design (us-east-1); versioning and prevent_destroy protect the objects
   #checkov:skip=CKV_AWS_145:SSE-S3 only where the caller sets it (access-log targets, CloudFront-read static content); policy rule encryption.s3-sse-kms-for-sensitive-data requires SSE-KMS for sensitive data
-  #checkov:skip=CKV_AWS_18:the access-log targets (logging = null) would log their own deliveries; every other caller names a target
+  #checkov:skip=CKV_AWS_18:only a log_target bucket has no logging (it would log its own deliveries); var.logging's validation requires it of every other
   bucket        = var.name
   force_destroy = false
   tags          = var.tags
@@ -75,7 +88,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
   dynamic "rule" {
-    for_each = var.lifecycle_rules
+    for_each = local.lifecycle_rules
     content {
       id     = rule.value.id
       status = "Enabled"

@@ -38,9 +38,11 @@ variable "lifecycle_rules" {
     abort_incomplete_multipart_upload_days = optional(number)
   }))
 
+  default = []
+
   validation {
-    condition     = length(var.lifecycle_rules) > 0
-    error_message = "lifecycle_rules needs at least one rule, so no object or upload stays forever, e.g. [{ id = \"abort-incomplete-multipart-uploads\", abort_incomplete_multipart_upload_days = 7 }]."
+    condition     = length(var.lifecycle_rules) > 0 || var.log_target != null
+    error_message = "lifecycle_rules needs at least one rule (log_target brings its own), so no object or upload stays forever, e.g. [{ id = \"abort-incomplete-multipart-uploads\", abort_incomplete_multipart_upload_days = 7 }]."
   }
 
   validation {
@@ -50,7 +52,7 @@ variable "lifecycle_rules" {
 }
 
 variable "logging" {
-  description = "Server access logging: target_bucket (the log bucket module's logging_target_bucket output), target_prefix (e.g. \"s3/<bucket>/\") and partition_by_event_time (date-partitioned keys). null only for an access-log target itself."
+  description = "Server access logging: target_bucket (the log bucket module's logging_target_bucket output), target_prefix (e.g. \"s3/<bucket>/\") and partition_by_event_time (date-partitioned keys). Required, except of a log_target bucket."
   type = object({
     target_bucket           = string
     target_prefix           = string
@@ -75,4 +77,29 @@ variable "tags" {
   description = "Tags of the bucket (e.g. Name and DataClass); null for the provider's default tags only."
   type        = map(string)
   default     = null
+}
+
+variable "log_target" {
+  description = "Makes the bucket an S3 server access log target: expiration_days of the logs (rule expire-access-logs, before lifecycle_rules; former versions go after 7 days, incomplete uploads after 1). A target has no logging of its own and SSE-S3 (encryption AES256): S3 cannot deliver access logs to an SSE-KMS bucket. null for any other bucket."
+  type = object({
+    expiration_days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.log_target == null || try(var.log_target.expiration_days >= 1, false)
+    error_message = "log_target.expiration_days must be a positive number of days, e.g. 365."
+  }
+
+  # The checks between logging, log_target and encryption stand here, in one variable: validations that
+  # name each other's variables would form a cycle.
+  validation {
+    condition     = var.log_target != null || var.logging != null
+    error_message = "logging is required (who read or wrote what): pass logging = { target_bucket = module.<log bucket>.logging_target_bucket, target_prefix = \"s3/<bucket>/\" }; only a log_target bucket goes without."
+  }
+
+  validation {
+    condition     = var.log_target == null || (var.encryption.sse_algorithm == "AES256" && var.logging == null)
+    error_message = "A log_target bucket takes encryption = { sse_algorithm = \"AES256\" } (S3 cannot deliver access logs to SSE-KMS) and logging = null (it would log its own deliveries)."
+  }
 }

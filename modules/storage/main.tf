@@ -65,14 +65,7 @@ module "logs_bucket" {
   context    = var.context
   tags       = merge(local.tags, { Name = local.logs_bucket_name, DataClass = "logs" })
   encryption = { sse_algorithm = "AES256" }
-  lifecycle_rules = [
-    {
-      id                                     = "expire-access-logs"
-      expiration_days                        = var.access_log_retention_days
-      noncurrent_version_expiration          = { days = 7 }
-      abort_incomplete_multipart_upload_days = 1
-    },
-  ]
+  log_target = { expiration_days = var.access_log_retention_days }
   policy_statements = [
     {
       Sid       = "S3ServerAccessLogsFromThisAccountsBuckets"

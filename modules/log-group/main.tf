@@ -23,8 +23,8 @@ module "key" {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_338:retention is the caller's retention_in_days, the env's log_retention_days (the profile's log_retention_floor_days); shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:the key ARN is unknown at plan; policy rule encryption.log-groups-encrypted proves every group has a customer managed key
+  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
+  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
   name              = var.name
   retention_in_days = var.retention_in_days
   kms_key_id        = var.kms_key == null ? var.kms_key_arn : module.key[0].arn

@@ -32,12 +32,12 @@ locals {
   }
 }
 
-#trivy:ignore:AWS-0089 only a log_target bucket has no logging (it would log its own deliveries); var.logging's validation requires it of every other
+#trivy:ignore:AWS-0089 only a log_target bucket has no logging (it would log its own deliveries); var.log_target's validation requires it of every other
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV2_AWS_62:no caller reacts to object events (static export, uploads queued by the API, logs, state)
+  #checkov:skip=CKV2_AWS_62:no caller reacts to object events (static export, uploads, logs, state)
   #checkov:skip=CKV_AWS_144:single-region design (us-east-1); versioning and prevent_destroy protect the objects
-  #checkov:skip=CKV_AWS_145:SSE-S3 only where the caller sets it (access-log targets, CloudFront-read static content); policy rule encryption.s3-sse-kms-for-sensitive-data requires SSE-KMS for sensitive data
-  #checkov:skip=CKV_AWS_18:only a log_target bucket has no logging (it would log its own deliveries); var.logging's validation requires it of every other
+  #checkov:skip=CKV_AWS_145:SSE-S3 where the caller chooses it; rule encryption.s3-sse-kms-for-sensitive-data
+  #checkov:skip=CKV_AWS_18:only a log_target goes without logging; var.log_target's validation requires it
   bucket        = var.name
   force_destroy = false
   tags          = var.tags
@@ -85,6 +85,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  #checkov:skip=CKV_AWS_300:the HCL scan cannot read dynamic rules; var.lifecycle_rules' validation requires it
   bucket = aws_s3_bucket.this.id
 
   dynamic "rule" {

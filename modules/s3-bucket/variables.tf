@@ -46,6 +46,11 @@ variable "lifecycle_rules" {
   }
 
   validation {
+    condition     = var.log_target != null || anytrue([for r in var.lifecycle_rules : r.prefix == null && r.abort_incomplete_multipart_upload_days != null])
+    error_message = "lifecycle_rules needs a whole-bucket rule (prefix null) with abort_incomplete_multipart_upload_days, so no failed upload is stored forever, e.g. { id = \"abort-incomplete-multipart-uploads\", abort_incomplete_multipart_upload_days = 7 }."
+  }
+
+  validation {
     condition     = length(distinct([for r in var.lifecycle_rules : r.id])) == length(var.lifecycle_rules)
     error_message = "lifecycle_rules ids must be unique within the bucket."
   }

@@ -33,7 +33,7 @@ module "query_logs" {
   providers = { aws = aws.us_east_1 }
 
   name              = local.query_log_group_name
-  region            = "us-east-1"
+  log_group_region  = "us-east-1"
   retention_in_days = var.query_log_retention_days
   context           = var.context
   tags              = local.tags

@@ -154,7 +154,7 @@ module "waf_logs" {
   providers = { aws = aws.us_east_1 }
 
   name              = local.waf_log_group_name
-  region            = "us-east-1"
+  log_group_region  = "us-east-1"
   retention_in_days = var.waf_log_retention_days
   context           = var.context
   tags              = local.tags

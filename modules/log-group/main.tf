@@ -5,7 +5,7 @@
 # service does not write an account-wide one at apply (10 resource policies per region at most).
 
 locals {
-  region = coalesce(var.region, var.context.region)
+  region = coalesce(var.log_group_region, var.context.region)
   # Built from the name, so the key policy can name the group before it exists.
   arn = "arn:${var.context.partition}:logs:${local.region}:${var.context.account_id}:log-group:${var.name}"
 }

@@ -62,7 +62,7 @@ variable "log_delivery" {
   }
 }
 
-variable "region" {
+variable "log_group_region" {
   description = "Region of the group when the caller passes a provider of another region (us-east-1 for Route 53 query logs and CloudFront's WAF logs); null for the context's region."
   type        = string
   default     = null

@@ -32,14 +32,7 @@ module "logs_bucket" {
   context    = local.context
   tags       = { DataClass = "logs" }
   encryption = { sse_algorithm = "AES256" }
-  lifecycle_rules = [
-    {
-      id                                     = "expire-access-logs"
-      expiration_days                        = 365
-      noncurrent_version_expiration          = { days = 7 }
-      abort_incomplete_multipart_upload_days = 1
-    },
-  ]
+  log_target = { expiration_days = 365 }
   policy_statements = [
     {
       Sid       = "S3ServerAccessLogs"

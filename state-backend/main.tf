@@ -7,6 +7,14 @@ locals {
   logs_bucket_name = "smartstack-${var.environment}-tfstate-logs-${var.account_id}"
   logs_bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${local.logs_bucket_name}"
   account_root_arn = "arn:${data.aws_partition.current.partition}:iam::${var.account_id}:root"
+  # What modules/s3-bucket needs to know of where it runs (modules/_context/context.tf).
+  context = {
+    environment = var.environment
+    name_prefix = "smartstack-${var.environment}"
+    account_id  = var.account_id
+    region      = var.region
+    partition   = data.aws_partition.current.partition
+  }
   tags = {
     Environment = var.environment
     Service     = "smartstack"
@@ -75,213 +83,61 @@ resource "aws_kms_alias" "state" {
   target_key_id = aws_kms_key.state[0].key_id
 }
 
-resource "aws_s3_bucket" "state" {
-  #checkov:skip=CKV2_AWS_62:nothing reacts to state writes; CloudTrail records who wrote them
-  #checkov:skip=CKV_AWS_144:single-region state; versioning and prevent_destroy keep every revision
-  bucket = local.bucket_name
+# Losing the state bucket orphans every resource of the environment (modules/s3-bucket: prevent_destroy).
+module "state_bucket" {
+  source = "../modules/s3-bucket"
 
-  # Losing the state bucket orphans every resource of the environment.
-  lifecycle {
-    prevent_destroy = true
+  name    = local.bucket_name
+  context = local.context
+  encryption = {
+    sse_algorithm = var.kms_encryption ? "aws:kms" : "AES256"
+    kms_key_arn   = var.kms_encryption ? aws_kms_key.state[0].arn : null
   }
-}
-
-resource "aws_s3_bucket_versioning" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  versioning_configuration {
-    status = "Enabled"
+  logging = {
+    target_bucket = module.state_logs_bucket.logging_target_bucket
+    target_prefix = "state/"
   }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = var.kms_encryption ? "aws:kms" : "AES256"
-      kms_master_key_id = var.kms_encryption ? aws_kms_key.state[0].arn : null
-    }
-    bucket_key_enabled = var.kms_encryption
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    id     = "expire-old-state-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state]
-}
-
-resource "aws_s3_bucket_policy" "state" {
-  bucket = aws_s3_bucket.state.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "DenyTlsOlderThan12"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
-      },
-    ]
-  })
-
-  depends_on = [aws_s3_bucket_public_access_block.state]
+  lifecycle_rules = [
+    {
+      id                                     = "expire-old-state-versions"
+      noncurrent_version_expiration          = { days = var.noncurrent_version_retention_days }
+      abort_incomplete_multipart_upload_days = 7
+    },
+  ]
+  policy_statements = [
+    {
+      Sid       = "DenyTlsOlderThan12"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+      Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
+    },
+  ]
 }
 
 # ===========================================================================
 # Access logs of the state bucket (who read or wrote the state), SSE-S3: S3
 # server access logging cannot deliver to an SSE-KMS bucket.
 # ===========================================================================
-#trivy:ignore:AWS-0089 the access-log target itself: logging it would log its own deliveries
-resource "aws_s3_bucket" "state_logs" {
-  #checkov:skip=CKV2_AWS_62:nothing consumes object events from the access-log bucket
-  #checkov:skip=CKV_AWS_144:single-region state; the logs are an audit trail, not state to restore
-  #checkov:skip=CKV_AWS_145:S3 server access logging cannot deliver to an SSE-KMS bucket, so this bucket uses SSE-S3
-  bucket = local.logs_bucket_name
+module "state_logs_bucket" {
+  source = "../modules/s3-bucket"
 
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-resource "aws_s3_bucket_versioning" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-#trivy:ignore:AWS-0132 S3 server access logging cannot deliver to an SSE-KMS bucket, so this bucket uses SSE-S3
-resource "aws_s3_bucket_server_side_encryption_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.access_log_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 7
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state_logs]
-}
-
-resource "aws_s3_bucket_policy" "state_logs" {
-  bucket = aws_s3_bucket.state_logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.logs_bucket_arn, "${local.logs_bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "StateBucketAccessLogs"
-        Effect    = "Allow"
-        Principal = { Service = "logging.s3.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${local.logs_bucket_arn}/state/*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnLike      = { "aws:SourceArn" = local.bucket_arn }
-        }
-      },
-    ]
-  })
-
-  depends_on = [aws_s3_bucket_public_access_block.state_logs]
-}
-
-resource "aws_s3_bucket_logging" "state" {
-  bucket        = aws_s3_bucket.state.id
-  target_bucket = aws_s3_bucket.state_logs.id
-  target_prefix = "state/"
-
-  depends_on = [aws_s3_bucket_policy.state_logs]
+  name       = local.logs_bucket_name
+  context    = local.context
+  encryption = { sse_algorithm = "AES256" }
+  log_target = { expiration_days = var.access_log_retention_days }
+  policy_statements = [
+    {
+      Sid       = "StateBucketAccessLogs"
+      Effect    = "Allow"
+      Principal = { Service = "logging.s3.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${local.logs_bucket_arn}/state/*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+        ArnLike      = { "aws:SourceArn" = local.bucket_arn }
+      }
+    },
+  ]
 }

@@ -1,6 +1,6 @@
 output "state_bucket" {
   description = "Name of the state bucket; envs/<env>/backend.hcl's bucket."
-  value       = aws_s3_bucket.state.bucket
+  value       = module.state_bucket.name
 }
 
 output "state_kms_key_arn" {

@@ -8,7 +8,6 @@ locals {
   # Regional WAF logs: same region as the ACL, name required to start with aws-waf-logs-; the observability
   # key's policy already admits aws-waf-logs-<name_prefix>* log groups of this region.
   waf_log_group_name = "aws-waf-logs-${var.context.name_prefix}-api"
-  waf_log_group_arn  = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:${local.waf_log_group_name}"
 }
 
 # ===========================================================================
@@ -126,24 +125,37 @@ resource "aws_api_gateway_deployment" "this" {
 # ===========================================================================
 # Stage: access logs, X-Ray, throttling
 # ===========================================================================
-resource "aws_cloudwatch_log_group" "access" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
+module "access_logs" {
+  source = "../log-group"
+
   name              = local.access_log_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
+  kms_key_arn       = var.logs_kms_key_arn
+  context           = var.context
   tags              = local.tags
 }
 
 # Execution logs go to a group API Gateway names itself; create it first so
 # it has retention and KMS.
-resource "aws_cloudwatch_log_group" "execution" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
+module "execution_logs" {
+  source = "../log-group"
+
   name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
+  kms_key_arn       = var.logs_kms_key_arn
+  context           = var.context
   tags              = local.tags
+}
+
+# Into modules/log-group: the groups stay as they are in the state.
+moved {
+  from = aws_cloudwatch_log_group.access
+  to   = module.access_logs.aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.execution
+  to   = module.execution_logs.aws_cloudwatch_log_group.this
 }
 
 resource "aws_api_gateway_stage" "this" {
@@ -155,7 +167,7 @@ resource "aws_api_gateway_stage" "this" {
   xray_tracing_enabled = true
 
   access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
+    destination_arn = module.access_logs.arn
     format = jsonencode({
       requestId          = "$context.requestId"
       extendedRequestId  = "$context.extendedRequestId"
@@ -178,7 +190,7 @@ resource "aws_api_gateway_stage" "this" {
 
   tags = local.tags
 
-  depends_on = [aws_cloudwatch_log_group.execution, aws_api_gateway_account.this]
+  depends_on = [module.execution_logs, aws_api_gateway_account.this]
 }
 
 resource "aws_api_gateway_method_settings" "all" {
@@ -502,46 +514,41 @@ resource "aws_wafv2_web_acl_association" "api" {
   web_acl_arn  = aws_wafv2_web_acl.api[0].arn
 }
 
-resource "aws_cloudwatch_log_group" "api_waf" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
-  count = var.waf_enabled ? 1 : 0
+module "waf_logs" {
+  source = "../log-group"
+  count  = var.waf_enabled ? 1 : 0
 
   name              = local.waf_log_group_name
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
+  kms_key_arn       = var.logs_kms_key_arn
+  context           = var.context
   tags              = local.tags
+  # Managed here so WAF does not write an account-wide AWSWAF-LOGS policy at apply.
+  log_delivery = {
+    policy_name     = "${var.context.name_prefix}-api-waf-logs"
+    sid             = "WafLogDeliveryOfThisAccount"
+    service         = "delivery.logs.amazonaws.com"
+    streams         = "log-stream:*"
+    source_arn_like = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:*"
+  }
 }
 
-# The resource policy WAF's log delivery needs (managed here so WAF does not write an account-wide
-# AWSWAF-LOGS policy at apply).
-resource "aws_cloudwatch_log_resource_policy" "api_waf" {
-  count = var.waf_enabled ? 1 : 0
+# Into modules/log-group: the group and its resource policy stay as they are in the state.
+moved {
+  from = aws_cloudwatch_log_group.api_waf[0]
+  to   = module.waf_logs[0].aws_cloudwatch_log_group.this
+}
 
-  policy_name = "${var.context.name_prefix}-api-waf-logs"
-  policy_document = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "WafLogDeliveryOfThisAccount"
-        Effect    = "Allow"
-        Principal = { Service = "delivery.logs.amazonaws.com" }
-        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource  = "${local.waf_log_group_arn}:log-stream:*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.context.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:*" }
-        }
-      },
-    ]
-  })
+moved {
+  from = aws_cloudwatch_log_resource_policy.api_waf[0]
+  to   = module.waf_logs[0].aws_cloudwatch_log_resource_policy.this[0]
 }
 
 resource "aws_wafv2_web_acl_logging_configuration" "api" {
   count = var.waf_enabled ? 1 : 0
 
   resource_arn            = aws_wafv2_web_acl.api[0].arn
-  log_destination_configs = [aws_cloudwatch_log_group.api_waf[0].arn]
+  log_destination_configs = [module.waf_logs[0].arn] # once WAF may write it
 
   redacted_fields {
     single_header {
@@ -549,5 +556,4 @@ resource "aws_wafv2_web_acl_logging_configuration" "api" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_resource_policy.api_waf]
 }

@@ -35,7 +35,7 @@ output "custom_domain_regional_domain_name" {
 
 output "access_log_group_name" {
   description = "CloudWatch log group of the stage access logs."
-  value       = aws_cloudwatch_log_group.access.name
+  value       = module.access_logs.name
 }
 
 output "base_url" {

@@ -201,15 +201,45 @@ resource "aws_sqs_queue_policy" "async_dlq" {
 # ===========================================================================
 # Log groups (created before the functions: retention + KMS from line one)
 # ===========================================================================
-resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
+module "log_group" {
+  source   = "../log-group"
   for_each = local.functions
 
   name              = "/aws/lambda/${each.value.function_name}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
+  kms_key_arn       = var.logs_kms_key_arn
+  context           = var.context
   tags              = local.tags
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["api"]
+  to   = module.log_group["api"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["worker"]
+  to   = module.log_group["worker"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["ai"]
+  to   = module.log_group["ai"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["authorizer"]
+  to   = module.log_group["authorizer"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["migrate"]
+  to   = module.log_group["migrate"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.this["rotate"]
+  to   = module.log_group["rotate"].aws_cloudwatch_log_group.this
 }
 
 # ===========================================================================
@@ -541,7 +571,7 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.this[each.key].name
+    log_group             = module.log_group[each.key].name
     application_log_level = var.application_log_level
     system_log_level      = var.system_log_level
   }
@@ -554,7 +584,7 @@ resource "aws_lambda_function" "this" {
 
   depends_on = [
     aws_iam_role_policy.this,
-    aws_cloudwatch_log_group.this,
+    module.log_group,
   ]
 }
 

@@ -97,7 +97,7 @@ output "async_dlq_arn" {
 
 output "log_group_names" {
   description = "Lambda log group names by key."
-  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+  value       = { for k, g in module.log_group : k => g.name }
 }
 
 output "migrate_function_name" {

@@ -133,15 +133,31 @@ resource "aws_db_parameter_group" "this" {
 # Log groups for the exported PostgreSQL logs, created before the instance so
 # that retention and KMS apply from the first line.
 # ---------------------------------------------------------------------------
-resource "aws_cloudwatch_log_group" "exports" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  #checkov:skip=CKV_AWS_158:a CMK ARN unknown at plan; policy rule encryption.log-groups-encrypted proves it
+module "export_logs" {
+  source   = "../log-group"
   for_each = toset(var.cloudwatch_logs_exports)
 
   name              = "/aws/rds/instance/${local.identifier}/${each.key}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
+  kms_key_arn       = var.logs_kms_key_arn
+  context           = var.context
   tags              = local.tags
+}
+
+# Into modules/log-group, for every log type the variable allows: the groups stay as they are.
+moved {
+  from = aws_cloudwatch_log_group.exports["postgresql"]
+  to   = module.export_logs["postgresql"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.exports["upgrade"]
+  to   = module.export_logs["upgrade"].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_group.exports["iam-db-auth-error"]
+  to   = module.export_logs["iam-db-auth-error"].aws_cloudwatch_log_group.this
 }
 
 # ---------------------------------------------------------------------------
@@ -207,7 +223,7 @@ resource "aws_db_instance" "this" {
 
   tags = merge(local.tags, { Name = local.identifier })
 
-  depends_on = [aws_cloudwatch_log_group.exports, aws_iam_role_policy_attachment.monitoring]
+  depends_on = [module.export_logs, aws_iam_role_policy_attachment.monitoring]
 
   lifecycle {
     # Always on (see README "Protection"): an RDS instance is never destroyed

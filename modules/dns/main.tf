@@ -7,7 +7,6 @@ locals {
 
   # Route 53 query logs must go to a log group in us-east-1, whatever the home region.
   query_log_group_name = "/aws/route53/${var.domain_name}"
-  query_log_group_arn  = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:log-group:${local.query_log_group_name}"
   # Hosted zone ARNs carry no account id and the zone id exists only after apply:
   # aws:SourceAccount confines the service to this environment's own account.
   hosted_zones_arn = "arn:${var.context.partition}:route53:::hostedzone/*"
@@ -29,16 +28,28 @@ resource "aws_route53_zone" "this" {
 # Query logging: every DNS query Route 53 answers for the zone, to a
 # KMS-encrypted us-east-1 log group with retention.
 # ===========================================================================
-module "query_logs_key" {
-  source    = "../kms-key"
+module "query_logs" {
+  source    = "../log-group"
   providers = { aws = aws.us_east_1 }
 
-  alias                   = "${var.context.name_prefix}-route53-query-logs"
-  description             = "${var.context.name_prefix} Route 53 query logs (us-east-1)"
-  context                 = var.context
-  deletion_window_in_days = var.kms_deletion_window_days
-  tags                    = local.tags
-  log_group_arns          = [local.query_log_group_arn]
+  name              = local.query_log_group_name
+  log_group_region  = "us-east-1"
+  retention_in_days = var.query_log_retention_days
+  context           = var.context
+  tags              = local.tags
+  kms_key = {
+    alias                   = "${var.context.name_prefix}-route53-query-logs"
+    description             = "${var.context.name_prefix} Route 53 query logs (us-east-1)"
+    deletion_window_in_days = var.kms_deletion_window_days
+  }
+  # Route 53 of this account may write the zone's query log group only.
+  log_delivery = {
+    policy_name     = "${var.context.name_prefix}-route53-query-logs"
+    sid             = "Route53QueryLogsOfThisAccount"
+    service         = "route53.amazonaws.com"
+    streams         = "*"
+    source_arn_like = local.hosted_zones_arn
+  }
 }
 
 moved {
@@ -51,41 +62,25 @@ moved {
   to   = module.query_logs_key.aws_kms_alias.this
 }
 
-resource "aws_cloudwatch_log_group" "query_logs" {
-  provider          = aws.us_east_1
-  name              = local.query_log_group_name
-  retention_in_days = var.query_log_retention_days
-  kms_key_id        = module.query_logs_key.arn
-  tags              = local.tags
+# Into modules/log-group: the key, group and resource policy stay as they are in the state.
+moved {
+  from = module.query_logs_key
+  to   = module.query_logs.module.key[0]
 }
 
-# CloudWatch Logs resource policy: Route 53 of this account may write the zone's query log group only.
-resource "aws_cloudwatch_log_resource_policy" "query_logs" {
-  provider    = aws.us_east_1
-  policy_name = "${var.context.name_prefix}-route53-query-logs"
-  policy_document = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "Route53QueryLogsOfThisAccount"
-        Effect    = "Allow"
-        Principal = { Service = "route53.amazonaws.com" }
-        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource  = "${local.query_log_group_arn}:*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.context.account_id }
-          ArnLike      = { "aws:SourceArn" = local.hosted_zones_arn }
-        }
-      },
-    ]
-  })
+moved {
+  from = aws_cloudwatch_log_group.query_logs
+  to   = module.query_logs.aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_cloudwatch_log_resource_policy.query_logs
+  to   = module.query_logs.aws_cloudwatch_log_resource_policy.this[0]
 }
 
 resource "aws_route53_query_log" "this" {
   zone_id                  = aws_route53_zone.this.zone_id
-  cloudwatch_log_group_arn = aws_cloudwatch_log_group.query_logs.arn
-
-  depends_on = [aws_cloudwatch_log_resource_policy.query_logs]
+  cloudwatch_log_group_arn = module.query_logs.arn # once Route 53 may write it
 }
 
 # ===========================================================================

@@ -20,5 +20,5 @@ output "dnssec_ds_record" {
 
 output "query_log_group_name" {
   description = "us-east-1 CloudWatch log group receiving the zone's Route 53 query logs."
-  value       = aws_cloudwatch_log_group.query_logs.name
+  value       = module.query_logs.name
 }

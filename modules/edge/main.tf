@@ -18,7 +18,6 @@ locals {
   # WAF logs of the CLOUDFRONT-scope ACL: log group in us-east-1 (where the ACL lives), name required to
   # start with aws-waf-logs-. ARNs are written out so the key and resource policies are known at plan.
   waf_log_group_name = "aws-waf-logs-${var.context.name_prefix}"
-  waf_log_group_arn  = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:log-group:${local.waf_log_group_name}"
 }
 
 # ===========================================================================
@@ -150,16 +149,28 @@ resource "aws_wafv2_web_acl" "cdn" {
 # region; the observability key lives in the home region). The Authorization
 # header (bearer JWTs) is redacted before logging.
 # ===========================================================================
-module "waf_logs_key" {
-  source    = "../kms-key"
+module "waf_logs" {
+  source    = "../log-group"
   providers = { aws = aws.us_east_1 }
 
-  alias                   = "${var.context.name_prefix}-waf-logs"
-  description             = "${var.context.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
-  context                 = var.context
-  deletion_window_in_days = var.kms_deletion_window_days
-  tags                    = local.tags
-  log_group_arns          = [local.waf_log_group_arn]
+  name              = local.waf_log_group_name
+  log_group_region  = "us-east-1"
+  retention_in_days = var.waf_log_retention_days
+  context           = var.context
+  tags              = local.tags
+  kms_key = {
+    alias                   = "${var.context.name_prefix}-waf-logs"
+    description             = "${var.context.name_prefix} WAF logs (CloudFront web ACL, us-east-1)"
+    deletion_window_in_days = var.kms_deletion_window_days
+  }
+  # Managed here so WAF does not write its own account-wide AWSWAF-LOGS policy at apply.
+  log_delivery = {
+    policy_name     = "${var.context.name_prefix}-waf-logs"
+    sid             = "WafLogDeliveryOfThisAccount"
+    service         = "delivery.logs.amazonaws.com"
+    streams         = "log-stream:*"
+    source_arn_like = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:*"
+  }
 }
 
 moved {
@@ -172,45 +183,27 @@ moved {
   to   = module.waf_logs_key.aws_kms_alias.this
 }
 
-resource "aws_cloudwatch_log_group" "waf" {
-  provider = aws.us_east_1
-
-  name              = local.waf_log_group_name
-  retention_in_days = var.waf_log_retention_days
-  kms_key_id        = module.waf_logs_key.arn
-  tags              = local.tags
+# Into modules/log-group: the key, group and resource policy stay as they are in the state.
+moved {
+  from = module.waf_logs_key
+  to   = module.waf_logs.module.key[0]
 }
 
-# The resource policy WAF's log delivery needs on the group. Managed here so
-# WAF does not write its own account-wide AWSWAF-LOGS policy at apply
-# (CloudWatch Logs allows 10 resource policies per region).
-resource "aws_cloudwatch_log_resource_policy" "waf" {
-  provider = aws.us_east_1
+moved {
+  from = aws_cloudwatch_log_group.waf
+  to   = module.waf_logs.aws_cloudwatch_log_group.this
+}
 
-  policy_name = "${var.context.name_prefix}-waf-logs"
-  policy_document = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "WafLogDeliveryOfThisAccount"
-        Effect    = "Allow"
-        Principal = { Service = "delivery.logs.amazonaws.com" }
-        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource  = "${local.waf_log_group_arn}:log-stream:*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.context.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${var.context.partition}:logs:us-east-1:${var.context.account_id}:*" }
-        }
-      },
-    ]
-  })
+moved {
+  from = aws_cloudwatch_log_resource_policy.waf
+  to   = module.waf_logs.aws_cloudwatch_log_resource_policy.this[0]
 }
 
 resource "aws_wafv2_web_acl_logging_configuration" "cdn" {
   provider = aws.us_east_1
 
   resource_arn            = aws_wafv2_web_acl.cdn.arn
-  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+  log_destination_configs = [module.waf_logs.arn] # once WAF may write it
 
   redacted_fields {
     single_header {
@@ -218,7 +211,6 @@ resource "aws_wafv2_web_acl_logging_configuration" "cdn" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_resource_policy.waf]
 }
 
 # ===========================================================================

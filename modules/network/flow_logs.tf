@@ -1,14 +1,18 @@
 # VPC flow logs go to a KMS-encrypted CloudWatch log group written by a dedicated role.
 
-module "flow_logs_key" {
-  source = "../kms-key"
+module "flow_logs" {
+  source = "../log-group"
 
-  alias                   = "${var.context.name_prefix}-flow-logs"
-  description             = "${var.context.name_prefix} VPC flow logs"
-  context                 = var.context
-  deletion_window_in_days = var.kms_deletion_window_days
-  tags                    = merge(var.context.tags, { Name = "${var.context.name_prefix}-flow-logs" })
-  log_group_arns          = [local.flow_log_group_arn]
+  name              = local.flow_log_group_name
+  retention_in_days = var.flow_log_retention_days
+  context           = var.context
+  tags              = var.context.tags
+  kms_key = {
+    alias                   = "${var.context.name_prefix}-flow-logs"
+    description             = "${var.context.name_prefix} VPC flow logs"
+    deletion_window_in_days = var.kms_deletion_window_days
+    tags                    = merge(var.context.tags, { Name = "${var.context.name_prefix}-flow-logs" })
+  }
 }
 
 moved {
@@ -21,13 +25,15 @@ moved {
   to   = module.flow_logs_key.aws_kms_alias.this
 }
 
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  #checkov:skip=CKV_AWS_338:retention is the env's log_retention_days: 365 in prod, shorter in dev/staging
-  name              = local.flow_log_group_name
-  retention_in_days = var.flow_log_retention_days
-  kms_key_id        = module.flow_logs_key.arn
+# Into modules/log-group: the key and the group stay as they are in the state.
+moved {
+  from = module.flow_logs_key
+  to   = module.flow_logs.module.key[0]
+}
 
-  tags = var.context.tags
+moved {
+  from = aws_cloudwatch_log_group.flow_logs
+  to   = module.flow_logs.aws_cloudwatch_log_group.this
 }
 
 resource "aws_iam_role" "flow_logs" {
@@ -69,7 +75,7 @@ resource "aws_flow_log" "vpc" {
   vpc_id                   = aws_vpc.this.id
   traffic_type             = var.flow_log_traffic_type
   log_destination_type     = "cloud-watch-logs"
-  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
+  log_destination          = module.flow_logs.arn
   iam_role_arn             = aws_iam_role.flow_logs.arn
   max_aggregation_interval = 60
 

@@ -1,6 +1,6 @@
 output "web_bucket_name" {
   description = "Name of the web (Next.js static) bucket."
-  value       = aws_s3_bucket.web.id
+  value       = module.web_bucket.id
 }
 
 output "web_bucket_arn" {
@@ -10,12 +10,12 @@ output "web_bucket_arn" {
 
 output "web_bucket_regional_domain_name" {
   description = "Regional domain name of the web bucket, used as the CloudFront S3 origin."
-  value       = aws_s3_bucket.web.bucket_regional_domain_name
+  value       = module.web_bucket.bucket_regional_domain_name
 }
 
 output "files_bucket_name" {
   description = "Name of the files bucket (attachments/ and ai-logs/ prefixes)."
-  value       = aws_s3_bucket.files.id
+  value       = module.files_bucket.id
 }
 
 output "files_bucket_arn" {
@@ -30,7 +30,7 @@ output "files_kms_key_arn" {
 
 output "logs_bucket_name" {
   description = "Name of the access-log bucket."
-  value       = aws_s3_bucket.logs.id
+  value       = module.logs_bucket.id
 }
 
 output "logs_bucket_arn" {

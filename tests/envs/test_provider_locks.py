@@ -103,6 +103,7 @@ def test_init_refuses_a_lock_without_the_mirror_package(real_provider_mirror, mi
     """The broken twin: the same entry without this platform's hashes fails, so the check is real."""
     root = tmp_path / "state-backend"
     shutil.copytree(REPO / "state-backend", root, ignore=shutil.ignore_patterns(".terraform"))
+    (tmp_path / "modules").symlink_to(REPO / "modules")  # the root's buckets come from ../modules/s3-bucket
     forged = "\n".join(
         line for line in lock_of("state-backend").splitlines() if mirror_h1 not in line and '"zh:' not in line
     )

@@ -94,7 +94,10 @@ def deployed_names(
     ]
     sender_domain = lambda settings_of: settings_of["SES_SENDER"].rsplit("@", 1)[1]  # noqa: E731
     pairs += [
-        (environment["FILES_BUCKET"], planned["module.storage.aws_s3_bucket.files"]["bucket"]),
+        (
+            environment["FILES_BUCKET"],
+            planned["module.storage.module.files_bucket.aws_s3_bucket.this"]["bucket"],
+        ),
         (
             queue_url.rsplit("/", 1)[1],
             planned["module.messaging.aws_sqs_queue.tasks"]["name"],

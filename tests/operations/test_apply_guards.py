@@ -189,7 +189,7 @@ def test_non_prod_needs_no_confirmation():
 
 DESTRUCTIVE = crafted_plan(
     ("module.data.aws_db_instance.this", "aws_db_instance", ["delete", "create"]),
-    ("module.storage.aws_s3_bucket.files", "aws_s3_bucket", ["delete"]),
+    ("module.storage.module.files_bucket.aws_s3_bucket.this", "aws_s3_bucket", ["delete"]),
     ("module.network.aws_route.default", "aws_route", ["delete"]),
     ("module.secrets.aws_kms_key.this", "aws_kms_key", ["update"]),
 )
@@ -198,7 +198,7 @@ DESTRUCTIVE = crafted_plan(
 def test_stateful_destroys_lists_replacements_and_deletions_only():
     assert apply.stateful_destroys(DESTRUCTIVE) == [
         "replace module.data.aws_db_instance.this",
-        "destroy module.storage.aws_s3_bucket.files",
+        "destroy module.storage.module.files_bucket.aws_s3_bucket.this",
     ]
     assert apply.stateful_destroys(CREATE_ONLY) == []
 

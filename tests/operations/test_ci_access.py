@@ -119,7 +119,7 @@ def test_the_state_key_alias_is_the_one_state_backend_creates(ci_access_plans, p
     assert granted["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == alias
     guarded = statements(ci_access_plans["staging"], "aws_iam_role_policy.deploy_iam_and_state_guard")
     assert guarded["KeepTheStateKeysAlias"]["Resource"] == f"arn:aws:kms:us-east-1:222222222222:{alias}"
-    logs = after(backend, "aws_s3_bucket.state_logs")["bucket"]
+    logs = after(backend, "module.state_logs_bucket.aws_s3_bucket.this")["bucket"]
     assert f"arn:aws:s3:::{logs}" in guarded["KeepTheStateBucketsAsStateBackendMadeThem"]["Resource"]
 
 

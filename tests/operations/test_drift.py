@@ -12,7 +12,11 @@ from smartstack_tooling import apply, drift, roots
 from .test_apply_guards import CREATE_ONLY, REAL, crafted_plan
 
 DRIFTED = crafted_plan(
-    ("module.storage.aws_s3_bucket_versioning.web", "aws_s3_bucket_versioning", ["update"]),
+    (
+        "module.storage.module.web_bucket.aws_s3_bucket_versioning.this",
+        "aws_s3_bucket_versioning",
+        ["update"],
+    ),
     ("module.data.aws_db_instance.this", "aws_db_instance", ["no-op"]),
 )
 
@@ -56,7 +60,7 @@ def test_drift_exits_2_with_what_differs():
     assert code == drift.EXIT_DRIFT and "DRIFT: 0 to add, 1 to change" in output
     body = (drift.DRIFT_DIR / "dev.md").read_text()
     assert body.startswith("<!-- smartstack-drift:dev -->")
-    assert "~ module.storage.aws_s3_bucket_versioning.web" in body
+    assert "~ module.storage.module.web_bucket.aws_s3_bucket_versioning.this" in body
     assert "aws_db_instance" not in body, "unchanged resources are not drift"
 
 

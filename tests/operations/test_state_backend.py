@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import apply, hcl, state_backend
+from smartstack_tooling import apply, hcl, paths, state_backend
+from smartstack_tooling.policy import source
 
 from ..conftest import ENVIRONMENTS
 
@@ -23,26 +24,33 @@ def after(plan, address):
     return plan.resource_changes[address]["change"]["after"]
 
 
+def state_bucket(plan, rtype):
+    """The planned ``rtype`` of the state bucket (modules/s3-bucket names each ``this``)."""
+    return after(plan, f"module.state_bucket.{rtype}.this")
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_bucket_is_the_one_backend_hcl_names(env, state_backend_plans):
     plan = state_backend_plans[env]
-    assert after(plan, "aws_s3_bucket.state")["bucket"] == state_backend.backend_bucket(env)
+    assert state_bucket(plan, "aws_s3_bucket")["bucket"] == state_backend.backend_bucket(env)
     assert plan.outputs["state_bucket"] == state_backend.backend_bucket(env)
 
 
 def test_state_bucket_is_versioned_encrypted_private_and_tls_only(state_backend_plans):
     plan = state_backend_plans["prod"]
-    assert after(plan, "aws_s3_bucket_versioning.state")["versioning_configuration"][0]["status"] == "Enabled"
-    sse = after(plan, "aws_s3_bucket_server_side_encryption_configuration.state")["rule"][0]
+    assert (
+        state_bucket(plan, "aws_s3_bucket_versioning")["versioning_configuration"][0]["status"] == "Enabled"
+    )
+    sse = state_bucket(plan, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
     assert sse["bucket_key_enabled"] is True
     assert after(plan, "aws_kms_key.state[0]")["enable_key_rotation"] is True
-    block = after(plan, "aws_s3_bucket_public_access_block.state")
+    block = state_bucket(plan, "aws_s3_bucket_public_access_block")
     assert all(
         block[k] is True
         for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
     )
-    statements = json.loads(after(plan, "aws_s3_bucket_policy.state")["policy"])["Statement"]
+    statements = json.loads(state_bucket(plan, "aws_s3_bucket_policy")["policy"])["Statement"]
     tls = next(s for s in statements if s["Sid"] == "DenyInsecureTransport")
     assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert "arn:aws:s3:::smartstack-prod-tfstate-333333333333/*" in tls["Resource"]
@@ -53,16 +61,17 @@ def test_state_bucket_is_versioned_encrypted_private_and_tls_only(state_backend_
 
 def test_sse_s3_variant_plans_without_a_key(plan_root):
     plan = plan_root(ROOT, tf_vars={**state_backend.state_backend_vars("dev"), "kms_encryption": "false"})
-    sse = after(plan, "aws_s3_bucket_server_side_encryption_configuration.state")["rule"][0]
+    sse = state_bucket(plan, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert sse["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
     assert not [a for a in plan.resource_changes if a.startswith("aws_kms_key")]
 
 
 def test_state_bucket_has_prevent_destroy():
     with (ROOT / "main.tf").open() as handle:
-        resources = hcl.load(handle)["resource"]
-    bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
-    assert bucket["lifecycle"][0]["prevent_destroy"] is True
+        calls = hcl.load(handle)["module"]
+    bucket = next(c['"state_bucket"'] for c in calls if '"state_bucket"' in c)
+    assert bucket["source"] == '"../modules/s3-bucket"'
+    assert source.prevent_destroy(paths.MODULES / "s3-bucket", "aws_s3_bucket.this")
 
 
 def test_offline_runs_leave_the_committed_lock_file_alone(state_backend_plans):

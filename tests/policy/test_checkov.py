@@ -81,7 +81,7 @@ def skip_comments() -> list[tuple[str, str, str]]:
 
 def test_skip_comments_name_a_check_and_a_short_reason() -> None:
     skips = skip_comments()
-    assert len(skips) > 40
+    assert len(skips) > 20  # the reader finds them (the shared ones stand once, in s3-bucket and log-group)
     for where, check_id, reason in skips:
         assert re.fullmatch(r"CKV2?_AWS_\d+", check_id), where
         assert len(reason) >= 30, f"{where}: no reason"

@@ -19,7 +19,7 @@ from smartstack_tooling.policy.rules_protection import REVIEWED_UNKNOWN_POLICIES
 from tests.conftest import ENVIRONMENTS, REPO
 
 EXPECTED_UNKNOWN = {
-    "module.storage.aws_s3_bucket_policy.web.policy",
+    "module.storage.module.web_bucket.aws_s3_bucket_policy.this.policy",
     "module.compute.aws_iam_role_policy.rds_connect.policy",
     "module.compute.aws_iam_role_policy.schema_owner_secret.policy",
     "module.api.aws_lambda_permission.api.source_arn",
@@ -58,7 +58,7 @@ def test_web_bucket_policy_content(plan_root) -> None:
     ctx = _module_context(plan_root, "storage")
     for result in policy.evaluate(ctx, STATEMENT_RULES):
         assert result.passed and result.error is None, (result.rule.id, result.violations, result.error)
-    doc = _policy(ctx, "module.storage.aws_s3_bucket_policy.web")
+    doc = _policy(ctx, "module.storage.module.web_bucket.aws_s3_bucket_policy.this")
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
     assert set(by_sid) == {"DenyInsecureTransport", "CloudFrontOacReadOnly", "CloudFrontOacNotFound"}
     bucket = "arn:aws:s3:::smartstack-staging-web-123456789012-us-east-1"

@@ -38,7 +38,9 @@ def test_a_reviewed_unknown_policy_of_an_existing_resource_is_not_stale(env_raw_
     web_policy = json.dumps({"Version": "2012-10-17", "Statement": []})
     violations = verdict(
         env_raw_plans,
-        lambda plan: existing(plan, "module.storage.aws_s3_bucket_policy.web", policy=web_policy),
+        lambda plan: existing(
+            plan, "module.storage.module.web_bucket.aws_s3_bucket_policy.this", policy=web_policy
+        ),
         "plan-visibility.unknown-policies-reviewed",
     )
     assert violations == ()
@@ -48,7 +50,7 @@ def test_names_aws_gives_existing_resources_are_not_unprefixed(env_raw_plans):
     def applied(plan) -> None:
         existing(
             plan,
-            "module.api.aws_cloudwatch_log_group.execution",
+            "module.api.module.execution_logs.aws_cloudwatch_log_group.this",
             name="API-Gateway-Execution-Logs_cnxen5ujcb/v1",
         )
         existing(plan, "module.network.aws_default_security_group.this", name="default")
@@ -56,7 +58,9 @@ def test_names_aws_gives_existing_resources_are_not_unprefixed(env_raw_plans):
     assert verdict(env_raw_plans, applied, "isolation.names-prefixed-per-env") == ()
     renamed = verdict(
         env_raw_plans,
-        lambda plan: existing(plan, "module.api.aws_cloudwatch_log_group.execution", name="my-api-logs"),
+        lambda plan: existing(
+            plan, "module.api.module.execution_logs.aws_cloudwatch_log_group.this", name="my-api-logs"
+        ),
         "isolation.names-prefixed-per-env",
     )
     assert renamed and "lacks smartstack-dev" in renamed[0]

@@ -8,12 +8,12 @@ import threading
 
 from smartstack_tooling import hcl, paths
 
-TEXT = (paths.REPO / "state-backend" / "main.tf").read_text()  # many ${...} expressions around a `true`
+TEXT = (paths.MODULES / "s3-bucket" / "main.tf").read_text()  # many ${...} expressions around a `true`
 
 
 def prevent_destroy() -> object:
     resources = hcl.parse_uncached(TEXT)["resource"]  # the parser itself, not the cache
-    bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
+    bucket = next(r['"aws_s3_bucket"']['"this"'] for r in resources if '"aws_s3_bucket"' in r)
     return bucket["lifecycle"][0]["prevent_destroy"]
 
 
@@ -37,6 +37,6 @@ def test_a_kept_parse_is_the_parser_s_and_any_change_is_parsed_again():
     assert hcl.entry_of(changed) != hcl.entry_of(TEXT)
     hcl.entry_of(changed).unlink(missing_ok=True)
     resources = hcl.parse(changed)["resource"]
-    bucket = next(r['"aws_s3_bucket"']['"state"'] for r in resources if '"aws_s3_bucket"' in r)
+    bucket = next(r['"aws_s3_bucket"']['"this"'] for r in resources if '"aws_s3_bucket"' in r)
     assert bucket["lifecycle"][0]["prevent_destroy"] is False
     assert hcl.entry_of(changed).exists()

@@ -210,6 +210,16 @@ def _function_nodes(d: _Drawing) -> None:
 _BUCKET_PURPOSES = {"web": "static site (Next.js)", "files": "attachments, AI logs", "logs": "access logs"}
 
 
+def _bucket_key(bucket: PlannedResource) -> str:
+    """web, files, logs: the bucket's own name in the plan, or, where modules/s3-bucket calls it ``this``,
+    its module call's (module.storage.module.web_bucket: web)."""
+    if bucket.index is not None:
+        return str(bucket.index)
+    if bucket.name != "this" or not bucket.module:
+        return bucket.name
+    return bucket.module.rsplit("module.", 1)[-1].split("[")[0].removesuffix("_bucket")
+
+
 def _data_nodes(d: _Drawing) -> None:
     g, of = d.g, d.of
     for db in of("aws_db_instance"):
@@ -218,7 +228,7 @@ def _data_nodes(d: _Drawing) -> None:
         az = "Multi-AZ" if after.get("multi_az") else "Single-AZ"
         g.add(Node("rds", f"RDS {engine}\\n{after.get('instance_class') or ''} {az}".strip(), "data", "db"))
     for bucket in of("aws_s3_bucket"):
-        key = bucket.name if bucket.index is None else str(bucket.index)
+        key = _bucket_key(bucket)
         node_id = f"s3_{key}".replace("-", "_")
         d.buckets[bucket.after.get("bucket") or key] = node_id
         g.add(Node(node_id, f"S3 {key}\\n{_BUCKET_PURPOSES.get(key, '')}".strip(), "storage", "storage"))

@@ -47,7 +47,8 @@ class Instance:
 
     @property
     def config_address(self) -> str:
-        return join(self.module, f"{self.type}.{self.name}")
+        # The configuration's address: module calls without their instance keys (module.a["x"] is module.a).
+        return join(_INSTANCE_KEY.sub("", self.module), f"{self.type}.{self.name}")
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -218,7 +219,7 @@ class PolicyContext:
         return out
 
     def resolve_attr(self, inst: Instance, attr_path: str) -> set[str]:
-        return self.resolve(inst.module, self.attr_refs(inst, attr_path))
+        return self.resolve(_INSTANCE_KEY.sub("", inst.module), self.attr_refs(inst, attr_path))
 
     def resolved_instances(self, inst: Instance, attr_path: str) -> list[Instance]:
         return [i for addr in sorted(self.resolve_attr(inst, attr_path)) for i in self.instances_of(addr)]

@@ -436,7 +436,7 @@ def replacements_can_coexist(ctx: PolicyContext) -> list[str]:
         if attribute is None or inst.config_address in seen:
             continue
         seen.add(inst.config_address)
-        local = inst.config_address.removeprefix(f"{inst.module}.") if inst.module else inst.config_address
+        local = f"{inst.type}.{inst.name}"
         replaced_first = source.lifecycle_flag(ctx.module_dir(inst.module), local, "create_before_destroy")
         if ctx.is_configured(inst, attribute) and replaced_first:
             problems.append(

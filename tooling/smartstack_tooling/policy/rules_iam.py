@@ -366,7 +366,7 @@ def _check_principals(doc: PolicyDoc, account: str | None) -> list[str]:
             'bare "*" principal',
             "prod",
             statement(
-                "module.storage.aws_s3_bucket_policy.files",
+                "module.storage.module.files_bucket.aws_s3_bucket_policy.this",
                 "DenyInsecureTransport",
                 lambda s: s.update(Effect="Allow"),
             ),
@@ -438,7 +438,7 @@ def _actions(stmt: dict[str, Any]) -> list[str]:
             "Allow kms:Get*",
             "staging",
             statement(
-                "module.network.module.flow_logs_key.aws_kms_key.this",
+                "module.network.module.flow_logs.module.key[0].aws_kms_key.this",
                 "KeyAdministrationByAccount",
                 lambda s: s.update(Action=[*s["Action"], "kms:Get*"]),
             ),

@@ -48,7 +48,7 @@ class ReviewedUnknown:
 
 
 REVIEWED_UNKNOWN_POLICIES: dict[str, ReviewedUnknown] = {
-    "module.storage.aws_s3_bucket_policy.web.policy": ReviewedUnknown(
+    "module.storage.module.web_bucket.aws_s3_bucket_policy.this.policy": ReviewedUnknown(
         frozenset({"module.edge.aws_cloudfront_distribution.this"}),
         "the CloudFront distribution ARN (AWS:SourceArn of the OAC read statement) exists only after apply",
         "tests/policy/test_policy_unknowns.py plans tests/modules/storage with a literal distribution "
@@ -139,7 +139,10 @@ def _module_input_also(call: str, name: str, reference: str) -> Mutation:
             "reviewed-policy-now-known",
             "now known or gone",
             "dev",
-            setting("module.storage.aws_s3_bucket_policy.web", policy=json.dumps({"Statement": []})),
+            setting(
+                "module.storage.module.web_bucket.aws_s3_bucket_policy.this",
+                policy=json.dumps({"Statement": []}),
+            ),
         ),
     ),
 )
@@ -184,13 +187,16 @@ def _attached(ctx: PolicyContext, rtype: str, attr: str, target: str) -> list:
             "files-bucket-without-block",
             "no aws_s3_bucket_public_access_block",
             "prod",
-            without_address("module.storage.aws_s3_bucket_public_access_block.files"),
+            without_address("module.storage.module.files_bucket.aws_s3_bucket_public_access_block.this"),
         ),
         plan_twin(
             "public-policy-allowed",
             "block_public_policy",
             "dev",
-            setting("module.storage.aws_s3_bucket_public_access_block.web", block_public_policy=False),
+            setting(
+                "module.storage.module.web_bucket.aws_s3_bucket_public_access_block.this",
+                block_public_policy=False,
+            ),
         ),
     ),
 )
@@ -223,7 +229,9 @@ def _without_tls_deny(doc: dict) -> None:
             "files-policy-without-tls-deny",
             "aws:SecureTransport",
             "staging",
-            lambda p: set_policy(p, "module.storage.aws_s3_bucket_policy.files", _without_tls_deny),
+            lambda p: set_policy(
+                p, "module.storage.module.files_bucket.aws_s3_bucket_policy.this", _without_tls_deny
+            ),
         ),
     ),
 )
@@ -255,7 +263,9 @@ SENSITIVE_DATA_CLASSES = {"customer-content"}
 
 
 def _files_bucket_on_sse_s3(plan: Plan) -> None:
-    after = change(plan, "module.storage.aws_s3_bucket_server_side_encryption_configuration.files")["after"]
+    after = change(
+        plan, "module.storage.module.files_bucket.aws_s3_bucket_server_side_encryption_configuration.this"
+    )["after"]
     after["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] = "AES256"
 
 
@@ -365,7 +375,7 @@ def sqs_encrypted(ctx: PolicyContext) -> list[str]:
             "log-group-without-kms",
             "log group without a KMS key",
             "dev",
-            unconfigured("module.api.aws_cloudwatch_log_group.access", "kms_key_id"),
+            unconfigured("module.api.module.access_logs.aws_cloudwatch_log_group.this", "kms_key_id"),
         ),
     ),
 )
@@ -609,7 +619,10 @@ def _env_prefix_ok(value: str, env: str) -> bool:
             "unprefixed-bucket",
             "lacks smartstack-prod",
             "prod",
-            setting("module.storage.aws_s3_bucket.files", bucket="smartstack-files-333333333333"),
+            setting(
+                "module.storage.module.files_bucket.aws_s3_bucket.this",
+                bucket="smartstack-files-333333333333",
+            ),
         ),
         swapped_twin("staging-plan-applied-as-prod", "lacks smartstack-prod", "prod", plan_of="staging"),
     ),
@@ -804,9 +817,8 @@ def prod_deletion_protection(ctx: PolicyContext) -> list[str]:
     return problems
 
 
-PREVENT_DESTROY_EXEMPT = {
-    "module.storage.aws_s3_bucket.web": "only the static export, rebuilt and re-uploaded by every web deploy",
-}
+# None: modules/s3-bucket protects every bucket, the web bucket's static export too.
+PREVENT_DESTROY_EXEMPT: dict[str, str] = {}
 
 
 @rule(

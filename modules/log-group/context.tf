@@ -1,0 +1,1 @@
+../_context/context.tf

@@ -1,0 +1,3 @@
+environment = "staging"
+account_id  = "123456789012"
+region      = "us-east-1"

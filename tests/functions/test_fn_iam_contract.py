@@ -211,7 +211,7 @@ def granted_actions(statements: list[dict[str, Any]]) -> set[str]:
 def test_every_call_is_granted_and_every_grant_is_used(
     recorded, api, env_plans, environment, record_property
 ):
-    plan = env_plans["prod"]
+    plan = env_plans["prod"].json
     policies = role_policies(plan)
     # rds-db:connect names the instance's resource id, known after apply, so that policy is planned
     # unknown (the iam-only rules read its configuration); the action is in GRANTED_FOR_THE_PLATFORM.
@@ -251,6 +251,6 @@ def test_every_call_is_granted_and_every_grant_is_used(
 def test_every_granted_action_exists(env_plans):
     """A misspelt action grants nothing and fails silently in IAM; the reference knows every real one."""
     for env, plan in env_plans.items():
-        for function, statements in role_policies(plan).items():
+        for function, statements in role_policies(plan.json).items():
             unknown = sorted(a for a in granted_actions(statements) if not is_known_action(a))
             assert unknown == [], f"{env} {function}: {unknown} are not IAM actions"

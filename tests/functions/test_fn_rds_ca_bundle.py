@@ -46,8 +46,8 @@ def test_the_databases_ca_is_a_valid_root_in_the_bundle(env_plans):
         for cert in rds_ca_bundle.loaded_certificates(rds_ca_bundle.BUNDLE)
     }
     for env, plan in env_plans.items():
-        region = plan["variables"]["region"]["value"]
-        for change in plan["resource_changes"]:
+        region = plan.json["variables"]["region"]["value"]
+        for change in plan.json["resource_changes"]:
             if change["type"] == "aws_db_instance":
                 kind = kinds[change["change"]["after"]["ca_cert_identifier"]]
                 root = loaded[f"Amazon RDS {region} Root CA {kind}"]

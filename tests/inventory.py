@@ -7,7 +7,8 @@ hold, and one fixture (``plan_validator`` in tests/conftest.py) checks it.
     outputs:  output name -> planned value (known outputs only)
 
 Start an inventory from a plan with ``python -m tests.inventory tests/modules/<module>``, then trim it to
-what the module promises for the root's inputs.
+what the module promises for the root's inputs. An environment's (tests/envs/inventories/<env>.yaml) is
+``python -m tests.inventory --env envs/<env>``: every count, the ENV_TYPES' settings and the known outputs.
 """
 
 from __future__ import annotations
@@ -111,21 +112,55 @@ def starting_inventory(plan: dict[str, Any]) -> dict[str, Any]:
     return {"counts": dict(sorted(Counter(c["type"] for c in planned).items())), "values": values}
 
 
+# The resource types whose settings make an environment dev, staging or prod (sizes, zones, protection,
+# retention, names): an env inventory lists their PROMISE_KEYS; every other type is counted only.
+ENV_TYPES = frozenset(
+    {
+        "aws_api_gateway_authorizer", "aws_api_gateway_method_settings", "aws_cloudfront_distribution",
+        "aws_cloudwatch_log_group", "aws_codedeploy_deployment_group", "aws_db_instance",
+        "aws_db_parameter_group", "aws_kms_key", "aws_lambda_event_source_mapping", "aws_lambda_function",
+        "aws_nat_gateway", "aws_route53_zone", "aws_s3_bucket", "aws_secretsmanager_secret",
+        "aws_sesv2_email_identity", "aws_sns_topic", "aws_sqs_queue", "aws_subnet", "aws_vpc",
+        "aws_vpc_endpoint", "aws_wafv2_web_acl",
+    }
+)  # fmt: skip
+
+
+def env_inventory(plan: dict[str, Any]) -> dict[str, Any]:
+    """An environment's starting inventory: every count, ENV_TYPES' settings, the outputs known at plan."""
+    found = starting_inventory(plan)
+    types = {change["address"]: change["type"] for change in _planned(plan)}
+    found["values"] = {a: v for a, v in found["values"].items() if types[a] in ENV_TYPES}
+    outputs = plan.get("planned_values", {}).get("outputs", {})
+    found["outputs"] = {
+        name: out["value"]
+        for name, out in outputs.items()
+        if out.get("value") is not None and not out.get("sensitive")
+    }
+    return found
+
+
 def main(argv: list[str]) -> int:
     """Plan a root with the offline stand-in and print a starting inventory (YAML) for it."""
     import yaml
-    from smartstack_tooling import roots
+    from smartstack_tooling import plan_store, roots
 
+    env = argv[:1] == ["--env"]
+    argv = argv[1:] if env else argv
     if len(argv) != 1:
-        print("usage: python -m tests.inventory <test root directory>", file=sys.stderr)
+        print("usage: python -m tests.inventory [--env] <root directory>", file=sys.stderr)
         return 2
     root = roots.prepare(Path(argv[0]), "offline", label=f"inventory-{Path(argv[0]).name}")
-    root.init()
-    plan_file = root.workdir / "inventory.tfplan"
-    root.plan(plan_file, [])
-    print(
-        yaml.safe_dump(starting_inventory(json.loads(root.show_json(plan_file))), sort_keys=False, width=110)
-    )
+    plan = plan_store.plan(root, []).plan
+    if env:
+        name = Path(argv[0]).name
+        print(
+            f"# What envs/{name} plans with its terraform.tfvars (offline stand-in): every resource type's\n"
+            "# count, the settings that make it this environment, and the outputs known at plan\n"
+            "# (tests/envs/test_env_inventories.py). Regenerate, then read the diff:\n"
+            f"# python -m tests.inventory --env envs/{name} > tests/envs/inventories/{name}.yaml"
+        )
+    print(yaml.safe_dump((env_inventory if env else starting_inventory)(plan), sort_keys=False, width=110))
     return 0
 
 

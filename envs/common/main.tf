@@ -99,8 +99,9 @@ module "observability" {
 module "storage" {
   source = "../../modules/storage"
 
-  context                     = local.context
-  files_kms_user_role_arns    = module.compute.files_kms_user_role_arns
+  context = local.context
+  # The functions that read or write the files bucket use its KMS key through S3.
+  files_kms_user_role_arns    = [for key in ["api", "worker", "ai"] : module.compute.role_arns[key]]
   cloudfront_distribution_arn = module.edge.distribution_arn
   access_log_retention_days   = var.access_log_retention_days
   kms_deletion_window_days    = var.kms_deletion_window_days
@@ -134,7 +135,7 @@ module "messaging" {
   producer_role_arns       = [module.compute.api_role_arn]
   consumer_role_arns       = [module.compute.worker_role_arn]
   consumer_function_arn    = module.compute.worker_function_arn
-  consumer_timeout_seconds = module.compute.worker_timeout_seconds
+  consumer_timeout_seconds = var.worker_timeout_seconds # the worker entry's timeout_seconds (an output of compute would be a cycle: compute reads the queue)
   batch_size               = local.task_queue_consumer.batch_size
   maximum_concurrency      = local.task_queue_consumer.maximum_concurrency
 }
@@ -156,6 +157,212 @@ module "data" {
   kms_deletion_window_days = var.kms_deletion_window_days
 }
 
+# The functions, one entry each (modules/compute, variable functions): what each runs, may do and who calls it.
+locals {
+  lambda_arn_prefix = "arn:aws:lambda:${var.region}:${var.account_id}:function:${local.name_prefix}"
+  secret_arn_prefix = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:${local.name_prefix}"
+
+  # The secrets each function reads, without the <name_prefix>/ prefix.
+  link_signing_key_secret_name = "link-signing-key" # signs the job links in completion emails (API)
+  ai_log_hmac_key_secret_name  = "ai-log-hmac-key"  # pseudonymises caller ids in the AI logs
+  signing_key_secret_name      = "api-signing-key"  # the token signing key (authorizer)
+
+  release_alias_name = "live" # what every caller invokes; releases move it between published versions
+  ai_timeout_seconds = 120    # Bedrock calls can be slow; the API application waits up to this long
+
+  # The API application's settings: the HTTP function and the queue consumer run the same code.
+  api_application = {
+    handler      = "smartstack_api.handler.lambda_handler"
+    package_path = "${local.function_packages_dir}/api.zip"
+    memory_mb    = 1024
+    secret_names = [local.link_signing_key_secret_name]
+    database     = { user = "smartstack_api" }
+    environment = {
+      FILES_BUCKET          = module.storage.files_bucket_name
+      TASK_QUEUE_URL        = module.messaging.queue_url
+      AI_FUNCTION_NAME      = "${local.name_prefix}-ai"
+      AI_FUNCTION_QUALIFIER = local.release_alias_name
+      AI_TIMEOUT_SECONDS    = tostring(local.ai_timeout_seconds)
+      SES_SENDER            = var.ses_sender_address
+      SES_CONFIGURATION_SET = module.email.configuration_set_name
+      APP_BASE_URL          = "https://${var.domain_name}"
+
+      LINK_SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/${local.link_signing_key_secret_name}"
+    }
+    release = { alias = true }
+  }
+  list_attachments = jsonencode({
+    Sid       = "ListAttachmentsPrefix"
+    Effect    = "Allow"
+    Action    = "s3:ListBucket"
+    Resource  = module.storage.files_bucket_arn
+    Condition = { StringLike = { "s3:prefix" = ["attachments/*"] } }
+  })
+
+  functions = {
+    api = merge(local.api_application, {
+      description          = "SmartStack API application"
+      timeout_seconds      = var.api_timeout_seconds
+      reserved_concurrency = var.lambda_reserved_concurrency["api"]
+      release              = { alias = true, async_on_failure = true }
+      policy_statements = [
+        jsonencode({
+          Sid      = "AttachmentsObjects"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject", "s3:PutObject"] # presigned downloads and uploads; nothing deletes
+          Resource = "${module.storage.files_bucket_arn}/attachments/*"
+        }),
+        local.list_attachments,
+        jsonencode({
+          Sid      = "ProduceTasks"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage", "sqs:GetQueueAttributes"]
+          Resource = module.messaging.queue_arn
+        }),
+      ]
+    })
+    # The API application's task-queue consumer: the API's code and zip as its own function, so it can
+    # wait for the AI function (up to its timeout) while the HTTP function stays within API Gateway's 29 s.
+    # Invoked synchronously by the event source mapping only (modules/messaging): no async failure queue.
+    worker = merge(local.api_application, {
+      description          = "SmartStack API application: task queue consumer"
+      timeout_seconds      = var.worker_timeout_seconds
+      reserved_concurrency = var.lambda_reserved_concurrency["worker"]
+      policy_statements = [
+        local.list_attachments,
+        jsonencode({
+          # Needed by the SQS event source mapping that invokes this function.
+          Sid      = "ConsumeTasks"
+          Effect   = "Allow"
+          Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+          Resource = module.messaging.queue_arn
+        }),
+        jsonencode({
+          Sid       = "SendEmailFromIdentity"
+          Effect    = "Allow"
+          Action    = "ses:SendEmail"
+          Resource  = [module.email.identity_arn, module.email.configuration_set_arn]
+          Condition = { StringEquals = { "ses:FromAddress" = var.ses_sender_address } }
+        }),
+        jsonencode({
+          Sid      = "InvokeAiFunctionAliasOnly"
+          Effect   = "Allow"
+          Action   = "lambda:InvokeFunction"
+          Resource = "${local.lambda_arn_prefix}-ai:${local.release_alias_name}"
+        }),
+      ]
+    })
+    ai = {
+      description          = "SmartStack AI service (Bedrock)"
+      handler              = "smartstack_ai.handler.lambda_handler"
+      package_path         = "${local.function_packages_dir}/ai.zip"
+      memory_mb            = 1024
+      timeout_seconds      = local.ai_timeout_seconds
+      reserved_concurrency = var.lambda_reserved_concurrency["ai"]
+      secret_names         = [local.ai_log_hmac_key_secret_name]
+      database             = { user = "smartstack_ai" }
+      environment = {
+        FILES_BUCKET = module.storage.files_bucket_name
+
+        AI_LOG_HMAC_KEY_SECRET_NAME = "${local.name_prefix}/${local.ai_log_hmac_key_secret_name}"
+      }
+      policy_statements = [
+        jsonencode({
+          Sid      = "WriteAiLogs"
+          Effect   = "Allow"
+          Action   = "s3:PutObject" # write-only: the AI function never reads its logs back
+          Resource = "${module.storage.files_bucket_arn}/ai-logs/*"
+        }),
+        jsonencode({
+          Sid      = "InvokeApprovedFoundationModels"
+          Effect   = "Allow"
+          Action   = "bedrock:InvokeModel" # Converse, not streamed
+          Resource = ["arn:aws:bedrock:${var.region}::foundation-model/${var.bedrock_model_id}"]
+        }),
+      ]
+      release = { alias = true, async_on_failure = true }
+    }
+    authorizer = {
+      description          = "SmartStack API Gateway request authorizer"
+      handler              = "smartstack_authorizer.handler.lambda_handler"
+      package_path         = "${local.function_packages_dir}/authorizer.zip"
+      memory_mb            = 256
+      timeout_seconds      = 5
+      reserved_concurrency = var.lambda_reserved_concurrency["authorizer"]
+      secret_names         = [local.signing_key_secret_name]
+      environment          = { SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/${local.signing_key_secret_name}" }
+    }
+    # The schema migrations, invoked by the deploy tooling after apply and before a release shifts
+    # traffic. Not released through an alias: the tooling invokes the version the apply just published.
+    # Unreserved: migrations queue on an advisory lock.
+    migrate = {
+      description     = "SmartStack schema migrations, run on every deploy as the schema owner"
+      handler         = "smartstack_migrate.handler.handler"
+      package_path    = "${local.function_packages_dir}/migrate.zip"
+      timeout_seconds = 300 # the longest migration must fit in it
+      parameters      = false
+      # Password login as the schema owner; only this role may read its RDS-managed secret.
+      database = { user = module.data.master_username, auth = "secret", secret_arn = module.data.master_user_secret_arn }
+      apply_time_policy = {
+        name = "read-schema-owner-secret"
+        statements = [
+          jsonencode({
+            Sid      = "ReadSchemaOwnerSecret"
+            Effect   = "Allow"
+            Action   = "secretsmanager:GetSecretValue"
+            Resource = module.data.master_user_secret_arn
+          }),
+          jsonencode({
+            Sid       = "DecryptSchemaOwnerSecret"
+            Effect    = "Allow"
+            Action    = "kms:Decrypt"
+            Resource  = module.data.kms_key_arn
+            Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
+          }),
+        ]
+      }
+      release = { alias = false }
+    }
+    # Secrets Manager's rotation of the generated application keys (modules/secrets), one step per invoke,
+    # on the version the apply published. Its role alone writes their values (policy rule
+    # iam-only.generated-secrets-written-by-rotate-only).
+    rotate = {
+      description  = "SmartStack rotation of the generated application keys (Secrets Manager)"
+      handler      = "smartstack_rotate.handler.handler"
+      package_path = "${local.function_packages_dir}/rotate.zip"
+      parameters   = false # the secret comes in each event from Secrets Manager
+      policy_statements = [
+        jsonencode({
+          Sid    = "RotateGeneratedSecrets"
+          Effect = "Allow"
+          Action = [
+            "secretsmanager:DescribeSecret",           # rotation enabled, the versions' labels
+            "secretsmanager:GetSecretValue",           # the pending value (createSecret, testSecret)
+            "secretsmanager:PutSecretValue",           # the new value as AWSPENDING
+            "secretsmanager:UpdateSecretVersionStage", # AWSCURRENT to the new version
+          ]
+          Resource = [for s in module.secrets.generated_secret_names : "${local.secret_arn_prefix}/${s}-??????"]
+        }),
+        jsonencode({
+          # GetRandomPassword reads and writes no secret: it has no resource to scope. The secrets key's
+          # policy lets this role encrypt and decrypt through Secrets Manager (modules/secrets).
+          Sid      = "GenerateKeys"
+          Effect   = "Allow"
+          Action   = "secretsmanager:GetRandomPassword"
+          Resource = "*"
+        }),
+      ]
+      invokers = {
+        for s in module.secrets.generated_secret_names : "SecretsManagerRotates-${replace(s, "/", "-")}" => {
+          principal  = "secretsmanager.amazonaws.com"
+          source_arn = "${local.secret_arn_prefix}/${s}-??????"
+        }
+      }
+      release = { alias = false }
+    }
+  }
+}
+
 module "compute" {
   source = "../../modules/compute"
 
@@ -170,36 +377,16 @@ module "compute" {
     } : {
     internet-via-nat = { cidr = "0.0.0.0/0", reason = "no interface endpoints in this env: AWS APIs through the NAT gateway" }
   }
-  architecture            = var.lambda_architecture
-  api_package_path        = "${local.function_packages_dir}/api.zip"
-  ai_package_path         = "${local.function_packages_dir}/ai.zip"
-  authorizer_package_path = "${local.function_packages_dir}/authorizer.zip"
-  migrate_package_path    = "${local.function_packages_dir}/migrate.zip"
-  rotate_package_path     = "${local.function_packages_dir}/rotate.zip"
-  rotated_secret_names    = module.secrets.generated_secret_names
-  db_schema_owner = {
-    username    = module.data.master_username
-    secret_arn  = module.data.master_user_secret_arn
-    kms_key_arn = module.data.kms_key_arn
+  architecture = var.lambda_architecture
+  database = {
+    address     = module.data.db_address
+    name        = module.data.db_name
+    resource_id = module.data.db_resource_id
   }
-  api_timeout_seconds        = var.api_timeout_seconds
-  worker_timeout_seconds     = var.worker_timeout_seconds
-  reserved_concurrency       = var.lambda_reserved_concurrency
-  files_bucket_name          = module.storage.files_bucket_name
-  files_bucket_arn           = module.storage.files_bucket_arn
-  task_queue_arn             = module.messaging.queue_arn
-  task_queue_url             = module.messaging.queue_url
-  ses_identity_arn           = module.email.identity_arn
-  ses_configuration_set_arn  = module.email.configuration_set_arn
-  ses_configuration_set_name = module.email.configuration_set_name
-  ses_sender_address         = var.ses_sender_address
-  bedrock_model_ids          = [var.bedrock_model_id]
-  db_address                 = module.data.db_address
-  db_name                    = module.data.db_name
-  db_resource_id             = module.data.db_resource_id
-  logs_kms_key_arn           = module.observability.logs_kms_key_arn
-  log_retention_days         = var.log_retention_days
-  app_base_url               = "https://${var.domain_name}"
+  functions          = local.functions
+  release_alias_name = local.release_alias_name
+  logs_kms_key_arn   = module.observability.logs_kms_key_arn
+  log_retention_days = var.log_retention_days
 }
 
 module "release" {

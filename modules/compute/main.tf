@@ -4,125 +4,30 @@ locals {
   parameter_path      = "/smartstack/${var.context.environment}/"
   parameter_path_arns = ["${local.arn_prefix}:ssm:${var.context.region}:${var.context.account_id}:parameter/smartstack/${var.context.environment}/*"]
 
-  # One definition per function; names drive every ARN, so all role policies
-  # are known at plan time.
+  # One entry per function (var.functions); its key names everything, so every ARN, and with it every role
+  # policy written at plan, is known at plan.
   functions = {
-    api = {
-      function_name = "${var.context.name_prefix}-api"
-      role_name     = "${var.context.name_prefix}-api-lambda"
-      description   = "SmartStack API application"
-      package_path  = var.api_package_path
-      handler       = var.api_handler
-      memory_mb     = var.api_memory_mb
-      timeout_s     = var.api_timeout_seconds
-      reserved      = var.reserved_concurrency["api"]
-      secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
-      db_user       = var.api_db_user
-      async_dlq     = true
-      released      = true
-      parameters    = true
-    }
-    # The API application's task-queue consumer: the API's code and zip as its own function, so it can
-    # wait for the AI function (up to its timeout) while the HTTP function stays within API Gateway's 29 s.
-    worker = {
-      function_name = "${var.context.name_prefix}-worker"
-      role_name     = "${var.context.name_prefix}-worker-lambda"
-      description   = "SmartStack API application: task queue consumer"
-      package_path  = var.api_package_path
-      handler       = var.api_handler
-      memory_mb     = var.api_memory_mb
-      timeout_s     = var.worker_timeout_seconds
-      reserved      = var.reserved_concurrency["worker"]
-      secret_names  = distinct(concat([var.link_signing_key_secret_name], var.api_secret_names))
-      db_user       = var.api_db_user
-      async_dlq     = false # invoked synchronously by the event source mapping only
-      released      = true
-      parameters    = true
-    }
-    ai = {
-      function_name = "${var.context.name_prefix}-ai"
-      role_name     = "${var.context.name_prefix}-ai-lambda"
-      description   = "SmartStack AI service (Bedrock)"
-      package_path  = var.ai_package_path
-      handler       = var.ai_handler
-      memory_mb     = var.ai_memory_mb
-      timeout_s     = var.ai_timeout_seconds
-      reserved      = var.reserved_concurrency["ai"]
-      secret_names  = distinct(concat([var.ai_log_hmac_key_secret_name], var.ai_secret_names))
-      db_user       = var.ai_db_user
-      async_dlq     = true
-      released      = true
-      parameters    = true
-    }
-    authorizer = {
-      function_name = "${var.context.name_prefix}-authorizer"
-      role_name     = "${var.context.name_prefix}-authorizer-lambda"
-      description   = "SmartStack API Gateway request authorizer"
-      package_path  = var.authorizer_package_path
-      handler       = var.authorizer_handler
-      memory_mb     = var.authorizer_memory_mb
-      timeout_s     = var.authorizer_timeout_seconds
-      reserved      = var.reserved_concurrency["authorizer"]
-      secret_names  = var.authorizer_secret_names
-      db_user       = null
-      async_dlq     = false
-      released      = true
-      parameters    = true
-    }
-    # The schema migrations, invoked by the deploy tooling after apply and before a release shifts
-    # traffic. Not released through an alias: the tooling invokes the version the apply just published.
-    migrate = {
-      function_name = "${var.context.name_prefix}-migrate"
-      role_name     = "${var.context.name_prefix}-migrate-lambda"
-      description   = "SmartStack schema migrations, run on every deploy as the schema owner"
-      package_path  = var.migrate_package_path
-      handler       = var.migrate_handler
-      memory_mb     = var.migrate_memory_mb
-      timeout_s     = var.migrate_timeout_seconds
-      reserved      = lookup(var.reserved_concurrency, "migrate", -1)
-      secret_names  = []
-      db_user       = null # password login as the schema owner (isolated policy schema_owner_secret)
-      async_dlq     = false
-      released      = false
-      parameters    = false
-    }
-    # Secrets Manager's rotation of the generated application keys (modules/secrets), one step per invoke.
-    # Not released through an alias: Secrets Manager invokes the version the apply published.
-    rotate = {
-      function_name = "${var.context.name_prefix}-rotate"
-      role_name     = "${var.context.name_prefix}-rotate-lambda"
-      description   = "SmartStack rotation of the generated application keys (Secrets Manager)"
-      package_path  = var.rotate_package_path
-      handler       = var.rotate_handler
-      memory_mb     = var.rotate_memory_mb
-      timeout_s     = var.rotate_timeout_seconds
-      reserved      = lookup(var.reserved_concurrency, "rotate", -1)
-      secret_names  = [] # reads and writes the rotated secrets: statement RotateGeneratedSecrets
-      db_user       = null
-      async_dlq     = false # invoked synchronously by Secrets Manager, which records each step's failure
-      released      = false
-      parameters    = false
-    }
+    for k, f in var.functions : k => merge(f, {
+      function_name = "${var.context.name_prefix}-${k}"
+      role_name     = "${var.context.name_prefix}-${k}-lambda"
+      iam_db_user   = try(f.database.auth, null) == "iam" ? f.database.user : null
+    })
   }
 
-  function_arns = { for k, f in local.functions : k => "${local.arn_prefix}:lambda:${var.context.region}:${var.context.account_id}:function:${f.function_name}" }
   role_arns     = { for k, f in local.functions : k => "${local.arn_prefix}:iam::${var.context.account_id}:role/${f.role_name}" }
   log_group_arn = { for k, f in local.functions : k => "${local.arn_prefix}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws/lambda/${f.function_name}" }
 
-  # Secrets are named smartstack-<env>/<name>; Secrets Manager appends "-XXXXXX".
+  # Secrets are named <name_prefix>/<name>; Secrets Manager appends "-XXXXXX".
   secret_arns = {
     for k, f in local.functions : k => [
       for s in f.secret_names : "${local.arn_prefix}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${s}-??????"
     ]
   }
 
-  # The secrets the rotate function rotates: it alone may write their values (policy rule
-  # iam-only.generated-secrets-written-by-rotate-only).
-  rotated_secret_arns = {
-    for s in var.rotated_secret_names : s => "${local.arn_prefix}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.context.name_prefix}/${s}-??????"
-  }
-
-  bedrock_model_arns = [for m in var.bedrock_model_ids : "${local.arn_prefix}:bedrock:${var.context.region}::foundation-model/${m}"]
+  # Who may invoke which function, by "<function>/<statement id>".
+  invokers = merge([
+    for k, f in local.functions : { for id, i in f.invokers : "${k}/${id}" => merge(i, { function = k, statement_id = id }) }
+  ]...)
 
   async_dlq_name = "${var.context.name_prefix}-lambda-async-dlq"
   async_dlq_arn  = "${local.arn_prefix}:sqs:${var.context.region}:${var.context.account_id}:${local.async_dlq_name}"
@@ -316,7 +221,7 @@ locals {
           Resource = local.secret_arns[k]
         },
       ],
-      f.async_dlq ? [
+      f.release.async_on_failure ? [
         {
           Sid      = "AsyncOnFailureDestination"
           Effect   = "Allow"
@@ -325,96 +230,6 @@ locals {
         },
       ] : [],
     )
-  }
-
-  specific_statements = {
-    api = [
-      {
-        Sid      = "AttachmentsObjects"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:PutObject"] # presigned downloads and uploads; nothing deletes
-        Resource = "${var.files_bucket_arn}/attachments/*"
-      },
-      {
-        Sid       = "ListAttachmentsPrefix"
-        Effect    = "Allow"
-        Action    = "s3:ListBucket"
-        Resource  = var.files_bucket_arn
-        Condition = { StringLike = { "s3:prefix" = ["attachments/*"] } }
-      },
-      {
-        Sid      = "ProduceTasks"
-        Effect   = "Allow"
-        Action   = ["sqs:SendMessage", "sqs:GetQueueAttributes"]
-        Resource = var.task_queue_arn
-      },
-    ]
-    worker = [
-      {
-        Sid       = "ListAttachmentsPrefix"
-        Effect    = "Allow"
-        Action    = "s3:ListBucket"
-        Resource  = var.files_bucket_arn
-        Condition = { StringLike = { "s3:prefix" = ["attachments/*"] } }
-      },
-      {
-        # Needed by the SQS event source mapping that invokes this function.
-        Sid      = "ConsumeTasks"
-        Effect   = "Allow"
-        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-        Resource = var.task_queue_arn
-      },
-      {
-        Sid       = "SendEmailFromIdentity"
-        Effect    = "Allow"
-        Action    = "ses:SendEmail"
-        Resource  = [var.ses_identity_arn, var.ses_configuration_set_arn]
-        Condition = { StringEquals = { "ses:FromAddress" = var.ses_sender_address } }
-      },
-      {
-        Sid      = "InvokeAiFunctionAliasOnly"
-        Effect   = "Allow"
-        Action   = "lambda:InvokeFunction"
-        Resource = "${local.function_arns["ai"]}:${var.release_alias_name}"
-      },
-    ]
-    ai = [
-      {
-        Sid      = "WriteAiLogs"
-        Effect   = "Allow"
-        Action   = "s3:PutObject" # write-only: the AI function never reads its logs back
-        Resource = "${var.files_bucket_arn}/ai-logs/*"
-      },
-      {
-        Sid      = "InvokeApprovedFoundationModels"
-        Effect   = "Allow"
-        Action   = "bedrock:InvokeModel" # Converse, not streamed
-        Resource = local.bedrock_model_arns
-      },
-    ]
-    authorizer = []
-    migrate    = []
-    rotate = [
-      {
-        Sid    = "RotateGeneratedSecrets"
-        Effect = "Allow"
-        Action = [
-          "secretsmanager:DescribeSecret",           # rotation enabled, the versions' labels
-          "secretsmanager:GetSecretValue",           # the pending value (createSecret, testSecret)
-          "secretsmanager:PutSecretValue",           # the new value as AWSPENDING
-          "secretsmanager:UpdateSecretVersionStage", # AWSCURRENT to the new version
-        ]
-        Resource = values(local.rotated_secret_arns)
-      },
-      {
-        # GetRandomPassword reads and writes no secret: it has no resource to scope. The secrets key's
-        # policy lets this role encrypt and decrypt through Secrets Manager (modules/secrets).
-        Sid      = "GenerateKeys"
-        Effect   = "Allow"
-        Action   = "secretsmanager:GetRandomPassword"
-        Resource = "*"
-      },
-    ]
   }
 }
 
@@ -427,7 +242,7 @@ resource "aws_iam_role_policy" "this" {
   role = aws_iam_role.this[each.key].id
   policy = jsonencode({
     Version   = "2012-10-17"
-    Statement = concat(local.base_statements[each.key], local.specific_statements[each.key])
+    Statement = concat(local.base_statements[each.key], [for s in each.value.policy_statements : jsondecode(s)])
   })
 }
 
@@ -437,7 +252,7 @@ resource "aws_iam_role_policy" "this" {
 # that every other statement stays known at plan.
 # ---------------------------------------------------------------------------
 resource "aws_iam_role_policy" "rds_connect" {
-  for_each = { for k, f in local.functions : k => f if f.db_user != null }
+  for_each = { for k, f in local.functions : k => f if f.iam_db_user != null }
 
   name = "rds-iam-connect"
   role = aws_iam_role.this[each.key].id
@@ -448,35 +263,29 @@ resource "aws_iam_role_policy" "rds_connect" {
         Sid      = "ConnectAsOwnDbUser"
         Effect   = "Allow"
         Action   = "rds-db:connect"
-        Resource = "${local.arn_prefix}:rds-db:${var.context.region}:${var.context.account_id}:dbuser:${var.db_resource_id}/${each.value.db_user}"
+        Resource = "${local.arn_prefix}:rds-db:${var.context.region}:${var.context.account_id}:dbuser:${var.database.resource_id}/${each.value.iam_db_user}"
       },
     ]
   })
 }
 
-# ISOLATED, APPLY-TIME: the RDS-managed master secret exists once the instance does. Only the migrate
-# function reads it (policy rule iam-only.schema-owner-secret-read-by-migrate-only).
-resource "aws_iam_role_policy" "schema_owner_secret" {
-  name = "read-schema-owner-secret"
-  role = aws_iam_role.this["migrate"].id
+# ISOLATED, APPLY-TIME: statements that name values known only after apply (e.g. the RDS-managed master
+# secret the migrate function reads: policy rule iam-only.schema-owner-secret-read-by-migrate-only), kept
+# out of the main policy like rds_connect.
+resource "aws_iam_role_policy" "apply_time" {
+  for_each = { for k, f in local.functions : k => f if f.apply_time_policy != null }
+
+  name = each.value.apply_time_policy.name
+  role = aws_iam_role.this[each.key].id
   policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "ReadSchemaOwnerSecret"
-        Effect   = "Allow"
-        Action   = "secretsmanager:GetSecretValue"
-        Resource = var.db_schema_owner.secret_arn
-      },
-      {
-        Sid       = "DecryptSchemaOwnerSecret"
-        Effect    = "Allow"
-        Action    = "kms:Decrypt"
-        Resource  = var.db_schema_owner.kms_key_arn
-        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.context.region}.amazonaws.com" } }
-      },
-    ]
+    Version   = "2012-10-17"
+    Statement = [for s in each.value.apply_time_policy.statements : jsondecode(s)]
   })
+}
+
+moved {
+  from = aws_iam_role_policy.schema_owner_secret
+  to   = aws_iam_role_policy.apply_time["migrate"]
 }
 
 # ===========================================================================
@@ -489,52 +298,24 @@ locals {
     POWERTOOLS_SERVICE_NAME      = "smartstack"
     POWERTOOLS_METRICS_NAMESPACE = "SmartStack"
   }
-  common_env = merge(local.powertools_env, { PARAMETER_PATH = local.parameter_path })
 
   # The functions verify the server (sslmode verify-full) against the RDS CA bundle in every zip.
-  db_env = {
-    DB_HOST      = var.db_address
-    DB_PORT      = tostring(var.db_port)
-    DB_NAME      = var.db_name
+  db_env = var.database == null ? {} : {
+    DB_HOST      = var.database.address
+    DB_PORT      = tostring(var.database.port)
+    DB_NAME      = var.database.name
     DB_AUTH_MODE = "iam"
-    DB_CA_BUNDLE = "/var/task/certs/${var.db_ca_bundle_file}"
+    DB_CA_BUNDLE = "/var/task/certs/${var.database.ca_bundle_file}"
   }
 
-  app_base_url = coalesce(var.app_base_url, "https://${split("@", var.ses_sender_address)[1]}")
-
-  # The API application's settings: the HTTP function and the queue consumer run the same code.
-  api_application_env = merge(local.common_env, local.db_env, {
-    DB_USER               = var.api_db_user
-    FILES_BUCKET          = var.files_bucket_name
-    TASK_QUEUE_URL        = var.task_queue_url
-    AI_FUNCTION_NAME      = local.functions["ai"].function_name
-    AI_FUNCTION_QUALIFIER = var.release_alias_name
-    AI_TIMEOUT_SECONDS    = tostring(var.ai_timeout_seconds)
-    SES_SENDER            = var.ses_sender_address
-    SES_CONFIGURATION_SET = var.ses_configuration_set_name
-    APP_BASE_URL          = local.app_base_url
-
-    LINK_SIGNING_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.link_signing_key_secret_name}"
-  })
-
   function_env = {
-    api    = local.api_application_env
-    worker = local.api_application_env
-    ai = merge(local.common_env, local.db_env, {
-      DB_USER      = var.ai_db_user
-      FILES_BUCKET = var.files_bucket_name
-
-      AI_LOG_HMAC_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.ai_log_hmac_key_secret_name}"
-    })
-    authorizer = merge(local.common_env, {
-      SIGNING_KEY_SECRET_NAME = "${var.context.name_prefix}/${var.signing_key_secret_name}"
-    })
-    migrate = merge(local.powertools_env, local.db_env, {
-      DB_USER       = var.db_schema_owner.username
-      DB_AUTH_MODE  = "secret"
-      DB_SECRET_ARN = var.db_schema_owner.secret_arn
-    })
-    rotate = local.powertools_env # the secret comes in each event from Secrets Manager
+    for k, f in local.functions : k => merge(
+      local.powertools_env,
+      f.parameters ? { PARAMETER_PATH = local.parameter_path } : {},
+      f.database == null ? {} : merge(local.db_env, { DB_USER = f.database.user }),
+      try(f.database.auth, null) == "secret" ? { DB_AUTH_MODE = "secret", DB_SECRET_ARN = f.database.secret_arn } : {},
+      f.environment,
+    )
   }
 }
 
@@ -557,8 +338,8 @@ resource "aws_lambda_function" "this" {
   architectures    = [var.architecture]
 
   memory_size                    = each.value.memory_mb
-  timeout                        = each.value.timeout_s
-  reserved_concurrent_executions = each.value.reserved
+  timeout                        = each.value.timeout_seconds
+  reserved_concurrent_executions = each.value.reserved_concurrency
 
   vpc_config {
     subnet_ids         = var.app_subnet_ids
@@ -592,7 +373,7 @@ resource "aws_lambda_function" "this" {
 # Releases: every caller invokes the alias; CodeDeploy moves it between versions
 # ===========================================================================
 resource "aws_lambda_alias" "live" {
-  for_each = { for k, f in local.functions : k => f if f.released }
+  for_each = { for k, f in local.functions : k => f if f.release.alias }
 
   name             = var.release_alias_name
   description      = "What callers invoke. Releases move it to a new version (CodeDeploy, canary and rollback)."
@@ -607,7 +388,7 @@ resource "aws_lambda_alias" "live" {
 }
 
 resource "aws_lambda_function_event_invoke_config" "this" {
-  for_each = { for k, f in local.functions : k => f if f.async_dlq }
+  for_each = { for k, f in local.functions : k => f if f.release.async_on_failure }
 
   function_name                = aws_lambda_function.this[each.key].function_name
   qualifier                    = aws_lambda_alias.live[each.key].name
@@ -622,16 +403,31 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 }
 
 # ===========================================================================
-# Rotation: Secrets Manager invokes the rotate function's published version
+# Invokers: the services each entry lets invoke it, on its alias or, unreleased, its published version
 # ===========================================================================
-resource "aws_lambda_permission" "rotation" {
-  for_each = local.rotated_secret_arns
+resource "aws_lambda_permission" "invoke" {
+  for_each = local.invokers
 
-  statement_id   = "SecretsManagerRotates-${replace(each.key, "/", "-")}"
+  statement_id   = each.value.statement_id
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.this["rotate"].function_name
-  qualifier      = aws_lambda_function.this["rotate"].version
-  principal      = "secretsmanager.amazonaws.com"
-  source_account = var.context.account_id
-  source_arn     = each.value
+  function_name  = aws_lambda_function.this[each.value.function].function_name
+  qualifier      = lookup({ for k, a in aws_lambda_alias.live : k => a.name }, each.value.function, aws_lambda_function.this[each.value.function].version)
+  principal      = each.value.principal
+  source_account = coalesce(each.value.source_account, var.context.account_id)
+  source_arn     = each.value.source_arn
+}
+
+moved {
+  from = aws_lambda_permission.rotation["api-signing-key"]
+  to   = aws_lambda_permission.invoke["rotate/SecretsManagerRotates-api-signing-key"]
+}
+
+moved {
+  from = aws_lambda_permission.rotation["link-signing-key"]
+  to   = aws_lambda_permission.invoke["rotate/SecretsManagerRotates-link-signing-key"]
+}
+
+moved {
+  from = aws_lambda_permission.rotation["ai-log-hmac-key"]
+  to   = aws_lambda_permission.invoke["rotate/SecretsManagerRotates-ai-log-hmac-key"]
 }

@@ -15,48 +15,51 @@ output "function_arns" {
 
 output "api_function_name" {
   description = "Name of the API function."
-  value       = aws_lambda_function.this["api"].function_name
+  value       = try(aws_lambda_function.this["api"].function_name, null)
 }
 
 output "api_function_arn" {
   description = "Unqualified ARN of the API function."
-  value       = aws_lambda_function.this["api"].arn
+  value       = try(aws_lambda_function.this["api"].arn, null)
 }
 
 output "api_function_invoke_arn" {
   description = "Invoke ARN of the API function's release alias (API Gateway integration URI)."
-  value       = aws_lambda_alias.live["api"].invoke_arn
+  value       = try(aws_lambda_alias.live["api"].invoke_arn, null)
 }
 
 output "worker_function_arn" {
   description = "ARN of the task-queue consumer's release alias (the event source mapping's target)."
-  value       = aws_lambda_alias.live["worker"].arn
+  value       = try(aws_lambda_alias.live["worker"].arn, null)
 }
 
 output "worker_role_arn" {
   description = "Execution role of the task-queue consumer (the queue policy's consumer)."
-  value       = local.role_arns["worker"]
+  value       = try(local.role_arns["worker"], null)
 }
 
 output "worker_timeout_seconds" {
   description = "Timeout of the task-queue consumer; the queue's visibility timeout derives from it."
-  value       = var.worker_timeout_seconds
+  value       = try(var.functions["worker"].timeout_seconds, null)
 }
 
 output "ai_function_name" {
   description = "Name of the AI function."
-  value       = aws_lambda_function.this["ai"].function_name
+  value       = try(aws_lambda_function.this["ai"].function_name, null)
 }
 
 output "authorizer_function_name" {
   description = "Name of the authorizer function."
-  value       = aws_lambda_function.this["authorizer"].function_name
+  value       = try(aws_lambda_function.this["authorizer"].function_name, null)
 }
 
 output "authorizer_function_invoke_arn" {
   description = "Invoke ARN of the authorizer function's release alias (API Gateway authorizer URI)."
-  value       = aws_lambda_alias.live["authorizer"].invoke_arn
+  value       = try(aws_lambda_alias.live["authorizer"].invoke_arn, null)
 }
+
+# The outputs named after one function (api_*, worker_*, ai_*, authorizer_*, migrate_*, rotation_*) are the
+# SmartStack callers' inputs (api, messaging, secrets, the deploy tooling); null when the map has no such key.
 
 # Role ARNs are built from names (known at plan) but carry a dependency on
 # the roles, so resource policies that name them (KMS keys, SQS) are written
@@ -69,13 +72,7 @@ output "role_arns" {
 
 output "api_role_arn" {
   description = "Execution role ARN of the API function (the task queue's producer)."
-  value       = local.role_arns["api"]
-  depends_on  = [aws_iam_role.this]
-}
-
-output "files_kms_user_role_arns" {
-  description = "Roles that use the files-bucket KMS key through S3 (API and AI)."
-  value       = [local.role_arns["api"], local.role_arns["worker"], local.role_arns["ai"]]
+  value       = try(local.role_arns["api"], null)
   depends_on  = [aws_iam_role.this]
 }
 
@@ -102,18 +99,18 @@ output "log_group_names" {
 
 output "migrate_function_name" {
   description = "Name of the migrate function the deploy tooling invokes after apply, before any release."
-  value       = aws_lambda_function.this["migrate"].function_name
+  value       = try(aws_lambda_function.this["migrate"].function_name, null)
 }
 
 output "rotation_function_arn" {
   description = "Qualified ARN of the rotate function's published version, which Secrets Manager invokes (secrets module input rotation_function_arn); ordered after the permissions that let it."
-  value       = aws_lambda_function.this["rotate"].qualified_arn
-  depends_on  = [aws_lambda_permission.rotation]
+  value       = try(aws_lambda_function.this["rotate"].qualified_arn, null)
+  depends_on  = [aws_lambda_permission.invoke]
 }
 
 output "rotation_role_arn" {
   description = "Execution role of the rotate function (the secrets key policy lets it encrypt and decrypt through Secrets Manager)."
-  value       = local.role_arns["rotate"]
+  value       = try(local.role_arns["rotate"], null)
   depends_on  = [aws_iam_role.this]
 }
 
@@ -141,5 +138,5 @@ output "published_versions" {
 
 output "timeouts_seconds" {
   description = "Timeout of each function by key (observability's duration alarms)."
-  value       = { for k, f in local.functions : k => f.timeout_s }
+  value       = { for k, f in local.functions : k => f.timeout_seconds }
 }

@@ -1,5 +1,5 @@
 # ---------------------------------------------------------------------------
-# Network
+# Network: shared by every function
 # ---------------------------------------------------------------------------
 variable "vpc_id" {
   description = "VPC id (network module output vpc_id)."
@@ -54,6 +54,10 @@ variable "https_egress" {
 # ---------------------------------------------------------------------------
 # Runtime and packages
 # ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Runtime and logging: shared by every function
+# ---------------------------------------------------------------------------
 variable "runtime" {
   description = "Python runtime for all functions (python3.12 or newer)."
   type        = string
@@ -72,236 +76,6 @@ variable "architecture" {
   validation {
     condition     = contains(["arm64", "x86_64"], var.architecture)
     error_message = "architecture must be \"arm64\" or \"x86_64\" and must match the platform the packages were built for."
-  }
-}
-
-variable "api_package_path" {
-  description = "Path to the deterministic zip of the API function (built from functions/)."
-  type        = string
-
-  validation {
-    condition     = endswith(var.api_package_path, ".zip")
-    error_message = "api_package_path must point to the built .zip (e.g. \"../../build/api.zip\"); run the functions build first."
-  }
-}
-
-variable "ai_package_path" {
-  description = "Path to the deterministic zip of the AI service function."
-  type        = string
-
-  validation {
-    condition     = endswith(var.ai_package_path, ".zip")
-    error_message = "ai_package_path must point to the built .zip (e.g. \"../../build/ai.zip\"); run the functions build first."
-  }
-}
-
-variable "authorizer_package_path" {
-  description = "Path to the deterministic zip of the API Gateway authorizer function."
-  type        = string
-
-  validation {
-    condition     = endswith(var.authorizer_package_path, ".zip")
-    error_message = "authorizer_package_path must point to the built .zip (e.g. \"../../build/authorizer.zip\"); run the functions build first."
-  }
-}
-
-variable "migrate_package_path" {
-  description = "Path of the migrate function's deployment zip (build/functions/<arch>/migrate.zip from `make package`)."
-  type        = string
-
-  validation {
-    condition     = endswith(var.migrate_package_path, ".zip")
-    error_message = "migrate_package_path must point to the built .zip (e.g. \"../../build/functions/arm64/migrate.zip\"); run `make package` first."
-  }
-}
-
-variable "migrate_handler" {
-  description = "Handler of the migrate function."
-  type        = string
-  default     = "smartstack_migrate.handler.handler"
-}
-
-variable "rotate_package_path" {
-  description = "Path of the rotate function's deployment zip (build/functions/<arch>/rotate.zip from `make package`)."
-  type        = string
-
-  validation {
-    condition     = endswith(var.rotate_package_path, ".zip")
-    error_message = "rotate_package_path must point to the built .zip (e.g. \"../../build/functions/arm64/rotate.zip\"); run `make package` first."
-  }
-}
-
-variable "rotate_handler" {
-  description = "Handler of the rotate function."
-  type        = string
-  default     = "smartstack_rotate.handler.handler"
-}
-
-variable "rotated_secret_names" {
-  description = "Secrets the rotate function rotates, without the smartstack-<env>/ prefix (secrets module output generated_secret_names): its role may write exactly these, and Secrets Manager may invoke it for them."
-  type        = list(string)
-
-  validation {
-    condition     = length(var.rotated_secret_names) > 0 && alltrue([for s in var.rotated_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]{0,200}$", s))])
-    error_message = "rotated_secret_names must list at least one secret name without the smartstack-<env>/ prefix, e.g. [\"api-signing-key\"]; pass module.secrets.generated_secret_names."
-  }
-}
-
-variable "api_handler" {
-  description = "Handler of the API function (module.function)."
-  type        = string
-  default     = "smartstack_api.handler.lambda_handler"
-}
-
-variable "ai_handler" {
-  description = "Handler of the AI function (module.function)."
-  type        = string
-  default     = "smartstack_ai.handler.lambda_handler"
-}
-
-variable "authorizer_handler" {
-  description = "Handler of the authorizer function (module.function)."
-  type        = string
-  default     = "smartstack_authorizer.handler.lambda_handler"
-}
-
-# ---------------------------------------------------------------------------
-# Sizing
-# ---------------------------------------------------------------------------
-variable "api_memory_mb" {
-  description = "Memory of the API function in MB."
-  type        = number
-  default     = 1024
-
-  validation {
-    condition     = var.api_memory_mb >= 128 && var.api_memory_mb <= 10240
-    error_message = "api_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "ai_memory_mb" {
-  description = "Memory of the AI function in MB."
-  type        = number
-  default     = 1024
-
-  validation {
-    condition     = var.ai_memory_mb >= 128 && var.ai_memory_mb <= 10240
-    error_message = "ai_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "authorizer_memory_mb" {
-  description = "Memory of the authorizer function in MB."
-  type        = number
-  default     = 256
-
-  validation {
-    condition     = var.authorizer_memory_mb >= 128 && var.authorizer_memory_mb <= 10240
-    error_message = "authorizer_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "api_timeout_seconds" {
-  description = "Timeout of the API function (HTTP). Synchronous API Gateway requests end at 29 s, so keep it at or below 29. The queue consumer has its own worker_timeout_seconds."
-  type        = number
-  default     = 29
-
-  validation {
-    condition     = var.api_timeout_seconds >= 3 && var.api_timeout_seconds <= 29
-    error_message = "api_timeout_seconds must be between 3 and 29 (API Gateway's integration limit)."
-  }
-}
-
-variable "worker_timeout_seconds" {
-  description = "Timeout of the task-queue consumer (the API application's code). It waits for the AI function, so it must cover a batch's worst case: policy rule contract.time-budget-chain checks it against the functions' call bounds. The queue's visibility timeout is derived from it."
-  type        = number
-  default     = 300
-
-  validation {
-    condition     = var.worker_timeout_seconds >= 30 && var.worker_timeout_seconds <= 900
-    error_message = "worker_timeout_seconds must be between 30 and 900 (Lambda's maximum)."
-  }
-}
-
-variable "ai_timeout_seconds" {
-  description = "Timeout of the AI function (Bedrock calls can be slow)."
-  type        = number
-  default     = 120
-
-  validation {
-    condition     = var.ai_timeout_seconds >= 3 && var.ai_timeout_seconds <= 900
-    error_message = "ai_timeout_seconds must be between 3 and 900."
-  }
-}
-
-variable "authorizer_timeout_seconds" {
-  description = "Timeout of the authorizer function."
-  type        = number
-  default     = 5
-
-  validation {
-    condition     = var.authorizer_timeout_seconds >= 1 && var.authorizer_timeout_seconds <= 29
-    error_message = "authorizer_timeout_seconds must be between 1 and 29."
-  }
-}
-
-variable "migrate_timeout_seconds" {
-  description = "Timeout of the migrate function: the longest migration must fit in it."
-  type        = number
-  default     = 300
-
-  validation {
-    condition     = var.migrate_timeout_seconds >= 30 && var.migrate_timeout_seconds <= 900
-    error_message = "migrate_timeout_seconds must be between 30 and 900 (Lambda's limit); split a longer migration."
-  }
-}
-
-variable "migrate_memory_mb" {
-  description = "Memory of the migrate function in MB."
-  type        = number
-  default     = 256
-
-  validation {
-    condition     = var.migrate_memory_mb >= 128 && var.migrate_memory_mb <= 10240
-    error_message = "migrate_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "rotate_timeout_seconds" {
-  description = "Timeout of the rotate function: one rotation step is a few Secrets Manager calls."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.rotate_timeout_seconds >= 5 && var.rotate_timeout_seconds <= 900
-    error_message = "rotate_timeout_seconds must be between 5 and 900 (Lambda's limit); a step makes at most four Secrets Manager calls, 30 is ample."
-  }
-}
-
-variable "rotate_memory_mb" {
-  description = "Memory of the rotate function in MB."
-  type        = number
-  default     = 256
-
-  validation {
-    condition     = var.rotate_memory_mb >= 128 && var.rotate_memory_mb <= 10240
-    error_message = "rotate_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "reserved_concurrency" {
-  description = "Reserved concurrent executions per function (keys api, worker, ai, authorizer; migrate and rotate optional, unreserved by default: migrations queue on an advisory lock, rotations are rare). -1 = unreserved (use in small dev accounts whose regional limit is 10)."
-  type        = map(number)
-  default = {
-    api        = 50
-    worker     = 10
-    ai         = 20
-    authorizer = 20
-  }
-
-  validation {
-    condition     = alltrue([for k in ["api", "worker", "ai", "authorizer"] : contains(keys(var.reserved_concurrency), k)]) && alltrue([for v in values(var.reserved_concurrency) : v == -1 || v >= 1])
-    error_message = "reserved_concurrency must have the keys api, worker, ai and authorizer, each -1 (unreserved) or >= 1 (0 would throttle the function completely)."
   }
 }
 
@@ -330,224 +104,6 @@ variable "system_log_level" {
 # ---------------------------------------------------------------------------
 # What the code uses (all names/ARNs; no secret values)
 # ---------------------------------------------------------------------------
-variable "files_bucket_name" {
-  description = "Files bucket name (storage module output files_bucket_name)."
-  type        = string
-}
-
-variable "files_bucket_arn" {
-  description = "Files bucket ARN (storage module output files_bucket_arn); the API gets attachments/*, the AI function ai-logs/*."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.files_bucket_arn))
-    error_message = "files_bucket_arn must be a bucket ARN (arn:aws:s3:::<bucket>) without a key path; pass module.storage.files_bucket_arn."
-  }
-}
-
-variable "task_queue_arn" {
-  description = "ARN of the SQS task queue (messaging module output queue_arn)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:.+$", var.task_queue_arn))
-    error_message = "task_queue_arn must be an SQS queue ARN; pass module.messaging.queue_arn."
-  }
-}
-
-variable "task_queue_url" {
-  description = "URL of the SQS task queue (messaging module output queue_url)."
-  type        = string
-}
-
-variable "ses_identity_arn" {
-  description = "ARN of the SES domain identity the API may send from (email module output identity_arn)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.ses_identity_arn))
-    error_message = "ses_identity_arn must be an SES identity ARN; pass module.email.identity_arn."
-  }
-}
-
-variable "ses_configuration_set_arn" {
-  description = "ARN of the SES configuration set (email module output configuration_set_arn)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:configuration-set/.+$", var.ses_configuration_set_arn))
-    error_message = "ses_configuration_set_arn must be an SES configuration-set ARN; pass module.email.configuration_set_arn."
-  }
-}
-
-variable "ses_configuration_set_name" {
-  description = "Name of the SES configuration set (email module output configuration_set_name)."
-  type        = string
-}
-
-variable "ses_sender_address" {
-  description = "From address the API sends as (e.g. no-reply@smartstack.example.com); the SES statement is conditioned on it."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", var.ses_sender_address))
-    error_message = "ses_sender_address must be an email address in the SES identity's domain, e.g. \"no-reply@smartstack.example.com\"."
-  }
-}
-
-variable "api_secret_names" {
-  description = "Extra secret names (without the smartstack-<env>/ prefix) the API function may read besides link_signing_key_secret_name, e.g. [\"third-party/stripe\"]."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for s in var.api_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
-    error_message = "api_secret_names entries must be lowercase names without the smartstack-<env>/ prefix, e.g. \"api-signing-key\"."
-  }
-}
-
-variable "ai_secret_names" {
-  description = "Extra secret names (without prefix) the AI function may read besides ai_log_hmac_key_secret_name."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for s in var.ai_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))])
-    error_message = "ai_secret_names entries must be lowercase names without the smartstack-<env>/ prefix."
-  }
-}
-
-variable "link_signing_key_secret_name" {
-  description = "Name (without prefix) of the secret holding the HMAC key that signs the job links in completion emails; the API reads it (LINK_SIGNING_KEY_SECRET_NAME) and its role may read exactly this secret plus api_secret_names."
-  type        = string
-  default     = "link-signing-key"
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.link_signing_key_secret_name))
-    error_message = "link_signing_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"link-signing-key\"."
-  }
-}
-
-variable "ai_log_hmac_key_secret_name" {
-  description = "Name (without prefix) of the secret holding the HMAC key that pseudonymises caller ids in the AI logs; the AI function reads it at cold start (AI_LOG_HMAC_KEY_SECRET_NAME) and its role may read exactly this secret plus ai_secret_names."
-  type        = string
-  default     = "ai-log-hmac-key"
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.ai_log_hmac_key_secret_name))
-    error_message = "ai_log_hmac_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"ai-log-hmac-key\"."
-  }
-}
-
-variable "app_base_url" {
-  description = "Web app origin used in the job links of completion emails (APP_BASE_URL), e.g. \"https://smartstack.example.com\". Null = https:// plus the domain of ses_sender_address."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.app_base_url == null || can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", coalesce(var.app_base_url, "x")))
-    error_message = "app_base_url must be an https origin without a path, e.g. \"https://smartstack.example.com\"."
-  }
-}
-
-variable "signing_key_secret_name" {
-  description = "Name (without prefix) of the secret holding the token signing key; passed to the authorizer as SIGNING_KEY_SECRET_NAME and must be in authorizer_secret_names."
-  type        = string
-  default     = "api-signing-key"
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9/_-]*$", var.signing_key_secret_name))
-    error_message = "signing_key_secret_name must be a lowercase secret name without the smartstack-<env>/ prefix, e.g. \"api-signing-key\"."
-  }
-}
-
-variable "authorizer_secret_names" {
-  description = "Secret names (without prefix) the authorizer may read (the token signing key)."
-  type        = list(string)
-  default     = ["api-signing-key"]
-
-  validation {
-    condition     = alltrue([for s in var.authorizer_secret_names : can(regex("^[a-z0-9][a-z0-9/_-]*$", s))]) && contains(var.authorizer_secret_names, var.signing_key_secret_name)
-    error_message = "authorizer_secret_names entries must be lowercase names without the smartstack-<env>/ prefix and must include signing_key_secret_name (default \"api-signing-key\")."
-  }
-}
-
-variable "bedrock_model_ids" {
-  description = "Bedrock foundation-model ids the AI function may invoke in this region, e.g. [\"anthropic.claude-3-5-sonnet-20240620-v1:0\"]."
-  type        = list(string)
-
-  validation {
-    condition     = length(var.bedrock_model_ids) >= 1 && alltrue([for m in var.bedrock_model_ids : can(regex("^[a-z0-9-]+\\.[A-Za-z0-9.:_-]+$", m)) && !strcontains(m, "*")])
-    error_message = "bedrock_model_ids must list at least one exact model id such as \"anthropic.claude-3-5-sonnet-20240620-v1:0\" (no wildcards)."
-  }
-}
-
-# ---------------------------------------------------------------------------
-# Database (IAM authentication; no password anywhere)
-# ---------------------------------------------------------------------------
-variable "db_address" {
-  description = "PostgreSQL endpoint address (data module output db_address)."
-  type        = string
-}
-
-variable "db_port" {
-  description = "PostgreSQL port."
-  type        = number
-  default     = 5432
-}
-
-variable "db_name" {
-  description = "Application database name (data module output db_name)."
-  type        = string
-}
-
-variable "db_ca_bundle_file" {
-  description = "File name of the RDS CA bundle that packaging puts at certs/<file> in every zip (functions/certs/<file>, from `make rds-ca-bundle`). The functions get DB_CA_BUNDLE=/var/task/certs/<file> and verify the server against it (verify-full)."
-  type        = string
-  default     = "rds-ca-bundle.pem"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*\\.pem$", var.db_ca_bundle_file))
-    error_message = "db_ca_bundle_file must be a bare .pem file name such as \"rds-ca-bundle.pem\" (the zip path certs/<file> is added)."
-  }
-}
-
-variable "db_resource_id" {
-  description = "RDS DbiResourceId (data module output db_resource_id), used in the isolated rds-db:connect policy. Apply-time value."
-  type        = string
-}
-
-variable "db_schema_owner" {
-  description = "The schema owner the migrate function connects as: the RDS master user name, its RDS-managed secret (data module output master_user_secret_arn) and the KMS key encrypting that secret. Only the migrate function's role may read the secret."
-  type = object({
-    username    = string
-    secret_arn  = string
-    kms_key_arn = string
-  })
-}
-
-variable "api_db_user" {
-  description = "PostgreSQL role the API function logs in as with IAM auth (must be GRANTed rds_iam by a migration)."
-  type        = string
-  default     = "smartstack_api"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.api_db_user))
-    error_message = "api_db_user must be a lowercase PostgreSQL role name, e.g. \"smartstack_api\"."
-  }
-}
-
-variable "ai_db_user" {
-  description = "PostgreSQL role the AI function logs in as with IAM auth."
-  type        = string
-  default     = "smartstack_ai"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.ai_db_user))
-    error_message = "ai_db_user must be a lowercase PostgreSQL role name, e.g. \"smartstack_ai\"."
-  }
-}
 
 variable "logs_kms_key_arn" {
   description = "KMS key ARN for the Lambda log groups (observability module output logs_kms_key_arn)."
@@ -578,5 +134,143 @@ variable "release_alias_name" {
   validation {
     condition     = can(regex("^[a-zA-Z_-][a-zA-Z0-9_-]{0,127}$", var.release_alias_name)) && var.release_alias_name != "$LATEST"
     error_message = "release_alias_name must be 1-128 letters, digits, '-' or '_', not starting with a digit (a Lambda alias name), e.g. \"live\"."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Database: the PostgreSQL instance the functions with a `database` entry reach
+# ---------------------------------------------------------------------------
+variable "database" {
+  description = "The PostgreSQL instance (data module outputs db_address, db_name, db_resource_id): every function whose entry has `database` gets DB_HOST, DB_PORT, DB_NAME, DB_AUTH_MODE and DB_CA_BUNDLE (verify-full against certs/<ca_bundle_file>, which packaging puts in every zip), and with IAM auth an isolated rds-db:connect policy on dbuser:<resource_id>/<user> (resource_id is an apply-time value). Null when no function uses a database."
+  type = object({
+    address        = string
+    port           = optional(number, 5432)
+    name           = string
+    resource_id    = string
+    ca_bundle_file = optional(string, "rds-ca-bundle.pem")
+  })
+  default = null
+
+  validation {
+    condition     = var.database == null || can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*\\.pem$", var.database.ca_bundle_file))
+    error_message = "database.ca_bundle_file must be a bare .pem file name such as \"rds-ca-bundle.pem\" (the zip path certs/<file> is added)."
+  }
+
+  validation {
+    condition     = var.database == null || try(var.database.port >= 1 && var.database.port <= 65535, true)
+    error_message = "database.port must be a TCP port (1-65535), e.g. 5432."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# The functions: one entry each. A new function is one entry.
+# ---------------------------------------------------------------------------
+variable "functions" {
+  description = <<-EOT
+    The functions by key. Each key names the function <name_prefix>-<key>, its role <name_prefix>-<key>-lambda and its
+    log group /aws/lambda/<name_prefix>-<key>; everything that follows a function comes from its entry:
+    - description, handler, package_path (the built zip), memory_mb, timeout_seconds, reserved_concurrency (-1 = unreserved);
+    - environment: the function's own variables, merged over what the module sets (POWERTOOLS_*, PARAMETER_PATH when
+      parameters, DB_* when database);
+    - parameters: it reads the environment's SSM parameters (/smartstack/<env>/, GetParametersByPath);
+    - secret_names: secrets it reads, without the <name_prefix>/ prefix (statement ReadNamedSecrets);
+    - database: the PostgreSQL user it logs in as; with auth "iam" (an IAM token) the role gets an isolated
+      rds-db:connect policy, with auth "secret" it logs in with the password in secret_arn (DB_AUTH_MODE=secret);
+    - policy_statements: its own IAM statements, each a jsonencode()d {Sid, Effect, Action, Resource[, Condition]};
+      apply_time_policy: statements that name values known only after apply, in a separate role policy of that name;
+    - invokers: AWS services that may invoke it (aws_lambda_permission keyed <key>/<statement id>), on the release
+      alias when released, else on the version this apply publishes;
+    - release.alias: callers invoke the release alias, which releases move between published versions;
+      release.async_on_failure: failed asynchronous invokes go to the shared on-failure queue (needs the alias).
+  EOT
+  type = map(object({
+    description          = string
+    handler              = string
+    package_path         = string
+    memory_mb            = optional(number, 256)
+    timeout_seconds      = optional(number, 30)
+    reserved_concurrency = optional(number, -1)
+    environment          = optional(map(string), {})
+    parameters           = optional(bool, true)
+    secret_names         = optional(list(string), [])
+    database = optional(object({
+      user       = string
+      auth       = optional(string, "iam")
+      secret_arn = optional(string)
+    }))
+    policy_statements = optional(list(string), [])
+    apply_time_policy = optional(object({
+      name       = string
+      statements = list(string)
+    }))
+    invokers = optional(map(object({
+      principal      = string
+      source_arn     = string
+      source_account = optional(string)
+    })), {})
+    release = optional(object({
+      alias            = optional(bool, true)
+      async_on_failure = optional(bool, false)
+    }), {})
+  }))
+
+  validation {
+    condition     = length(var.functions) > 0 && alltrue([for k in keys(var.functions) : can(regex("^[a-z][a-z0-9-]{0,20}$", k))])
+    error_message = "functions needs at least one entry, each key lowercase letters, digits and '-' (at most 21, it names the function <name_prefix>-<key>), e.g. { api = { ... } }."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : endswith(f.package_path, ".zip")])
+    error_message = "functions.<key>.package_path must point to the built .zip (build/functions/<arch>/<name>.zip): run `make package` first."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", f.handler))])
+    error_message = "functions.<key>.handler must be <module path>.<function>, e.g. \"smartstack_api.handler.lambda_handler\"."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.memory_mb >= 128 && f.memory_mb <= 10240])
+    error_message = "functions.<key>.memory_mb must be between 128 and 10240 (Lambda's limits)."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.timeout_seconds >= 1 && f.timeout_seconds <= 900])
+    error_message = "functions.<key>.timeout_seconds must be between 1 and 900 (Lambda's maximum); split longer work."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.reserved_concurrency == -1 || f.reserved_concurrency >= 1])
+    error_message = "functions.<key>.reserved_concurrency must be -1 (unreserved) or >= 1 (0 would throttle the function completely)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for f in values(var.functions) : [for s in f.secret_names : can(regex("^[a-z0-9][a-z0-9/_-]{0,200}$", s))]]))
+    error_message = "functions.<key>.secret_names entries must be lowercase names without the <name_prefix>/ prefix, e.g. \"api-signing-key\"."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.database == null || can(regex("^[a-z][a-z0-9_]{0,62}$", f.database.user))])
+    error_message = "functions.<key>.database.user must be a lowercase PostgreSQL role name, e.g. \"smartstack_api\"."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.database == null || try(f.database.auth == "iam" || (f.database.auth == "secret" && f.database.secret_arn != null), false)])
+    error_message = "functions.<key>.database.auth must be \"iam\" (an IAM token, the default) or \"secret\" with secret_arn, the secret holding the user's password."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for f in values(var.functions) : [for s in concat(f.policy_statements, try(f.apply_time_policy.statements, [])) : try(length(jsondecode(s).Sid) > 0 && contains(["Allow", "Deny"], jsondecode(s).Effect) && length(jsondecode(s).Action) > 0 && length(jsondecode(s).Resource) > 0, false)]]))
+    error_message = "functions.<key>.policy_statements and apply_time_policy.statements entries must each be jsonencode({ Sid = \"...\", Effect = \"Allow\", Action = ..., Resource = ... }) (Condition optional)."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.release.alias || !f.release.async_on_failure])
+    error_message = "functions.<key>.release.async_on_failure configures the release alias's asynchronous invokes: set release.alias = true as well, or async_on_failure = false."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for f in values(var.functions) : [for id in keys(f.invokers) : can(regex("^[A-Za-z0-9_-]{1,100}$", id))]]))
+    error_message = "functions.<key>.invokers keys are the permissions' statement ids: letters, digits, '-' and '_' only, e.g. \"SecretsManagerRotates-api-signing-key\"."
   }
 }

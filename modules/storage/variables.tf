@@ -1,11 +1,11 @@
 variable "files_kms_user_role_arns" {
-  description = "IAM role ARNs allowed to use the files-bucket KMS key through S3 (compute module output files_kms_user_role_arns: API and AI Lambda roles). Roles must exist before the key policy is written; pass the compute output, which carries that dependency."
+  description = "IAM role ARNs allowed to use the files-bucket KMS key through S3 (the compute module's role_arns of the functions that read or write the files bucket: api, worker, ai). Roles must exist before the key policy is written; pass the compute output, which carries that dependency."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for a in var.files_kms_user_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", a))])
-    error_message = "files_kms_user_role_arns must contain IAM role ARNs (arn:aws:iam::<account>:role/<name>); pass module.compute.files_kms_user_role_arns."
+    error_message = "files_kms_user_role_arns must contain IAM role ARNs (arn:aws:iam::<account>:role/<name>); pass module.compute.role_arns[<function>] for each function that uses the files bucket."
   }
 }
 

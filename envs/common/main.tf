@@ -302,26 +302,8 @@ locals {
       timeout_seconds = 300 # the longest migration must fit in it
       parameters      = false
       # Password login as the schema owner; only this role may read its RDS-managed secret.
-      database = { user = module.data.master_username, auth = "secret", secret_arn = module.data.master_user_secret_arn }
-      apply_time_policy = {
-        name = "read-schema-owner-secret"
-        statements = [
-          jsonencode({
-            Sid      = "ReadSchemaOwnerSecret"
-            Effect   = "Allow"
-            Action   = "secretsmanager:GetSecretValue"
-            Resource = module.data.master_user_secret_arn
-          }),
-          jsonencode({
-            Sid       = "DecryptSchemaOwnerSecret"
-            Effect    = "Allow"
-            Action    = "kms:Decrypt"
-            Resource  = module.data.kms_key_arn
-            Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-          }),
-        ]
-      }
-      release = { alias = false }
+      database = { auth = "owner" }
+      release  = { alias = false }
     }
     # Secrets Manager's rotation of the generated application keys (modules/secrets), one step per invoke,
     # on the version the apply published. Its role alone writes their values (policy rule
@@ -382,6 +364,11 @@ module "compute" {
     address     = module.data.db_address
     name        = module.data.db_name
     resource_id = module.data.db_resource_id
+  }
+  database_owner = {
+    username    = module.data.master_username
+    secret_arn  = module.data.master_user_secret_arn
+    kms_key_arn = module.data.kms_key_arn
   }
   functions          = local.functions
   release_alias_name = local.release_alias_name

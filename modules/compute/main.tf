@@ -269,23 +269,37 @@ resource "aws_iam_role_policy" "rds_connect" {
   })
 }
 
-# ISOLATED, APPLY-TIME: statements that name values known only after apply (e.g. the RDS-managed master
-# secret the migrate function reads: policy rule iam-only.schema-owner-secret-read-by-migrate-only), kept
-# out of the main policy like rds_connect.
-resource "aws_iam_role_policy" "apply_time" {
-  for_each = { for k, f in local.functions : k => f if f.apply_time_policy != null }
+# ISOLATED, APPLY-TIME: the RDS-managed master secret exists once the instance does. Only the functions
+# that log in as the owner (the migrations) read it (policy rule
+# iam-only.schema-owner-secret-read-by-migrate-only).
+resource "aws_iam_role_policy" "schema_owner_secret" {
+  for_each = { for k, f in local.functions : k => f if try(f.database.auth, null) == "owner" }
 
-  name = each.value.apply_time_policy.name
+  name = "read-schema-owner-secret"
   role = aws_iam_role.this[each.key].id
   policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [for s in each.value.apply_time_policy.statements : jsondecode(s)]
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadSchemaOwnerSecret"
+        Effect   = "Allow"
+        Action   = "secretsmanager:GetSecretValue"
+        Resource = var.database_owner.secret_arn
+      },
+      {
+        Sid       = "DecryptSchemaOwnerSecret"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = var.database_owner.kms_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.context.region}.amazonaws.com" } }
+      },
+    ]
   })
 }
 
 moved {
   from = aws_iam_role_policy.schema_owner_secret
-  to   = aws_iam_role_policy.apply_time["migrate"]
+  to   = aws_iam_role_policy.schema_owner_secret["migrate"]
 }
 
 # ===========================================================================
@@ -313,7 +327,7 @@ locals {
       local.powertools_env,
       f.parameters ? { PARAMETER_PATH = local.parameter_path } : {},
       f.database == null ? {} : merge(local.db_env, { DB_USER = f.database.user }),
-      try(f.database.auth, null) == "secret" ? { DB_AUTH_MODE = "secret", DB_SECRET_ARN = f.database.secret_arn } : {},
+      try(f.database.auth, null) == "owner" ? { DB_USER = var.database_owner.username, DB_AUTH_MODE = "secret", DB_SECRET_ARN = var.database_owner.secret_arn } : {},
       f.environment,
     )
   }

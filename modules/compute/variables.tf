@@ -162,6 +162,16 @@ variable "database" {
   }
 }
 
+variable "database_owner" {
+  description = "The schema owner (data module outputs master_username, master_user_secret_arn, kms_key_arn): the functions with database.auth = \"owner\" (the migrations) log in as it with the password in its RDS-managed secret, and only their roles may read that secret (isolated policy read-schema-owner-secret, apply-time). Its own variable, not a function entry's, so that only those policies are built from the secret."
+  type = object({
+    username    = string
+    secret_arn  = string
+    kms_key_arn = string
+  })
+  default = null
+}
+
 # ---------------------------------------------------------------------------
 # The functions: one entry each. A new function is one entry.
 # ---------------------------------------------------------------------------
@@ -174,10 +184,10 @@ variable "functions" {
       parameters, DB_* when database);
     - parameters: it reads the environment's SSM parameters (/smartstack/<env>/, GetParametersByPath);
     - secret_names: secrets it reads, without the <name_prefix>/ prefix (statement ReadNamedSecrets);
-    - database: the PostgreSQL user it logs in as; with auth "iam" (an IAM token) the role gets an isolated
-      rds-db:connect policy, with auth "secret" it logs in with the password in secret_arn (DB_AUTH_MODE=secret);
+    - database: how it logs in to var.database: auth "iam" as user with an IAM token (the role gets an isolated
+      rds-db:connect policy on dbuser:<resource_id>/<user>), or auth "owner" as var.database_owner with the password
+      in its secret (DB_AUTH_MODE=secret; the role gets the isolated policy read-schema-owner-secret);
     - policy_statements: its own IAM statements, each a jsonencode()d {Sid, Effect, Action, Resource[, Condition]};
-      apply_time_policy: statements that name values known only after apply, in a separate role policy of that name;
     - invokers: AWS services that may invoke it (aws_lambda_permission keyed <key>/<statement id>), on the release
       alias when released, else on the version this apply publishes;
     - release.alias: callers invoke the release alias, which releases move between published versions;
@@ -194,15 +204,10 @@ variable "functions" {
     parameters           = optional(bool, true)
     secret_names         = optional(list(string), [])
     database = optional(object({
-      user       = string
-      auth       = optional(string, "iam")
-      secret_arn = optional(string)
+      user = optional(string)
+      auth = optional(string, "iam")
     }))
     policy_statements = optional(list(string), [])
-    apply_time_policy = optional(object({
-      name       = string
-      statements = list(string)
-    }))
     invokers = optional(map(object({
       principal      = string
       source_arn     = string
@@ -250,18 +255,28 @@ variable "functions" {
   }
 
   validation {
-    condition     = alltrue([for f in values(var.functions) : f.database == null || can(regex("^[a-z][a-z0-9_]{0,62}$", f.database.user))])
-    error_message = "functions.<key>.database.user must be a lowercase PostgreSQL role name, e.g. \"smartstack_api\"."
+    condition     = alltrue([for f in values(var.functions) : f.database == null || try(f.database.auth == "owner" || can(regex("^[a-z][a-z0-9_]{0,62}$", f.database.user)), false)])
+    error_message = "functions.<key>.database.user must be a lowercase PostgreSQL role name, e.g. { user = \"smartstack_api\" } (IAM auth), or set auth = \"owner\" to log in as database_owner."
   }
 
   validation {
-    condition     = alltrue([for f in values(var.functions) : f.database == null || try(f.database.auth == "iam" || (f.database.auth == "secret" && f.database.secret_arn != null), false)])
-    error_message = "functions.<key>.database.auth must be \"iam\" (an IAM token, the default) or \"secret\" with secret_arn, the secret holding the user's password."
+    condition     = alltrue([for f in values(var.functions) : f.database == null || try(contains(["iam", "owner"], f.database.auth), false)])
+    error_message = "functions.<key>.database.auth must be \"iam\" (an IAM token as database.user, the default) or \"owner\" (the password of database_owner)."
   }
 
   validation {
-    condition     = alltrue(flatten([for f in values(var.functions) : [for s in concat(f.policy_statements, try(f.apply_time_policy.statements, [])) : try(length(jsondecode(s).Sid) > 0 && contains(["Allow", "Deny"], jsondecode(s).Effect) && length(jsondecode(s).Action) > 0 && length(jsondecode(s).Resource) > 0, false)]]))
-    error_message = "functions.<key>.policy_statements and apply_time_policy.statements entries must each be jsonencode({ Sid = \"...\", Effect = \"Allow\", Action = ..., Resource = ... }) (Condition optional)."
+    condition     = alltrue(flatten([for f in values(var.functions) : [for s in f.policy_statements : try(length(jsondecode(s).Sid) > 0 && contains(["Allow", "Deny"], jsondecode(s).Effect) && length(jsondecode(s).Action) > 0 && length(jsondecode(s).Resource) > 0, false)]]))
+    error_message = "functions.<key>.policy_statements entries must each be jsonencode({ Sid = \"...\", Effect = \"Allow\", Action = ..., Resource = ... }) (Condition optional)."
+  }
+
+  validation {
+    condition     = var.database != null || alltrue([for f in values(var.functions) : f.database == null])
+    error_message = "functions.<key>.database needs the database input: pass database = { address, name, resource_id } (module.data outputs)."
+  }
+
+  validation {
+    condition     = var.database_owner != null || alltrue([for f in values(var.functions) : try(f.database.auth, null) != "owner"])
+    error_message = "functions.<key>.database.auth = \"owner\" needs the database_owner input: pass { username, secret_arn, kms_key_arn } (module.data outputs)."
   }
 
   validation {

@@ -91,7 +91,7 @@ def test_rds_connect_policy_content(plan_root) -> None:
 
 def test_schema_owner_secret_policy_content(plan_root) -> None:
     ctx = _module_context(plan_root, "compute")
-    doc = _policy(ctx, "module.compute.aws_iam_role_policy.schema_owner_secret")
+    doc = _policy(ctx, 'module.compute.aws_iam_role_policy.schema_owner_secret["migrate"]')
     read, decrypt = doc["Statement"]
     assert (read["Action"], read["Resource"]) == (
         "secretsmanager:GetSecretValue",

@@ -18,7 +18,93 @@ provider "aws" {
 }
 
 locals {
-  name_prefix = "smartstack-${var.environment}"
+  name_prefix  = "smartstack-${var.environment}"
+  files_bucket = "arn:aws:s3:::${local.name_prefix}-files-${var.account_id}-${var.region}"
+  task_queue   = "arn:aws:sqs:${var.region}:${var.account_id}:${local.name_prefix}-tasks"
+  secret       = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:${local.name_prefix}"
+
+  # Representative entries: the six SmartStack functions, each exercising a part of the entry's type.
+  db_env = {
+    FILES_BUCKET                 = "${local.name_prefix}-files-${var.account_id}-${var.region}"
+    LINK_SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/link-signing-key"
+  }
+  functions = {
+    api = {
+      description          = "SmartStack API application"
+      handler              = "smartstack_api.handler.lambda_handler"
+      package_path         = "${path.module}/fixtures/api.zip"
+      memory_mb            = 1024
+      timeout_seconds      = 29
+      reserved_concurrency = 10
+      environment          = local.db_env
+      secret_names         = ["api-signing-key", "third-party/payments"]
+      database             = { user = "smartstack_api" }
+      policy_statements = [
+        jsonencode({ Sid = "AttachmentsObjects", Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "${local.files_bucket}/attachments/*" }),
+        jsonencode({ Sid = "ProduceTasks", Effect = "Allow", Action = ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource = local.task_queue }),
+      ]
+      release = { alias = true, async_on_failure = true }
+    }
+    worker = {
+      description          = "SmartStack API application: task queue consumer"
+      handler              = "smartstack_api.handler.lambda_handler"
+      package_path         = "${path.module}/fixtures/api.zip"
+      memory_mb            = 1024
+      timeout_seconds      = 300
+      reserved_concurrency = 5
+      environment          = local.db_env
+      secret_names         = ["api-signing-key", "third-party/payments"]
+      database             = { user = "smartstack_api" }
+      policy_statements = [
+        jsonencode({ Sid = "ConsumeTasks", Effect = "Allow", Action = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource = local.task_queue }),
+      ]
+    }
+    ai = {
+      description          = "SmartStack AI service (Bedrock)"
+      handler              = "smartstack_ai.handler.lambda_handler"
+      package_path         = "${path.module}/fixtures/ai.zip"
+      memory_mb            = 1024
+      timeout_seconds      = 120
+      reserved_concurrency = 5
+      secret_names         = ["ai-log-hmac-key"]
+      database             = { user = "smartstack_ai" }
+      policy_statements = [
+        jsonencode({ Sid = "InvokeApprovedFoundationModels", Effect = "Allow", Action = "bedrock:InvokeModel", Resource = ["arn:aws:bedrock:${var.region}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"] }),
+      ]
+      release = { alias = true, async_on_failure = true }
+    }
+    authorizer = {
+      description          = "SmartStack API Gateway request authorizer"
+      handler              = "smartstack_authorizer.handler.lambda_handler"
+      package_path         = "${path.module}/fixtures/authorizer.zip"
+      timeout_seconds      = 5
+      reserved_concurrency = 5
+      secret_names         = ["api-signing-key"]
+      environment          = { SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/api-signing-key" }
+    }
+    migrate = {
+      description     = "SmartStack schema migrations, run on every deploy as the schema owner"
+      handler         = "smartstack_migrate.handler.handler"
+      package_path    = "${path.module}/fixtures/migrate.zip"
+      timeout_seconds = 300
+      parameters      = false
+      database        = { auth = "owner" }
+      release         = { alias = false }
+    }
+    rotate = {
+      description  = "SmartStack rotation of the generated application keys (Secrets Manager)"
+      handler      = "smartstack_rotate.handler.handler"
+      package_path = "${path.module}/fixtures/rotate.zip"
+      parameters   = false
+      policy_statements = [
+        jsonencode({ Sid = "RotateGeneratedSecrets", Effect = "Allow", Action = ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"], Resource = ["${local.secret}/api-signing-key-??????"] }),
+      ]
+      invokers = {
+        SecretsManagerRotates-api-signing-key = { principal = "secretsmanager.amazonaws.com", source_arn = "${local.secret}/api-signing-key-??????" }
+      }
+      release = { alias = false }
+    }
+  }
 }
 
 module "compute" {
@@ -29,50 +115,26 @@ module "compute" {
   vpc_id                  = "vpc-0a1b2c3d4e5f60718"
   app_subnet_ids          = ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"]
   data_subnet_cidr_blocks = ["10.0.3.0/24", "10.0.4.0/24"]
+  https_egress            = { vpc = { cidr = "10.0.0.0/16", reason = "the test VPC" } }
 
-  runtime                 = "python3.12"
-  architecture            = "arm64"
-  api_package_path        = "${path.module}/fixtures/api.zip"
-  ai_package_path         = "${path.module}/fixtures/ai.zip"
-  authorizer_package_path = "${path.module}/fixtures/authorizer.zip"
-  migrate_package_path    = "${path.module}/fixtures/migrate.zip"
-  rotate_package_path     = "${path.module}/fixtures/rotate.zip"
-  rotated_secret_names    = ["api-signing-key"]
+  runtime      = "python3.12"
+  architecture = "arm64"
 
-  files_bucket_name          = "${local.name_prefix}-files-${var.account_id}-${var.region}"
-  files_bucket_arn           = "arn:aws:s3:::${local.name_prefix}-files-${var.account_id}-${var.region}"
-  task_queue_arn             = "arn:aws:sqs:${var.region}:${var.account_id}:${local.name_prefix}-tasks"
-  task_queue_url             = "https://sqs.${var.region}.amazonaws.com/${var.account_id}/${local.name_prefix}-tasks"
-  ses_identity_arn           = "arn:aws:ses:${var.region}:${var.account_id}:identity/smartstack.example.com"
-  ses_configuration_set_arn  = "arn:aws:ses:${var.region}:${var.account_id}:configuration-set/${local.name_prefix}-default"
-  ses_configuration_set_name = "${local.name_prefix}-default"
-  ses_sender_address         = "no-reply@smartstack.example.com"
-
-  api_secret_names        = ["api-signing-key", "third-party/payments"]
-  ai_secret_names         = []
-  authorizer_secret_names = ["api-signing-key"]
-  bedrock_model_ids       = ["anthropic.claude-3-5-sonnet-20240620-v1:0"]
-
-  db_address     = "smartstack-staging-postgres.abcdefghijkl.us-east-1.rds.amazonaws.com"
-  db_name        = "smartstack"
-  db_resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-  db_schema_owner = {
+  database = {
+    address     = "smartstack-staging-postgres.abcdefghijkl.us-east-1.rds.amazonaws.com"
+    name        = "smartstack"
+    resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+  }
+  database_owner = {
     username    = "smartstack_admin"
     secret_arn  = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:rds!db-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9-AbCdEf"
     kms_key_arn = "arn:aws:kms:${var.region}:${var.account_id}:key/66666666-7777-8888-9999-000000000000"
   }
 
+  functions = local.functions
+
   logs_kms_key_arn   = "arn:aws:kms:${var.region}:${var.account_id}:key/11111111-2222-3333-4444-555555555555"
   log_retention_days = 30
-
-  https_egress = { vpc = { cidr = "10.0.0.0/16", reason = "the test VPC" } }
-
-  reserved_concurrency = {
-    api        = 10
-    worker     = 5
-    ai         = 5
-    authorizer = 5
-  }
 }
 
 output "function_names" {

@@ -696,7 +696,7 @@ def _migrate_functions(ctx: PolicyContext) -> list[Any]:
             "migrate-cannot-read-it",
             "cannot read the master secret, so the migrations cannot run",
             "staging",
-            without_address("module.compute.aws_iam_role_policy.schema_owner_secret"),
+            without_address('module.compute.aws_iam_role_policy.schema_owner_secret["migrate"]'),
         ),
     ),
 )

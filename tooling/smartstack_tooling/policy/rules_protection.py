@@ -47,6 +47,18 @@ class ReviewedUnknown:
     verified_by: str  # where its content is proven
 
 
+# compute's per-function role policies are for_each over its one `functions` input, and references are
+# followed per input, not per map entry: each of them is also "fed" by whatever any entry names (the files
+# bucket, the task queue, the SES configuration set in the env roots' entries). Those are plan-time ARNs
+# (the role policies this[...] built from them are known); what stays unknown is named above each entry.
+COMPUTE_FUNCTIONS_FEEDERS = frozenset(
+    {
+        "module.email.aws_sesv2_configuration_set.this",
+        "module.messaging.aws_sqs_queue.tasks",
+        "module.storage.module.files_bucket.aws_s3_bucket.this",
+    }
+)
+
 REVIEWED_UNKNOWN_POLICIES: dict[str, ReviewedUnknown] = {
     "module.storage.module.web_bucket.aws_s3_bucket_policy.this.policy": ReviewedUnknown(
         frozenset({"module.edge.aws_cloudfront_distribution.this"}),
@@ -56,14 +68,20 @@ REVIEWED_UNKNOWN_POLICIES: dict[str, ReviewedUnknown] = {
         "runs the principal/action/resource/TLS rules on the then-known document",
     ),
     "module.compute.aws_iam_role_policy.rds_connect.policy": ReviewedUnknown(
-        frozenset({"module.data.aws_db_instance.this"}),
+        frozenset({"module.data.aws_db_instance.this", *COMPUTE_FUNCTIONS_FEEDERS}),
         "rds-db:connect needs the instance's DbiResourceId (aws_db_instance.resource_id), known after apply",
         "tests/policy/test_policy_unknowns.py plans tests/modules/compute with a literal db_resource_id "
         "and checks "
         "the statement is rds-db:connect on exactly dbuser:<id>/<own user>",
     ),
     "module.compute.aws_iam_role_policy.schema_owner_secret.policy": ReviewedUnknown(
-        frozenset({"module.data.aws_db_instance.this", "module.data.module.rds_key.aws_kms_key.this"}),
+        frozenset(
+            {
+                "module.data.aws_db_instance.this",
+                "module.data.module.rds_key.aws_kms_key.this",
+                *COMPUTE_FUNCTIONS_FEEDERS,
+            }
+        ),
         "the RDS-managed master secret's ARN and its KMS key's ARN exist once the instance and key do",
         "tests/policy/test_policy_unknowns.py plans tests/modules/compute with literal ARNs and checks the "
         "migrate role reads exactly that secret and decrypts with that key only through Secrets Manager; "

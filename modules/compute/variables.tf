@@ -176,23 +176,7 @@ variable "database_owner" {
 # The functions: one entry each. A new function is one entry.
 # ---------------------------------------------------------------------------
 variable "functions" {
-  description = <<-EOT
-    The functions by key. Each key names the function <name_prefix>-<key>, its role <name_prefix>-<key>-lambda and its
-    log group /aws/lambda/<name_prefix>-<key>; everything that follows a function comes from its entry:
-    - description, handler, package_path (the built zip), memory_mb, timeout_seconds, reserved_concurrency (-1 = unreserved);
-    - environment: the function's own variables, merged over what the module sets (POWERTOOLS_*, PARAMETER_PATH when
-      parameters, DB_* when database);
-    - parameters: it reads the environment's SSM parameters (/smartstack/<env>/, GetParametersByPath);
-    - secret_names: secrets it reads, without the <name_prefix>/ prefix (statement ReadNamedSecrets);
-    - database: how it logs in to var.database: auth "iam" as user with an IAM token (the role gets an isolated
-      rds-db:connect policy on dbuser:<resource_id>/<user>), or auth "owner" as var.database_owner with the password
-      in its secret (DB_AUTH_MODE=secret; the role gets the isolated policy read-schema-owner-secret);
-    - policy_statements: its own IAM statements, each a jsonencode()d {Sid, Effect, Action, Resource[, Condition]};
-    - invokers: AWS services that may invoke it (aws_lambda_permission keyed <key>/<statement id>), on the release
-      alias when released, else on the version this apply publishes;
-    - release.alias: callers invoke the release alias, which releases move between published versions;
-      release.async_on_failure: failed asynchronous invokes go to the shared on-failure queue (needs the alias).
-  EOT
+  description = "The functions by key; the key names the function <name_prefix>-<key>, its role <name_prefix>-<key>-lambda and its log group. Each entry: description, handler, package_path (the built zip), memory_mb, timeout_seconds, reserved_concurrency (-1 = unreserved); environment (merged over POWERTOOLS_*, PARAMETER_PATH and DB_*); parameters (reads /smartstack/<env>/ from SSM); secret_names (read, without the <name_prefix>/ prefix); database ({ user } logs in with an IAM token, { auth = \"owner\" } as database_owner); policy_statements (each a jsonencode()d IAM statement with a Sid); invokers (aws_lambda_permission by statement id: principal, source_arn, source_account); release.alias (callers invoke the release alias) and release.async_on_failure (failed asynchronous invokes go to the on-failure queue). README \"Choices\" has an example."
   type = map(object({
     description          = string
     handler              = string

@@ -14,7 +14,7 @@ output "generated_secret_arns" {
 }
 
 output "generated_secret_names" {
-  description = "Short names of the generated secrets (plan-time): the ones the rotation function rotates (compute input rotated_secret_names)."
+  description = "Short names of the generated secrets (plan-time): the ones the rotation function rotates (the env root's rotate entry of compute's functions: its invokers and RotateGeneratedSecrets)."
   value       = sort(tolist(var.generated_secrets))
 }
 

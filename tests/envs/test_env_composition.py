@@ -150,9 +150,9 @@ def test_modules_wired_to_real_network(plans, env):
     assert "module.edge.distribution_arn" in refs(
         calls["storage"]["expressions"]["cloudfront_distribution_arn"]
     )
-    for key in ("api_package_path", "ai_package_path", "authorizer_package_path", "migrate_package_path",
-                "rotate_package_path"):  # fmt: skip
-        assert refs(calls["compute"]["expressions"][key]) == {"local.function_packages_dir"}
+    # compute's functions come from the root's map (each package under local.function_packages_dir: the
+    # planned zips are checked by test_lambdas_use_the_built_packages).
+    assert refs(calls["compute"]["expressions"]["functions"]) == {"local.functions"}
     # The private subnets the Lambdas and RDS use are the network module's, in every zone of the env.
     zones = plans[env]["variables"]["availability_zones"]["value"]
     subnets = of_type(plans[env], "aws_subnet")
@@ -255,8 +255,15 @@ def test_configuration_contract(plans, env):
     model = params[f"/smartstack/{env}/ai/model-id"]["value"]
     assert model == plan["variables"]["bedrock_model_id"]["value"]
     # The model the AI function is told to use is the one its role may invoke.
-    calls = plan["configuration"]["root_module"]["module_calls"]
-    assert refs(calls["compute"]["expressions"]["bedrock_model_ids"]) == {"var.bedrock_model_id"}
+    ai_policy = next(
+        c["change"]["after"]["policy"]
+        for c in plan["resource_changes"]
+        if c["address"] == 'module.compute.aws_iam_role_policy.this["ai"]'
+    )
+    statements = json.loads(ai_policy)["Statement"]
+    (invoke,) = [s for s in statements if s["Sid"] == "InvokeApprovedFoundationModels"]
+    region = plan["variables"]["region"]["value"]
+    assert invoke["Resource"] == [f"arn:aws:bedrock:{region}::foundation-model/{model}"]
     secrets = {s["name"] for s in of_type(plan, "aws_secretsmanager_secret")}
     assert secrets == {f"smartstack-{env}/{name}" for name in CONTRACT_SECRETS.values()}
     api_env = next(f for f in of_type(plan, "aws_lambda_function") if f["function_name"].endswith("-api"))

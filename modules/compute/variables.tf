@@ -52,10 +52,6 @@ variable "https_egress" {
 }
 
 # ---------------------------------------------------------------------------
-# Runtime and packages
-# ---------------------------------------------------------------------------
-
-# ---------------------------------------------------------------------------
 # Runtime and logging: shared by every function
 # ---------------------------------------------------------------------------
 variable "runtime" {
@@ -100,10 +96,6 @@ variable "system_log_level" {
     error_message = "system_log_level must be one of DEBUG, INFO, WARN."
   }
 }
-
-# ---------------------------------------------------------------------------
-# What the code uses (all names/ARNs; no secret values)
-# ---------------------------------------------------------------------------
 
 variable "logs_kms_key_arn" {
   description = "KMS key ARN for the Lambda log groups (observability module output logs_kms_key_arn)."

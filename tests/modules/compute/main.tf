@@ -23,42 +23,39 @@ locals {
   task_queue   = "arn:aws:sqs:${var.region}:${var.account_id}:${local.name_prefix}-tasks"
   secret       = "arn:aws:secretsmanager:${var.region}:${var.account_id}:secret:${local.name_prefix}"
 
-  # Representative entries: the six SmartStack functions, each exercising a part of the entry's type.
-  db_env = {
-    FILES_BUCKET                 = "${local.name_prefix}-files-${var.account_id}-${var.region}"
-    LINK_SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/link-signing-key"
+  # Representative entries: the six SmartStack functions, each exercising a part of the entry's type. The
+  # API application runs as two functions (HTTP and queue consumer) from one zip.
+  api_application = {
+    handler      = "smartstack_api.handler.lambda_handler"
+    package_path = "${path.module}/fixtures/api.zip"
+    memory_mb    = 1024
+    secret_names = ["api-signing-key", "third-party/payments"]
+    database     = { user = "smartstack_api" }
+    environment = {
+      FILES_BUCKET                 = "${local.name_prefix}-files-${var.account_id}-${var.region}"
+      LINK_SIGNING_KEY_SECRET_NAME = "${local.name_prefix}/link-signing-key"
+    }
   }
   functions = {
-    api = {
+    api = merge(local.api_application, {
       description          = "SmartStack API application"
-      handler              = "smartstack_api.handler.lambda_handler"
-      package_path         = "${path.module}/fixtures/api.zip"
-      memory_mb            = 1024
       timeout_seconds      = 29
       reserved_concurrency = 10
-      environment          = local.db_env
-      secret_names         = ["api-signing-key", "third-party/payments"]
-      database             = { user = "smartstack_api" }
       policy_statements = [
         jsonencode({ Sid = "AttachmentsObjects", Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "${local.files_bucket}/attachments/*" }),
         jsonencode({ Sid = "ProduceTasks", Effect = "Allow", Action = ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource = local.task_queue }),
       ]
       release = { alias = true, async_on_failure = true }
-    }
-    worker = {
+    })
+    worker = merge(local.api_application, {
       description          = "SmartStack API application: task queue consumer"
-      handler              = "smartstack_api.handler.lambda_handler"
-      package_path         = "${path.module}/fixtures/api.zip"
-      memory_mb            = 1024
       timeout_seconds      = 300
       reserved_concurrency = 5
-      environment          = local.db_env
-      secret_names         = ["api-signing-key", "third-party/payments"]
-      database             = { user = "smartstack_api" }
       policy_statements = [
         jsonencode({ Sid = "ConsumeTasks", Effect = "Allow", Action = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource = local.task_queue }),
       ]
-    }
+      release = { alias = true, async_on_failure = false }
+    })
     ai = {
       description          = "SmartStack AI service (Bedrock)"
       handler              = "smartstack_ai.handler.lambda_handler"

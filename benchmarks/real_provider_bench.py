@@ -65,8 +65,6 @@ def workarounds() -> None:
     print("emulator workarounds (tests/tooling/test_emulator_workarounds.py):")
     for w in emulator_workarounds.WORKAROUNDS:
         print(f"  {w.id:44} moto {w.moto_version}  {w.api}: {w.bug}")
-    for t in emulator_workarounds.TOGGLES:
-        print(f"  toggle {t.id:37} moto {t.moto_version}  {t.api}: {t.module}.{t.argument} = {t.value}")
 
 
 def main() -> None:

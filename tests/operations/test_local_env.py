@@ -1,9 +1,9 @@
 """`make up`/`make down` pieces that need no emulator run: protections are lifted only in the staged copy,
-the toggles are written there, and `down` without a running emulator destroys nothing."""
+a retired toggle is removed there, and `down` without a running emulator destroys nothing."""
 
 from __future__ import annotations
 
-from smartstack_tooling import emulator, emulator_workarounds, local_env, roots
+from smartstack_tooling import emulator, local_env, roots
 
 from ..conftest import REPO
 
@@ -27,17 +27,18 @@ def test_lifting_prevent_destroy_touches_only_the_staged_modules(real_provider_m
     assert restored == protected
 
 
-def test_up_stages_the_toggles_as_a_generated_override(real_provider_mirror, monkeypatch):
+def test_staging_removes_the_retired_dnssec_toggle(real_provider_mirror, monkeypatch):
+    """A workspace from before the emulator served DNSSEC still holds the override that turned it off."""
     fake = emulator.Emulator("http://127.0.0.1:9", 0, "111111111111")
-    monkeypatch.setattr(local_env, "workspace", lambda env: roots.LOCAL / "test-toggles")
     monkeypatch.setattr(local_env.apply, "local_label", lambda env: "test-toggles")
+    first = local_env.stage("dev", fake, [].append)
+    (first.workdir / local_env.RETIRED_TOGGLES_FILE).write_text(
+        'module "dns" {\n  dnssec_enabled = false\n}\n'
+    )
     lines: list[str] = []
-    root = local_env.stage("dev", fake, lines.append)
-    written = (root.workdir / local_env.TOGGLES_FILE).read_text()
-    assert written == emulator_workarounds.toggles_override()
-    assert 'module "dns"' in written and "dnssec_enabled = false" in written
-    assert any("untested here" in line for line in lines)
-    assert not (REPO / "envs" / "dev" / local_env.TOGGLES_FILE).exists()
+    again = local_env.stage("dev", fake, lines.append)
+    assert not (again.workdir / local_env.RETIRED_TOGGLES_FILE).exists()
+    assert any("serves DNSSEC" in line for line in lines)
 
 
 def test_down_without_an_emulator_destroys_nothing_and_discards_stale_state(monkeypatch, tmp_path):

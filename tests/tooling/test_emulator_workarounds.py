@@ -4,6 +4,7 @@ sets: still read by moto, still needed, and in effect."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import time
@@ -22,9 +23,7 @@ from smartstack_tooling import emulator, roots
 from smartstack_tooling.emulator_workarounds import (
     AWS_DEFAULT_RDS_CA,
     EMULATOR_SETTINGS,
-    TOGGLES,
     WORKAROUNDS,
-    toggles_override,
 )
 
 Client = Callable[[str], object]
@@ -571,6 +570,67 @@ def lambda_group_answers_a_load_balancer(client: Client) -> bool:
     return "loadBalancerInfo" in group["deploymentGroupInfo"]
 
 
+DNSSEC_KEY_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+     "Action": "kms:*", "Resource": "*"},
+    {"Sid": "Route53Dnssec", "Effect": "Allow", "Principal": {"Service": "dnssec-route53.amazonaws.com"},
+     "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"], "Resource": "*"},
+]}  # fmt: skip
+
+
+def _signable_zone(client: Client) -> tuple[Any, str, str]:
+    """A public zone and a KMS key Route 53 may sign it with (as modules/dns creates them)."""
+    route53, kms = client("route53"), client("kms")
+    zone = route53.create_hosted_zone(Name="signed.example.org", CallerReference="signed")
+    key = kms.create_key(
+        KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Policy=json.dumps(DNSSEC_KEY_POLICY)
+    )
+    return route53, zone["HostedZone"]["Id"].removeprefix("/hostedzone/"), key["KeyMetadata"]["Arn"]
+
+
+def _add_ksk(route53: Any, zone_id: str, kms_arn: str, name: str = "ksk", status: str = "ACTIVE") -> dict:
+    return route53.create_key_signing_key(
+        CallerReference=name, HostedZoneId=zone_id, KeyManagementServiceArn=kms_arn, Name=name, Status=status
+    )
+
+
+def key_signing_keys_missing(client: Client) -> bool:
+    route53, zone_id, kms_arn = _signable_zone(client)
+    try:
+        created = _add_ksk(route53, zone_id, kms_arn)
+        route53.deactivate_key_signing_key(HostedZoneId=zone_id, Name="ksk")
+        route53.activate_key_signing_key(HostedZoneId=zone_id, Name="ksk")
+        route53.deactivate_key_signing_key(HostedZoneId=zone_id, Name="ksk")
+        deleted = route53.delete_key_signing_key(HostedZoneId=zone_id, Name="ksk")
+    except ClientError:
+        return True
+    return not (
+        created["KeySigningKey"]["Status"] == "ACTIVE" and deleted["ChangeInfo"]["Status"] == "INSYNC"
+    )
+
+
+def zone_signing_missing(client: Client) -> bool:
+    route53, zone_id, kms_arn = _signable_zone(client)
+    with contextlib.suppress(ClientError):
+        _add_ksk(route53, zone_id, kms_arn)
+    try:
+        enabled = route53.enable_hosted_zone_dnssec(HostedZoneId=zone_id)
+        disabled = route53.disable_hosted_zone_dnssec(HostedZoneId=zone_id)
+    except ClientError:
+        return True
+    return {enabled["ChangeInfo"]["Status"], disabled["ChangeInfo"]["Status"]} != {"INSYNC"}
+
+
+def dnssec_state_not_answered(client: Client) -> bool:
+    route53, zone_id, kms_arn = _signable_zone(client)
+    with contextlib.suppress(ClientError):
+        _add_ksk(route53, zone_id, kms_arn)
+        route53.enable_hosted_zone_dnssec(HostedZoneId=zone_id)
+    answer = route53.get_dnssec(HostedZoneId=zone_id)
+    keys = [k["Name"] for k in answer.get("KeySigningKeys", []) if k["Status"] == "ACTIVE"]
+    return answer["Status"]["ServeSignature"] != "SIGNING" or keys != ["ksk"]
+
+
 REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "ec2-ses-endpoint-service": ses_endpoint_service_unknown,
     "ec2-revoke-unknown-rule-id": revoking_a_gone_rule_id_is_the_wrong_error,
@@ -608,6 +668,9 @@ REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
     "sqs-redrive-policy-compact-json": redrive_policy_not_compact,
     "rds-user-parameter-source": user_parameters_lack_a_source,
     "codedeploy-group-empty-load-balancer-info": lambda_group_answers_a_load_balancer,
+    "route53-key-signing-keys": key_signing_keys_missing,
+    "route53-hosted-zone-dnssec": zone_signing_missing,
+    "route53-get-dnssec-state": dnssec_state_not_answered,
 }
 CREDENTIALS = {
     "region_name": "us-east-1",
@@ -645,38 +708,6 @@ def test_the_patched_emulator_does_not_show_the_bug(workaround, patched_emulator
     patched_emulator.reset()
     client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
     assert not REPRODUCTIONS[workaround.id](client)
-
-
-def key_signing_keys_missing(client: Client) -> bool:
-    route53 = client("route53")
-    zone = route53.create_hosted_zone(Name="signed.example.org", CallerReference="signed")
-    try:
-        route53.create_key_signing_key(
-            CallerReference="ksk",
-            HostedZoneId=zone["HostedZone"]["Id"].removeprefix("/hostedzone/"),
-            KeyManagementServiceArn="arn:aws:kms:us-east-1:123456789012:key/0000",
-            Name="ksk",
-            Status="ACTIVE",
-        )
-    except (ClientError, NotImplementedError):
-        return True
-    return False
-
-
-TOGGLE_REPRODUCTIONS: dict[str, Callable[[Client], bool]] = {
-    "s3-bucket-policy-tls-condition": tls_only_deny_refuses_uploads,
-    "route53-dnssec": key_signing_keys_missing,
-}
-
-
-@pytest.mark.parametrize("toggle", TOGGLES, ids=lambda t: t.id)
-def test_each_local_toggle_is_still_needed(toggle, patched_emulator):
-    """The toggle exists because the emulator lacks the API: once it has it, drop the toggle."""
-    patched_emulator.reset()
-    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
-    assert TOGGLE_REPRODUCTIONS[toggle.id](client), f"the emulator now serves {toggle.api}: drop {toggle.id}"
-    assert f"{toggle.argument} = {str(toggle.value).lower()}" in toggles_override()
-    assert toggle.untested
 
 
 def test_the_patched_emulator_still_refuses_logging_without_a_grant(patched_emulator):
@@ -739,3 +770,58 @@ def test_the_emulator_issues_a_certificate_at_the_first_describe(patched_emulato
     options = certificate["DomainValidationOptions"]
     assert {o["DomainName"] for o in options} == {"issued.example.org", "www.issued.example.org"}
     assert all(o["ResourceRecord"]["Type"] == "CNAME" and o["ValidationStatus"] == "SUCCESS" for o in options)
+
+
+def test_the_emulator_refuses_dnssec_requests_route53_would_refuse(patched_emulator):
+    """The 4xx answers the provider meets on AWS: a key Route 53 may not use, a KSK still in use or
+    still active, signing without an active KSK, a duplicate, a third KSK, a KSK that does not exist."""
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    route53, zone_id, kms_arn = _signable_zone(client)
+    symmetric = client("kms").create_key()["KeyMetadata"]["Arn"]
+
+    def refused(call: Callable[[], Any]) -> str:
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert 400 <= raised.value.response["ResponseMetadata"]["HTTPStatusCode"] < 500
+        return raised.value.response["Error"]["Code"]
+
+    assert refused(lambda: _add_ksk(route53, zone_id, symmetric)) == "InvalidKMSArn"
+    assert refused(lambda: _add_ksk(route53, zone_id, kms_arn, name="has-dash")) == "InvalidKeySigningKeyName"
+    assert refused(lambda: route53.enable_hosted_zone_dnssec(HostedZoneId=zone_id)) == (
+        "KeySigningKeyWithActiveStatusNotFound"
+    )
+    _add_ksk(route53, zone_id, kms_arn)
+    assert refused(lambda: _add_ksk(route53, zone_id, kms_arn)) == "KeySigningKeyAlreadyExists"
+    route53.enable_hosted_zone_dnssec(HostedZoneId=zone_id)
+    deactivate = lambda: route53.deactivate_key_signing_key(HostedZoneId=zone_id, Name="ksk")  # noqa: E731
+    assert refused(deactivate) == "KeySigningKeyInUse"
+    delete = lambda: route53.delete_key_signing_key(HostedZoneId=zone_id, Name="ksk")  # noqa: E731
+    assert refused(delete) == "InvalidKeySigningKeyStatus"
+    _add_ksk(route53, zone_id, kms_arn, name="ksk_next", status="INACTIVE")
+    assert refused(lambda: _add_ksk(route53, zone_id, kms_arn, name="ksk_third")) == "TooManyKeySigningKeys"
+    missing = lambda: route53.activate_key_signing_key(HostedZoneId=zone_id, Name="nope")  # noqa: E731
+    assert refused(missing) == "NoSuchKeySigningKey"
+    assert refused(lambda: route53.get_dnssec(HostedZoneId="Z0000000000NOZONE")) == "NoSuchHostedZone"
+
+
+def test_the_emulated_ds_record_is_the_kms_keys_public_key(patched_emulator):
+    """The DS record a parent zone would publish is derived from the KMS key's public key (RFC 4034):
+    the DNSKEY carries the key's P-256 point, the digest covers the zone name and that DNSKEY."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    patched_emulator.reset()
+    client = lambda service: boto3.client(service, endpoint_url=patched_emulator.url, **CREDENTIALS)  # noqa: E731
+    route53, zone_id, kms_arn = _signable_zone(client)
+    ksk = _add_ksk(route53, zone_id, kms_arn)["KeySigningKey"]
+    point = load_der_public_key(client("kms").get_public_key(KeyId=kms_arn)["PublicKey"]).public_numbers()
+    public_key = point.x.to_bytes(32, "big") + point.y.to_bytes(32, "big")
+    assert ksk["PublicKey"] == base64.b64encode(public_key).decode()
+    rdata = (257).to_bytes(2, "big") + bytes([3, 13]) + public_key
+    owner = b"".join(bytes([len(label)]) + label.encode() for label in ("signed", "example", "org")) + b"\0"
+    digest = hashlib.sha256(owner + rdata).hexdigest().upper()
+    assert ksk["DSRecord"] == f"{ksk['KeyTag']} 13 2 {digest}"
+    assert ksk["DNSKEYRecord"] == f"257 3 13 {ksk['PublicKey']}"

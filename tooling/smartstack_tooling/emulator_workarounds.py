@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MOTO_DEFAULT_RDS_CA = "rds-ca-default"
@@ -1060,6 +1060,251 @@ def _codedeploy_group_without_load_balancer() -> None:
     responses._deployment_group_info = info
 
 
+# ---- Route 53 DNSSEC: key-signing keys and zone signing (not implemented by moto 5.2.5) ----------------
+# The signing itself is not emulated; the state and answers are: each zone's signing status and its KSKs,
+# their DNSKEY and DS records derived from the KMS key's real public key (RFC 4034), and the 4xx errors
+# Route 53 gives for what it would refuse. Every change is answered INSYNC at once (GetChange does too).
+DNSSEC_SERVICE_PRINCIPAL = "dnssec-route53.amazonaws.com"
+DNSSEC_KMS_ACTIONS = ("kms:DescribeKey", "kms:GetPublicKey", "kms:Sign")
+DNSSEC_KEY_SPEC, DNSSEC_KEY_USAGE, DNSSEC_KMS_REGION = "ECC_NIST_P256", "SIGN_VERIFY", "us-east-1"
+KSK_NAME = re.compile(r"^[A-Za-z0-9_]{3,128}$")
+KSK_PER_ZONE = 2
+KSK_FLAG, ECDSAP256SHA256, SHA256_DIGEST = 257, 13, 2
+
+
+def _route53_error(code: str, message: str) -> Exception:
+    from moto.route53.exceptions import Route53ClientError
+
+    return Route53ClientError(code, message)
+
+
+def _change_info() -> dict[str, Any]:
+    from moto.core.utils import utcnow
+    from moto.moto_api._internal import mock_random
+
+    change_id = "C" + "".join(mock_random.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(13))
+    return {"Id": f"/change/{change_id}", "Status": "INSYNC", "SubmittedAt": utcnow()}
+
+
+@dataclass
+class _ZoneSigning:
+    """One hosted zone's DNSSEC state: its signing status and its key-signing keys by name."""
+
+    serve_signature: str = "NOT_SIGNING"
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    caller_references: set[str] = field(default_factory=set)
+
+    def active_keys(self) -> list[str]:
+        return [name for name, key in self.keys.items() if key["Status"] == "ACTIVE"]
+
+    def key(self, name: str) -> dict[str, Any]:
+        if name not in self.keys:
+            raise _route53_error("NoSuchKeySigningKey", f"The key-signing key (KSK) {name} does not exist.")
+        return self.keys[name]
+
+
+def _zone_signing(backend: Any, zone_id: str) -> _ZoneSigning:
+    """The zone's DNSSEC state (NoSuchHostedZone for a zone that does not exist), kept on the backend so
+    moto's reset forgets it with the zones."""
+    zone = backend.get_hosted_zone(zone_id)
+    if zone.private_zone:
+        raise _route53_error("InvalidArgument", "DNSSEC signing is not supported for private hosted zones.")
+    signing: dict[str, _ZoneSigning] = backend.__dict__.setdefault("dnssec_signing", {})
+    return signing.setdefault(zone.id, _ZoneSigning())
+
+
+def _statement_lets_route53_sign(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    services = principal.get("Service", []) if isinstance(principal, dict) else []
+    actions = statement.get("Action", [])
+    actions = actions if isinstance(actions, list) else [actions]
+    return (
+        statement.get("Effect") == "Allow"
+        and DNSSEC_SERVICE_PRINCIPAL in (services if isinstance(services, list) else [services])
+        and all(any(fnmatch.fnmatchcase(needed, a) for a in actions) for needed in DNSSEC_KMS_ACTIONS)
+    )
+
+
+def _dnssec_kms_key(account_id: str, kms_arn: str) -> Any:
+    """The KMS key behind a KSK, refused as Route 53 does (InvalidKMSArn) unless it is an enabled
+    ECC_NIST_P256 SIGN_VERIFY key in us-east-1 whose key policy lets Route 53's DNSSEC service use it."""
+    from moto.kms.models import kms_backends
+
+    invalid = _route53_error(
+        "InvalidKMSArn",
+        f"The KeyManagementServiceArn {kms_arn} is not valid for DNSSEC signing: it must be an enabled "
+        f"{DNSSEC_KEY_SPEC} {DNSSEC_KEY_USAGE} key in {DNSSEC_KMS_REGION} whose key policy allows "
+        f"{DNSSEC_SERVICE_PRINCIPAL} {', '.join(DNSSEC_KMS_ACTIONS)}.",
+    )
+    parts = kms_arn.split(":")
+    if len(parts) != 6 or parts[2] != "kms" or parts[3] != DNSSEC_KMS_REGION:
+        raise invalid
+    keys = kms_backends[parts[4] or account_id][DNSSEC_KMS_REGION]
+    try:
+        key = keys.describe_key(kms_arn)
+    except KeyError:
+        raise invalid from None
+    statements = json.loads(key.policy).get("Statement", [])
+    statements = statements if isinstance(statements, list) else [statements]
+    usable = (key.key_spec, key.key_usage, key.key_state) == (DNSSEC_KEY_SPEC, DNSSEC_KEY_USAGE, "Enabled")
+    if not usable or not any(_statement_lets_route53_sign(s) for s in statements):
+        raise invalid
+    return key
+
+
+def _dns_wire_name(zone_name: str) -> bytes:
+    labels = [label for label in zone_name.lower().rstrip(".").split(".") if label]
+    return b"".join(bytes([len(label)]) + label.encode() for label in labels) + b"\x00"
+
+
+def _dnskey_key_tag(rdata: bytes) -> int:
+    """RFC 4034 appendix B: the key tag of a DNSKEY RDATA."""
+    total = sum(byte if index % 2 else byte << 8 for index, byte in enumerate(rdata))
+    return (total + (total >> 16)) & 0xFFFF
+
+
+def _key_signing_key(name: str, status: str, kms_arn: str, kms_key: Any, zone_name: str) -> dict[str, Any]:
+    """A KSK as GetDNSSEC answers it, its DNSKEY and DS records computed from the KMS key's public key."""
+    import base64
+    import hashlib
+
+    from moto.core.utils import utcnow
+
+    numbers = kms_key.private_key.private_key.public_key().public_numbers()
+    public_key = numbers.x.to_bytes(32, "big") + numbers.y.to_bytes(32, "big")
+    rdata = KSK_FLAG.to_bytes(2, "big") + bytes([3, ECDSAP256SHA256]) + public_key
+    key_tag = _dnskey_key_tag(rdata)
+    digest = hashlib.sha256(_dns_wire_name(zone_name) + rdata).hexdigest().upper()
+    encoded = base64.b64encode(public_key).decode()
+    now = utcnow()
+    return {
+        "Name": name, "KmsArn": kms_arn, "Flag": KSK_FLAG,
+        "SigningAlgorithmMnemonic": "ECDSAP256SHA256", "SigningAlgorithmType": ECDSAP256SHA256,
+        "DigestAlgorithmMnemonic": "SHA-256", "DigestAlgorithmType": SHA256_DIGEST,
+        "KeyTag": key_tag, "DigestValue": digest, "PublicKey": encoded,
+        "DSRecord": f"{key_tag} {ECDSAP256SHA256} {SHA256_DIGEST} {digest}",
+        "DNSKEYRecord": f"{KSK_FLAG} 3 {ECDSAP256SHA256} {encoded}",
+        "Status": status, "CreatedDate": now, "LastModifiedDate": now,
+    }  # fmt: skip
+
+
+def _create_key_signing_key(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    zone_id, name = self._get_param("HostedZoneId"), self._get_param("Name") or ""
+    status, kms_arn = self._get_param("Status"), self._get_param("KeyManagementServiceArn") or ""
+    reference = self._get_param("CallerReference") or ""
+    signing = _zone_signing(self.backend, zone_id)
+    if not KSK_NAME.match(name):
+        raise _route53_error("InvalidKeySigningKeyName", "The name must be 3-128 letters, digits or _.")
+    if status not in ("ACTIVE", "INACTIVE"):
+        raise _route53_error(
+            "InvalidKeySigningKeyStatus", f"Status must be ACTIVE or INACTIVE, not {status}."
+        )
+    if name in signing.keys or reference in signing.caller_references:
+        raise _route53_error(
+            "KeySigningKeyAlreadyExists", f"A KSK named {name} or with this CallerReference exists."
+        )
+    if len(signing.keys) >= KSK_PER_ZONE:
+        raise _route53_error("TooManyKeySigningKeys", f"A hosted zone has at most {KSK_PER_ZONE} KSKs.")
+    zone = self.backend.get_hosted_zone(zone_id)
+    key = _key_signing_key(name, status, kms_arn, _dnssec_kms_key(self.current_account, kms_arn), zone.name)
+    signing.keys[name] = key
+    signing.caller_references.add(reference)
+    location = f"https://route53.amazonaws.com/2013-04-01/keysigningkey/{zone.id}/{name}"
+    return ActionResult({"ChangeInfo": _change_info(), "KeySigningKey": key, "Location": location})
+
+
+def _set_key_status(self: Any, status: str) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+
+    signing = _zone_signing(self.backend, self._get_param("HostedZoneId"))
+    name = self._get_param("Name")
+    key = signing.key(name)
+    if status == "INACTIVE" and signing.serve_signature == "SIGNING" and signing.active_keys() == [name]:
+        raise _route53_error(
+            "KeySigningKeyInUse",
+            f"The KSK {name} is the only active KSK of a zone that is signing: disable DNSSEC signing "
+            "first, or add and activate another KSK.",
+        )
+    key.update(Status=status, LastModifiedDate=utcnow())
+    return ActionResult({"ChangeInfo": _change_info()})
+
+
+def _delete_key_signing_key(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    signing = _zone_signing(self.backend, self._get_param("HostedZoneId"))
+    name = self._get_param("Name")
+    if signing.key(name)["Status"] != "INACTIVE":
+        raise _route53_error(
+            "InvalidKeySigningKeyStatus", f"The KSK {name} must be deactivated before it is deleted."
+        )
+    del signing.keys[name]
+    return ActionResult({"ChangeInfo": _change_info()})
+
+
+def _enable_hosted_zone_dnssec(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    signing = _zone_signing(self.backend, self._get_param("HostedZoneId"))
+    if not signing.active_keys():
+        raise _route53_error(
+            "KeySigningKeyWithActiveStatusNotFound",
+            "The zone has no KSK with status ACTIVE: create or activate one before enabling signing.",
+        )
+    signing.serve_signature = "SIGNING"
+    return ActionResult({"ChangeInfo": _change_info()})
+
+
+def _disable_hosted_zone_dnssec(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    _zone_signing(self.backend, self._get_param("HostedZoneId")).serve_signature = "NOT_SIGNING"
+    return ActionResult({"ChangeInfo": _change_info()})
+
+
+def _get_dnssec(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    signing = _zone_signing(self.backend, self._get_param("HostedZoneId"))
+    return ActionResult(
+        {"Status": {"ServeSignature": signing.serve_signature}, "KeySigningKeys": list(signing.keys.values())}
+    )
+
+
+def _route53_dnssec_signing() -> None:
+    """CreateKeySigningKey, ActivateKeySigningKey, DeactivateKeySigningKey, DeleteKeySigningKey,
+    EnableHostedZoneDNSSEC and DisableHostedZoneDNSSEC: not implemented by moto 5.2.5 (HTTP 404), and
+    GetDNSSEC answers NOT_SIGNING without keys whatever was asked. Served per hosted zone as Route 53
+    does (see the functions above): what aws_route53_key_signing_key and aws_route53_hosted_zone_dnssec
+    call and read back."""
+    from moto.route53 import responses, urls
+
+    base = r"{0}/(?P<api_version>[\d_-]+)"
+    for path in (
+        "/keysigningkey$",
+        "/keysigningkey/(?P<zone_id>[^/]+)/(?P<name>[^/]+)$",
+        "/keysigningkey/(?P<zone_id>[^/]+)/(?P<name>[^/]+)/activate$",
+        "/keysigningkey/(?P<zone_id>[^/]+)/(?P<name>[^/]+)/deactivate$",
+        "/hostedzone/(?P<zone_id>[^/]+)/enable-dnssec$",
+        "/hostedzone/(?P<zone_id>[^/]+)/disable-dnssec$",
+    ):  # werkzeug's rules, which moto makes of these, take no non-capturing groups
+        urls.url_paths[base + path] = responses.Route53.dispatch
+    handlers: dict[str, Callable[..., Any]] = {
+        "create_key_signing_key": _create_key_signing_key,
+        "activate_key_signing_key": lambda self: _set_key_status(self, "ACTIVE"),
+        "deactivate_key_signing_key": lambda self: _set_key_status(self, "INACTIVE"),
+        "delete_key_signing_key": _delete_key_signing_key,
+        "enable_hosted_zone_dnssec": _enable_hosted_zone_dnssec,
+        "disable_hosted_zone_dnssec": _disable_hosted_zone_dnssec,
+        "get_dnssec": _get_dnssec,
+    }
+    for name, handler in handlers.items():
+        setattr(responses.Route53, name, handler)
+
+
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "s3-logging-principal-star",
@@ -1314,6 +1559,28 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "loadBalancerInfo is answered {} for a group without a load balancer",
         _codedeploy_group_without_load_balancer,
     ),
+    Workaround(
+        "route53-key-signing-keys",
+        "5.2.5",
+        "route53:CreateKeySigningKey",
+        "CreateKeySigningKey, ActivateKeySigningKey, DeactivateKeySigningKey and DeleteKeySigningKey are "
+        "not implemented (HTTP 404)",
+        _route53_dnssec_signing,
+    ),
+    Workaround(
+        "route53-hosted-zone-dnssec",
+        "5.2.5",
+        "route53:EnableHostedZoneDNSSEC",
+        "EnableHostedZoneDNSSEC and DisableHostedZoneDNSSEC are not implemented (HTTP 404)",
+        _route53_dnssec_signing,
+    ),
+    Workaround(
+        "route53-get-dnssec-state",
+        "5.2.5",
+        "route53:GetDNSSEC",
+        "answers NOT_SIGNING and no key-signing keys whatever the zone holds",
+        _route53_dnssec_signing,
+    ),
 )
 
 
@@ -1332,51 +1599,6 @@ class SecondPlanException:
 
 # None today: with the workarounds above the plan right after `make up ENV=dev` is empty (moto 5.2.5).
 SECOND_PLAN_EXCEPTIONS: tuple[SecondPlanException, ...] = ()
-
-
-@dataclass(frozen=True)
-class Toggle:
-    """Where a workaround would mean writing an emulator: a module input `make up` sets in its staged
-    copy only (a generated override file), with what that leaves untested."""
-
-    id: str
-    moto_version: str
-    api: str
-    module: str
-    argument: str
-    value: bool
-    untested: str
-
-
-TOGGLES: tuple[Toggle, ...] = (
-    Toggle(
-        "route53-dnssec",
-        "5.2.5",
-        "route53:CreateKeySigningKey",
-        "dns",
-        "dnssec_enabled",
-        False,
-        "the DNSSEC KMS key and alias, the key-signing key and zone signing: planned by both provider "
-        "tiers in make test, never applied locally",
-    ),
-)
-
-
-def toggles_override() -> str:
-    """The override file `make up` writes into its staged root: each toggle's module input."""
-    blocks = []
-    for module in dict.fromkeys(t.module for t in TOGGLES):
-        toggles = [t for t in TOGGLES if t.module == module]
-        lines = [
-            f"  {t.argument} = {json.dumps(t.value)} # {t.id}: moto {t.moto_version} lacks {t.api}"
-            for t in toggles
-        ]
-        blocks.append(f'module "{module}" {{\n' + "\n".join(lines) + "\n}\n")
-    header = (
-        "# Written by smartstack_tooling for `make up` only (emulator_workarounds.TOGGLES): inputs the\n"
-        "# local emulator cannot serve. Never part of the product; what each leaves untested is there.\n"
-    )
-    return header + "\n".join(blocks)
 
 
 # moto configuration (not bugs): what the emulator process sets before importing moto.

@@ -78,19 +78,18 @@ def ensure_emulator(env: str, out: Callable[[str], None]) -> emulator.Emulator:
     return started
 
 
-TOGGLES_FILE = "smartstack_emulator_toggles_override.tf"
+# `make up` before the emulator served DNSSEC wrote this override (dnssec_enabled = false) into the staged
+# root; a generated file survives staging, so a workspace that still has it would keep DNSSEC off.
+RETIRED_TOGGLES_FILE = "smartstack_emulator_toggles_override.tf"
 
 
 def stage(env: str, emu: emulator.Emulator, out: Callable[[str], None]) -> roots.TerraformRoot:
-    """The staged copy `make up`/`make down` run in, with the emulator toggles written into it."""
+    """The staged copy `make up`/`make down` run in (build/local/up-<env>)."""
     root = roots.prepare(paths.ENVS / env, "local", label=apply.local_label(env), endpoint=emu.url)
-    toggles = root.workdir / TOGGLES_FILE
-    text = emulator_workarounds.toggles_override()
-    if not toggles.exists() or toggles.read_text() != text:
-        toggles.write_text(text)
-    for toggle in emulator_workarounds.TOGGLES:
-        setting = f"{toggle.module}.{toggle.argument} = {toggle.value}"
-        out(f"   local toggle {setting} ({toggle.id}); untested here: {toggle.untested}")
+    retired = root.workdir / RETIRED_TOGGLES_FILE
+    if retired.exists():
+        retired.unlink()
+        out(f"   removed {retired.name}: the emulator serves DNSSEC, nothing is toggled off any more")
     return root
 
 

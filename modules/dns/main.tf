@@ -129,13 +129,15 @@ module "dnssec_key" {
   ]
 }
 
+# From 0cb2607 until d045577 the key and alias had `count`, so every state holds them at [0]: the move
+# must name that instance (a whole-resource move finds nothing to move and plans a destroy).
 moved {
-  from = aws_kms_key.dnssec
+  from = aws_kms_key.dnssec[0]
   to   = module.dnssec_key[0].aws_kms_key.this
 }
 
 moved {
-  from = aws_kms_alias.dnssec
+  from = aws_kms_alias.dnssec[0]
   to   = module.dnssec_key[0].aws_kms_alias.this
 }
 

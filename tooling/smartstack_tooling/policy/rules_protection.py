@@ -551,6 +551,8 @@ def cloudfront_oac(ctx: PolicyContext) -> list[str]:
 
 
 HTTPS_VIEWER_POLICIES = {"https-only", "redirect-to-https"}
+# Terraform's own provider (terraform_data): it calls no API, so it has no account to guard.
+BUILTIN_PROVIDER = "terraform.io/builtin/terraform"
 
 
 def _viewers_allowed_http(plan: Plan) -> None:
@@ -713,6 +715,8 @@ def backend_and_account(ctx: PolicyContext) -> list[str]:
     if not providers:
         problems.append("no provider configuration")
     for name, prov in providers.items():
+        if prov.get("full_name") == BUILTIN_PROVIDER:  # terraform_data: reaches no account
+            continue
         refs = _collect_refs(prov.get("expressions", {}).get("allowed_account_ids", {}))
         constant = (prov.get("expressions", {}).get("allowed_account_ids") or {}).get("constant_value")
         if refs != ["var.account_id"] and constant != [ctx.account_id]:

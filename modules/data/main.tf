@@ -3,8 +3,6 @@ locals {
   account_root_arn = "arn:${var.context.partition}:iam::${var.context.account_id}:root"
   major_version    = split(".", var.engine_version)[0]
 
-  final_snapshot_identifier = "${local.identifier}-final"
-
   tags = merge(var.context.tags, { Tier = "data" })
 }
 
@@ -163,6 +161,22 @@ moved {
 # ---------------------------------------------------------------------------
 # The database
 # ---------------------------------------------------------------------------
+# The final snapshot's name, one per life of the instance: a fixed name collides (DBSnapshotAlreadyExists)
+# with the snapshot an earlier teardown or replacement left. A new id comes with each new instance: a
+# re-created environment creates this anew, and the arguments that make AWS replace the instance
+# (ForceNew in hashicorp/aws) replace this too. Unchanged, it plans nothing. `terraform apply -replace`
+# of the instance alone keeps the name: replace this with it (module README "Protection").
+resource "terraform_data" "final_snapshot_name" {
+  triggers_replace = {
+    identifier        = local.identifier
+    engine            = "postgres"
+    db_name           = var.database_name
+    username          = var.master_username
+    kms_key_id        = module.rds_key.arn
+    storage_encrypted = true
+  }
+}
+
 resource "aws_db_instance" "this" {
   #checkov:skip=CKV_AWS_293:set by the env profile: on in prod (policy rule isolation.prod-deletion-protection)
   identifier     = local.identifier
@@ -219,7 +233,7 @@ resource "aws_db_instance" "this" {
   #trivy:ignore:AWS-0177 required true in prod (variable validation, isolation.prod-deletion-protection); dev may be torn down
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = !var.final_snapshot_enabled
-  final_snapshot_identifier = var.final_snapshot_enabled ? local.final_snapshot_identifier : null
+  final_snapshot_identifier = var.final_snapshot_enabled ? "${local.identifier}-final-${replace(terraform_data.final_snapshot_name.id, "-", "")}" : null
 
   tags = merge(local.tags, { Name = local.identifier })
 

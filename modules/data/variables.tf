@@ -160,7 +160,7 @@ variable "deletion_protection" {
 }
 
 variable "final_snapshot_enabled" {
-  description = "Take a final snapshot named <name_prefix>-postgres-final when the instance is deleted. Must be true in prod."
+  description = "Take a final snapshot named <name_prefix>-postgres-final-<id of this instance's life> when the instance is deleted. Must be true in prod."
   type        = bool
   default     = true
 }

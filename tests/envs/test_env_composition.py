@@ -346,3 +346,31 @@ def test_alarms_notify_the_topic(plans, env):
     assert {a["dimensions"].get("FunctionName") for a in alarms} - {None} == {
         f"smartstack-{env}-{n}" for n in FUNCTIONS
     }
+
+
+# The instance arguments hashicorp/aws 5.100 marks ForceNew that modules/data sets: changing one replaces
+# the instance, so it must replace the final snapshot's name with it.
+INSTANCE_REPLACING_ARGUMENTS = (
+    "identifier",
+    "engine",
+    "db_name",
+    "username",
+    "kms_key_id",
+    "storage_encrypted",
+)
+
+
+def test_the_final_snapshot_name_is_renewed_with_each_instance(plans):
+    """A second teardown or a replacement never reuses a snapshot name: the name carries the id of
+    terraform_data.final_snapshot_name, which every argument that replaces the instance replaces too."""
+    for env, plan in plans.items():
+        instance = module_resource(plan, "data", "aws_db_instance.this")["expressions"]
+        assert "terraform_data.final_snapshot_name.id" in refs(instance["final_snapshot_identifier"]), env
+        triggers = module_resource(plan, "data", "terraform_data.final_snapshot_name")["expressions"]
+        trigger_refs = refs(triggers["triggers_replace"])
+        for argument in INSTANCE_REPLACING_ARGUMENTS:
+            expression = instance[argument]
+            covered = refs(expression) <= trigger_refs if refs(expression) else True
+            assert covered, f"{env}: {argument} replaces the instance but not its final snapshot name"
+        created = [r for r in creates(plan) if r.address == "module.data.terraform_data.final_snapshot_name"]
+        assert len(created) == 1, f"{env}: a new environment gets a new final snapshot name"

@@ -38,6 +38,7 @@ COMMANDS: dict[str, Command] = {
     "release": Command("release", "shift <env>'s function aliases to the published versions (CodeDeploy)"),
     "publish-web": Command("publish_web", "upload web/ (or --site DIR) to <env>'s web bucket"),
     "drift": Command("drift", "plan <env> against its state: 0 clean, 2 drift, 1 error"),
+    "upgrade-check": Command("upgrade_check", "apply release <version|latest|commit>, plan this code on it"),
     # Reports
     "docs": Command("docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"),
     "diagrams": Command("diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"),

@@ -227,6 +227,24 @@ def access_logging_addresses(state: list[str]) -> list[str]:
     return [address for address in state if _ACCESS_LOGGING.search(address)]
 
 
+def destroy_everything(
+    root: roots.TerraformRoot, emu: emulator.Emulator, out: Callable[[str], None]
+) -> list[str]:
+    """Destroy all that ``root``'s state holds on ``emu``, protections lifted in the staged copy only;
+    answers what is left in state (empty: all gone)."""
+    lift_protections(root.workdir, out)
+    lift_deletion_protection(emu, out)
+    root.init()
+    destroy = ["destroy", "-input=false", "-no-color", "-auto-approve"]
+    logging = access_logging_addresses(root.run(["state", "list"]).split())
+    if logging:
+        out(f"   destroying {len(logging)} access-logging configuration(s) first: no log lands meanwhile")
+        root.run([*destroy, *(f"-target={address}" for address in logging)], capture=False)
+    empty_buckets(emu, out)
+    root.run(destroy, capture=False)
+    return root.run(["state", "list"]).split()
+
+
 def down(env: str, out: Callable[[str], None] = print) -> int:
     if env not in apply.planning.ENVIRONMENTS:
         out(f"unknown environment {env!r}; choose from {', '.join(apply.planning.ENVIRONMENTS)} (ENV=<env>)")
@@ -243,17 +261,7 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
     try:
         root = stage(env, emu, out)
         out(f"== {env}: destroying everything on the local emulator at {emu.url}")
-        lift_protections(root.workdir, out)
-        lift_deletion_protection(emu, out)
-        root.init()
-        destroy = ["destroy", "-input=false", "-no-color", "-auto-approve"]
-        logging = access_logging_addresses(root.run(["state", "list"]).split())
-        if logging:
-            out(f"   destroying {len(logging)} access-logging configuration(s) first: no log lands meanwhile")
-            root.run([*destroy, *(f"-target={address}" for address in logging)], capture=False)
-        empty_buckets(emu, out)
-        root.run(destroy, capture=False)
-        left = root.run(["state", "list"]).split()
+        left = destroy_everything(root, emu, out)
     except roots.TerraformFailed as err:
         out(str(err))
         return EXIT_FAILED

@@ -250,14 +250,29 @@ def prepare(
             f"start <env>` (make up does) or set {ENDPOINT_ENV}."
         )
     work = LOCAL / (label or root.name)
-    staged = toolchain.stage(root, work)
+    return local_root_at(toolchain.stage(root, work), endpoint, mirror, source=root, cli=cli)
+
+
+def local_root_at(
+    staged: Path,
+    endpoint: str,
+    mirror: Path,
+    *,
+    source: Path | None = None,
+    cli: toolchain.TerraformCli | None = None,
+) -> TerraformRoot:
+    """A root already laid out at ``staged`` (a staged copy, or a release's own checkout) run in local
+    mode: its aws providers pointed at the emulator at ``endpoint``, the real provider from ``mirror``."""
+    if toolchain._declares_backend(staged):
+        _write_if_changed(staged / f"{toolchain.GENERATED_PREFIX}backend{toolchain.GENERATED_SUFFIX}",
+                          toolchain._BACKEND_OVERRIDE)  # fmt: skip
     _write_if_changed(staged / LOCAL_OVERRIDE_FILE, local_provider_override(staged, endpoint))
     env = {k: v for k, v in toolchain.terraform_env(local_cli_config(mirror)).items() if not _aws_secret(k)}
     env.update(AWS_EC2_METADATA_DISABLED="true", AWS_REGION=env.get("AWS_REGION", "us-east-1"))
     env.update(
         {f"TF_CLI_ARGS_{command}": f"-parallelism={LOCAL_PARALLELISM}" for command in ("apply", "destroy")}
     )
-    return TerraformRoot(root, mode, staged, env, endpoint=endpoint, cli=cli)
+    return TerraformRoot(source or staged, "local", staged, env, endpoint=endpoint, cli=cli)
 
 
 def _aws_secret(name: str) -> bool:

@@ -158,20 +158,16 @@ def _git(args: list[str], check: bool = True) -> str:
 
 
 def checkout(release: Release, out: Out) -> Path:
-    """The release's tree in build/upgrade/<sha>/src, from git archive (reused once complete)."""
+    """The release's tree in build/upgrade/<sha>/src, from git archive. Extracted over the last run's
+    copy every time: that run's destroy lifted prevent_destroy in it, and its build/ and .terraform/
+    (not in the archive) are kept for reuse."""
     src = UPGRADE / release.commit / "src"
-    done = src / ".smartstack-extracted"
-    if done.exists():
-        out(f"   reusing the clean checkout {src}")
-        return src
-    shutil.rmtree(src, ignore_errors=True)
-    src.mkdir(parents=True)
+    src.mkdir(parents=True, exist_ok=True)
     archive = subprocess.Popen(["git", "archive", "--format=tar", release.commit], cwd=paths.REPO,
                                stdout=subprocess.PIPE)  # fmt: skip
     extracted = subprocess.run(["tar", "-x", "-C", str(src)], stdin=archive.stdout, capture_output=True)
     if archive.wait() or extracted.returncode:
         raise UpgradeCheckError(f"git archive {release.commit} | tar -x failed: {extracted.stderr.decode()}")
-    done.touch()
     out(f"   clean checkout of {release.commit} in {src}")
     return src
 
@@ -197,6 +193,8 @@ def mirror() -> Path:
 def apply_release(src: Path, env: str, emu: emulator.Emulator, out: Out) -> roots.TerraformRoot:
     """Apply the release's env root, as it is in its checkout, to ``emu``."""
     root = roots.local_root_at(src / "envs" / env, emu.url, mirror())
+    for stale in root.workdir.glob("terraform.tfstate*"):  # a failed run's: the fresh emulator has none of it
+        stale.unlink()
     root.init()
     out(f"== applying the release's envs/{env} to the emulator at {emu.url} (DNSSEC as configured: on)")
     root.run(["apply", "-input=false", "-no-color", "-auto-approve"], capture=False)

@@ -100,6 +100,19 @@ def test_the_summary_lists_every_change_and_names_the_refused_address():
     assert "moved" in lines[-1] and "CHANGELOG.md" in lines[-1]
 
 
+def test_a_destroy_after_a_wrong_move_names_both_addresses():
+    """A whole-resource move of a counted resource keeps its [0] where the new resource has no count."""
+    wrong = f"{KEY}[0]"
+    changes = upgrade_check.changes_of(
+        plan(resource(wrong, "aws_kms_key", ["delete"], previous="module.dns.aws_kms_key.dnssec[0]"))
+    )
+    entry = unreleased()
+    (line, _fix) = upgrade_check.verdict_lines(upgrade_check.judge(changes, entry), entry)
+    assert line.startswith(
+        f"   LOSES STATE: delete {wrong} (aws_kms_key, moved from module.dns.aws_kms_key.dnssec[0]:"
+    )
+
+
 def test_a_move_is_shown_with_its_old_address():
     (change,) = upgrade_check.changes_of(
         plan(resource(KEY, "aws_kms_key", ["no-op"], previous="module.dns.aws_kms_key.dnssec[0]"))

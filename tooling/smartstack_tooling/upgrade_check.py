@@ -113,7 +113,8 @@ def verdict_lines(verdict: Verdict, entry: changelog.Entry) -> list[str]:
     lines = [f"   owned by CHANGELOG [{entry.version}]: {c.kind} {c.address}" for c in verdict.owned]
     for change in verdict.refused:
         loses = stateful.STATEFUL[change.type].loses
-        lines.append(f"   LOSES STATE: {change.kind} {change.address} ({change.type}: {loses})")
+        moved = f", moved from {change.moved_from}" if change.moved_from else ""
+        lines.append(f"   LOSES STATE: {change.kind} {change.address} ({change.type}{moved}: {loses})")
     if verdict.refused:
         lines.append(
             f"   Fix the code (a `moved` block from the old address), or, if the loss is intended, name each "

@@ -142,3 +142,17 @@ def test_usage_errors_exit_2(capsys):
     assert upgrade_check.main([]) == upgrade_check.EXIT_USAGE
     assert upgrade_check.main(["1.0.0", "qa"]) == upgrade_check.EXIT_USAGE
     assert "choose from dev, staging, prod" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "recipe", ["$(PY) -m smartstack_tooling.package_functions", "$(PY) -m smartstack_tooling package"]
+)
+def test_the_release_is_packaged_as_its_makefile_says(tmp_path, recipe):
+    (tmp_path / "Makefile").write_text(
+        f"package: $(VENV)/.bootstrapped ## zips\n\t{recipe}\n\nplan: package\n"
+    )
+    command = upgrade_check.package_command(tmp_path)
+    assert command[1:-2] == recipe.split()[1:] and command[-2] == "--cache-dir"
+    (tmp_path / "Makefile").write_text("plan:\n\ttrue\n")
+    with pytest.raises(upgrade_check.UpgradeCheckError, match="has no package target"):
+        upgrade_check.package_command(tmp_path)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -173,12 +174,22 @@ def checkout(release: Release, out: Out) -> Path:
     return src
 
 
+def package_command(src: Path) -> list[str]:
+    """The release's own packaging command, as its Makefile's ``package`` target runs it (releases name
+    it differently: ``-m smartstack_tooling.package_functions`` before the subcommand table, ``-m
+    smartstack_tooling package`` since), run with this venv's Python and this checkout's pip cache."""
+    lines = (src / "Makefile").read_text().splitlines()
+    target = next((i for i, line in enumerate(lines) if line.startswith("package:")), None)
+    if target is None or target + 1 >= len(lines) or not lines[target + 1].startswith("\t"):
+        raise UpgradeCheckError(f"{src / 'Makefile'} has no package target to build the release's functions")
+    command = shlex.split(lines[target + 1].strip().replace("$(PY)", sys.executable))
+    return [*command, "--cache-dir", str(paths.REPO / ".cache" / "pip")]
+
+
 def package(src: Path, out: Out) -> None:
     """Build the release's Lambda zips with its own packager into its own build/functions."""
-    command = [sys.executable, "-m", "smartstack_tooling.package_functions",
-               "--cache-dir", str(paths.REPO / ".cache" / "pip")]  # fmt: skip
     environ = {**os.environ, "PYTHONPATH": str(src / "tooling")}
-    built = subprocess.run(command, cwd=src, env=environ, capture_output=True, text=True)
+    built = subprocess.run(package_command(src), cwd=src, env=environ, capture_output=True, text=True)
     if built.returncode:
         raise UpgradeCheckError(f"building the release's functions failed:\n{built.stdout}{built.stderr}")
     out(f"   built the release's functions into {src / 'build' / 'functions'}")

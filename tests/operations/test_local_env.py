@@ -68,3 +68,17 @@ def test_down_destroys_every_access_logging_configuration_first_and_nothing_else
         'module.m.aws_s3_bucket_logging.this["a.b"]'
     ]
     assert local_env.access_logging_addresses(["module.aws_s3_bucket_logging.aws_s3_bucket.x"]) == []
+
+
+def test_down_after_a_refused_up_stops_the_emulator_it_started(monkeypatch, tmp_path):
+    """A guard refused `make up` before its apply: the emulator runs, but no state exists to destroy from."""
+    monkeypatch.setattr(local_env, "workspace", lambda env: tmp_path)
+    running = emulator.start("111111111111", log=tmp_path / "emulator.log")
+    emulator.save(running, tmp_path / "emulator.json")
+    lines: list[str] = []
+    try:
+        assert local_env.down("dev", lines.append) == local_env.EXIT_OK
+    finally:
+        running.stop()
+    assert "nothing was applied" in lines[0] and not running.alive()
+    assert not (tmp_path / "emulator.json").exists()

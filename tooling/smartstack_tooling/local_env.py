@@ -258,6 +258,13 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
             state.unlink()
             out(f"   discarded the stale state {state}")
         return EXIT_OK
+    if not _staged_state(env).exists():  # `make up` stopped before its apply (a guard refused it)
+        out(f"== {env}: nothing was applied to the emulator at {emu.url} (no state): nothing to destroy")
+        emu.stop()
+        _emulator_file(env).unlink(missing_ok=True)
+        stop_local_database(env, out)
+        out(f"== {env}: emulator stopped")
+        return EXIT_OK
     try:
         root = stage(env, emu, out)
         out(f"== {env}: destroying everything on the local emulator at {emu.url}")

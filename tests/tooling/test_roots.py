@@ -34,10 +34,11 @@ SERVICE_OF_PREFIX = {
     **{f"aws_{p}": "ec2" for p in ("security_group", "default_security_group")},
 }
 NO_API = {"aws_iam_policy_document", "aws_region", "aws_partition"}  # computed by the provider itself
+NOT_AWS = {"terraform_data"}  # Terraform's builtin provider: no API at all
 
 
 def service_of(rtype: str) -> str | None:
-    if rtype in NO_API:
+    if rtype in NO_API or rtype in NOT_AWS:
         return None
     matches = [p for p in SERVICE_OF_PREFIX if rtype.startswith(p)]
     assert matches, f"{rtype}: which AWS API does it call? add it to SERVICE_OF_PREFIX"

@@ -201,26 +201,40 @@ def plan(root: roots.TerraformRoot, var_args: Sequence[str] = (), store: Path = 
     if root.mode not in ("offline", "local"):
         raise ValueError(f"only offline and local plans are stored, not {root.mode} ones (real state)")
     digest = key(root, var_args)
-    entry = store / digest[:2] / digest
+
+    def build(building: Path) -> None:
+        root.init()
+        root.plan(building / "plan.tfplan", list(var_args))
+        (building / "plan.json").write_text(root.show_json(building / "plan.tfplan"))
+        (building / "meta.json").write_text(
+            json.dumps({"warnings": root.warnings, "source": str(root.source)})
+        )
+
+    entry, hit = _entry(store, digest, digest, "meta.json", build)
+    return _load(entry, digest, hit=hit)
+
+
+def _entry(
+    store: Path, digest: str, name: str, marker: str, build: Callable[[Path], None]
+) -> tuple[Path, bool]:
+    """The store's entry ``name`` (under ``digest``'s prefix) and whether it was there: made by ``build``
+    into a temporary directory renamed into place when missing (or the store is off), one worker at a
+    time per entry; the store is pruned after a new entry."""
+    entry = store / digest[:2] / name
     entry.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(entry) + ".lock"):
-        if enabled() and (entry / "meta.json").exists():
+        if enabled() and (entry / marker).exists():
             os.utime(entry)  # newest use first when pruning
-            return _load(entry, digest, hit=True)
+            return entry, True
         building = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=entry.parent))
         try:
-            root.init()
-            root.plan(building / "plan.tfplan", list(var_args))
-            (building / "plan.json").write_text(root.show_json(building / "plan.tfplan"))
-            (building / "meta.json").write_text(
-                json.dumps({"warnings": root.warnings, "source": str(root.source)})
-            )
+            build(building)
             shutil.rmtree(entry, ignore_errors=True)
             os.replace(building, entry)
         finally:
             shutil.rmtree(building, ignore_errors=True)
     prune(store)
-    return _load(entry, digest, hit=False)
+    return entry, False
 
 
 @dataclass(frozen=True)
@@ -245,23 +259,14 @@ def json_output(
     init while another thread plans the same workspace would pull its providers from under that plan."""
     named = json.dumps([key(root, var_args), "plan -json", list(command)])
     digest = hashlib.sha256(named.encode()).hexdigest()
-    entry = store / digest[:2] / f"{digest}-output"
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(entry) + ".lock"):
-        if enabled() and (entry / "output.json").exists():
-            os.utime(entry)
-            return PlanOutput(**json.loads((entry / "output.json").read_text()), hit=True)
+
+    def build(building: Path) -> None:
         proc = run()
         output = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
-        building = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=entry.parent))
-        try:
-            (building / "output.json").write_text(json.dumps(output))
-            shutil.rmtree(entry, ignore_errors=True)
-            os.replace(building, entry)
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-    prune(store)
-    return PlanOutput(**output, hit=False)
+        (building / "output.json").write_text(json.dumps(output))
+
+    entry, hit = _entry(store, digest, f"{digest}-output", "output.json", build)
+    return PlanOutput(**json.loads((entry / "output.json").read_text()), hit=hit)
 
 
 def prune(store: Path = STORE, keep: int = KEEP_ENTRIES) -> int:

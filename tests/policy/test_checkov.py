@@ -12,13 +12,11 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import paths
+from smartstack_tooling import guarantees, paths
 from smartstack_tooling.policy import checkov
 from smartstack_tooling.policy.engine import RULES
 
 from tests.conftest import REPO
-
-SKIP_LINE = re.compile(r"#\s*checkov:skip=([^\s:]+)(?::(.*))?")
 
 
 @pytest.fixture(scope="session")
@@ -60,22 +58,16 @@ def test_every_skip_is_inline_with_a_reason(checkov_results) -> None:
 
 
 SKIP_LINE_LIMIT = 120  # a skip reason fits on one line; the long why goes into the module README
-CITED_RULE = re.compile(r"\b((?:[a-z]+-)*[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)+)\b")
 CITED_SECTION = re.compile(r'README "([^"]+)"')
 
 
 def skip_comments() -> list[tuple[str, str, str]]:
-    """(file:line, check id, reason) of every checkov skip in the Terraform source."""
+    """(file:line, check id, reason) of every checkov skip in the Terraform source (guarantees.py reads
+    them for docs/guarantees.md the same way)."""
     found = []
-    for tree in paths.TERRAFORM_SOURCES:
-        for path in sorted(tree.rglob("*.tf")):
-            if path.is_symlink():  # env roots link envs/common: counted once, there
-                continue
-            for number, line in enumerate(path.read_text().splitlines(), 1):
-                if match := SKIP_LINE.search(line):
-                    where = f"{path.relative_to(REPO)}:{number}"
-                    assert len(line) <= SKIP_LINE_LIMIT, f"{where}: too long, move the why to the README"
-                    found.append((where, match.group(1), (match.group(2) or "").strip()))
+    for skip in guarantees.checkov_skips():
+        assert skip.line_length <= SKIP_LINE_LIMIT, f"{skip.where}: too long, move the why to the README"
+        found.append((skip.where, skip.check, skip.reason))
     return found
 
 
@@ -91,7 +83,7 @@ def test_skip_comments_name_a_check_and_a_short_reason() -> None:
 def test_skip_reasons_cite_rules_and_readme_sections_that_exist() -> None:
     cited_rules = cited_sections = 0
     for where, _, reason in skip_comments():
-        for rule_id in CITED_RULE.findall(reason):
+        for rule_id in guarantees.RULE_ID.findall(reason):
             cited_rules += 1
             assert rule_id in RULES, f"{where}: cites policy rule {rule_id}, which does not exist"
         for section in CITED_SECTION.findall(reason):

@@ -40,8 +40,8 @@ VALIDATIONS: dict[str, tuple[str, ...]] = {
     "contract.admission-fits-capacity": ("api_throttling_rate_limit", "lambda_reserved_concurrency"),
 }
 
-_SKIP = re.compile(r"#\s*checkov:skip=([^\s:]+)(?::(.*))?")
-_RULE_ID = re.compile(r"\b((?:[a-z]+-)*[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)+)\b")
+SKIP_COMMENT = re.compile(r"#\s*checkov:skip=([^\s:]+)(?::(.*))?")
+RULE_ID = re.compile(r"\b((?:[a-z]+-)*[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)+)\b")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Skip:
     where: str  # file:line
     check: str  # the checkov check id
     reason: str
+    line_length: int  # of the whole line the skip comment is on
 
 
 def checkov_skips() -> Iterator[Skip]:
@@ -58,13 +59,13 @@ def checkov_skips() -> Iterator[Skip]:
             if path.is_symlink() or ".terraform" in path.parts:
                 continue
             for number, line in enumerate(path.read_text().splitlines(), 1):
-                if match := _SKIP.search(line):
+                if match := SKIP_COMMENT.search(line):
                     where = f"{path.relative_to(paths.REPO)}:{number}"
-                    yield Skip(where, match.group(1), (match.group(2) or "").strip())
+                    yield Skip(where, match.group(1), (match.group(2) or "").strip(), len(line))
 
 
 def cited_rules(reason: str) -> list[str]:
-    return [rule_id for rule_id in _RULE_ID.findall(reason) if rule_id in RULES]
+    return [rule_id for rule_id in RULE_ID.findall(reason) if rule_id in RULES]
 
 
 def validated_variables(path: Path = ENV_VARIABLES) -> set[str]:

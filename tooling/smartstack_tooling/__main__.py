@@ -1,8 +1,8 @@
 """SmartStack tooling's one entry point: `python -m smartstack_tooling <command> [args]`.
 
-Every command is a module with ``main(argv) -> exit code``, imported only when its command runs, so the
-quick ones (`which-terraform` for make fmt and lint) stay quick. The Makefile, the workflows and the
-pre-commit hooks all come through here.
+Every command is a module's ``main(argv) -> exit code`` (or the function its entry names), imported
+only when its command runs, so the quick ones (`which-terraform` for make fmt and lint) stay quick. The
+Makefile, the workflows and the pre-commit hooks all come through here.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from typing import NamedTuple
 
 
 class Command(NamedTuple):
-    module: str  # relative to this package; its main(argv) runs the command
+    module: str  # relative to this package
     purpose: str
+    function: str = "main"  # the module's function(argv) -> exit code that runs the command
 
 
 COMMANDS: dict[str, Command] = {
     # Building and planning
-    "setup": Command("toolchain", "build the offline provider schema cache and filesystem mirror"),
-    "which-terraform": Command("toolchain", "print the Terraform CLI that will be used"),
+    "setup": Command(
+        "toolchain", "build the offline provider schema cache and filesystem mirror", "setup_main"
+    ),
+    "which-terraform": Command("toolchain", "print the Terraform CLI that will be used", "which_main"),
     "package": Command("package_functions", "build the Lambda zips into build/functions/<architecture>/"),
     "rds-ca-bundle": Command("rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"),
     "plan": Command("plan", "plan environments (all, or those named) and summarise"),
@@ -59,11 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in COMMANDS:
         print(usage())
         return 2
-    name, args = argv[0], argv[1:]
-    module = importlib.import_module(f".{COMMANDS[name].module}", __package__)
-    if name in ("setup", "which-terraform"):
-        return module.command_main(name)
-    return module.main(args)
+    command = COMMANDS[argv[0]]
+    module = importlib.import_module(f".{command.module}", __package__)
+    return getattr(module, command.function)(argv[1:])
 
 
 if __name__ == "__main__":

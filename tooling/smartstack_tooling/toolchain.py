@@ -270,11 +270,14 @@ def _sync_tree(source: Path, dest: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def command_main(name: str) -> int:
-    """`python -m smartstack_tooling setup` (install the stand-in) or `which-terraform` (print the CLI)."""
-    if name == "setup":
-        print(f"offline CLI config: {install_standin()}")
-        return 0
+def setup_main(argv: list[str]) -> int:
+    """`python -m smartstack_tooling setup`: install the stand-in (schema cache and mirror)."""
+    print(f"offline CLI config: {install_standin()}")
+    return 0
+
+
+def which_main(argv: list[str]) -> int:
+    """`python -m smartstack_tooling which-terraform`: the CLI the tooling runs, its version and source."""
     cli = terraform_cli()
     print(f"{cli.path}\t{cli.version}\t{cli.source}")
     return 0

@@ -260,9 +260,7 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
         return EXIT_OK
     if not _staged_state(env).exists():  # `make up` stopped before its apply (a guard refused it)
         out(f"== {env}: nothing was applied to the emulator at {emu.url} (no state): nothing to destroy")
-        emu.stop()
-        _emulator_file(env).unlink(missing_ok=True)
-        stop_local_database(env, out)
+        _stop(env, emu, out)
         out(f"== {env}: emulator stopped")
         return EXIT_OK
     try:
@@ -275,11 +273,16 @@ def down(env: str, out: Callable[[str], None] = print) -> int:
     if left:
         out(f"== {env}: {len(left)} resource(s) left in state: {', '.join(left)}")
         return EXIT_FAILED
+    _stop(env, emu, out)
+    out(f"== {env}: destroyed; 0 resources left, emulator stopped")
+    return EXIT_OK
+
+
+def _stop(env: str, emu: emulator.Emulator, out: Callable[[str], None]) -> None:
+    """Stop ``env``'s emulator and local PostgreSQL, and forget the emulator's address."""
     emu.stop()
     _emulator_file(env).unlink(missing_ok=True)
     stop_local_database(env, out)
-    out(f"== {env}: destroyed; 0 resources left, emulator stopped")
-    return EXIT_OK
 
 
 @dataclass(frozen=True)

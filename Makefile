@@ -178,9 +178,9 @@ down: bootstrap ## Destroy what make up ENV=<env> applied (emulator only) and st
 	$(PY) -m smartstack_tooling local down $(ENV)
 
 .PHONY: upgrade-check
-upgrade-check: bootstrap package ## Apply release FROM=<version|latest|commit> to an emulator, plan this code on its state, destroy
-	@test -n "$(FROM)" || { echo "usage: make upgrade-check FROM=<version in CHANGELOG.md, latest, or commit> [ENV=dev]"; exit 2; }
-	$(PY) -m smartstack_tooling upgrade-check $(FROM) $(or $(ENV),dev)
+upgrade-check: bootstrap package ## Apply release FROM=<version|latest|commit> to an emulator, plan this code on its state, destroy (KEEP=1: keep it for make up)
+	@test -n "$(FROM)" || { echo "usage: make upgrade-check FROM=<version in CHANGELOG.md, latest, or commit> [ENV=dev] [KEEP=1]"; exit 2; }
+	$(PY) -m smartstack_tooling upgrade-check $(FROM) $(or $(ENV),dev) $(if $(filter 1,$(KEEP)),--keep)
 
 cost: plan ## Monthly cost estimate per environment from its plan (build/reports/cost.md)
 	$(PY) -m smartstack_tooling cost $(ENV)

@@ -3,6 +3,9 @@ a retired toggle is removed there, and `down` without a running emulator destroy
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from smartstack_tooling import emulator, local_env, roots
 
 from ..conftest import REPO
@@ -82,3 +85,31 @@ def test_down_after_a_refused_up_stops_the_emulator_it_started(monkeypatch, tmp_
         running.stop()
     assert "nothing was applied" in lines[0] and not running.alive()
     assert not (tmp_path / "emulator.json").exists()
+
+
+def test_an_adopted_state_becomes_make_ups_environment(monkeypatch, tmp_path):
+    """`make upgrade-check KEEP=1` hands what it applied to `make up`: state and emulator in its workspace."""
+    monkeypatch.setattr(local_env, "workspace", lambda env: tmp_path / "up")
+    monkeypatch.setattr(local_env, "stage", lambda env, emu, out: None)
+    monkeypatch.setattr(local_env, "running_emulator", lambda env: None)
+    applied = tmp_path / "release" / "terraform.tfstate"
+    applied.parent.mkdir()
+    applied.write_text('{"serial": 7}')
+    (tmp_path / "up" / "envs" / "dev").mkdir(parents=True)
+    handed = emulator.Emulator("http://127.0.0.1:1", 1, "111111111111")
+    lines: list[str] = []
+    local_env.adopt("dev", handed, applied, lines.append)
+    assert (tmp_path / "up" / "envs" / "dev" / "terraform.tfstate").read_text() == '{"serial": 7}'
+    assert not applied.exists()  # one state, one owner
+    assert json.loads((tmp_path / "up" / "emulator.json").read_text())["url"] == handed.url
+    assert "make up ENV=dev" in lines[-1] and "make down ENV=dev" in lines[-1]
+
+
+def test_adopting_over_a_running_environment_is_refused(monkeypatch, tmp_path):
+    running = emulator.Emulator("http://127.0.0.1:2", 2, "111111111111")
+    monkeypatch.setattr(local_env, "running_emulator", lambda env: running)
+    applied = tmp_path / "terraform.tfstate"
+    applied.write_text("{}")
+    with pytest.raises(RuntimeError, match=r"run `make down ENV=dev` first"):
+        local_env.adopt("dev", running, applied, print)
+    assert applied.exists()

@@ -156,3 +156,11 @@ def test_the_release_is_packaged_as_its_makefile_says(tmp_path, recipe):
     (tmp_path / "Makefile").write_text("plan:\n\ttrue\n")
     with pytest.raises(upgrade_check.UpgradeCheckError, match="has no package target"):
         upgrade_check.package_command(tmp_path)
+
+
+def test_keep_needs_the_environment_free_and_says_how(monkeypatch, capsys):
+    """KEEP=1 would hand the release to make up: refused before anything is built while one runs."""
+    monkeypatch.setattr(upgrade_check.local_env, "running_emulator", lambda env: object())
+    monkeypatch.setattr(upgrade_check, "checkout", lambda *a: pytest.fail("nothing may run"))
+    assert upgrade_check.main(["latest", "dev", upgrade_check.KEEP_FLAG]) == upgrade_check.EXIT_FAILED
+    assert "run `make down ENV=dev` first" in capsys.readouterr().err

@@ -84,6 +84,26 @@ def applied() -> Applied:
     return Applied(ENV, running, outputs, functions, mappings["EventSourceMappings"])
 
 
+@dataclass(frozen=True)
+class ReviewedPlan:
+    bundle: Path  # `make deploy-plan`'s bundle: the plan file, its JSON, manifest and summary
+    environ: dict[str, str]  # what apply.run was given (the emulator, DELEGATED, CONFIRM)
+
+
+@pytest.fixture(scope="session")
+def reviewed_plan(applied: Applied, tmp_path_factory: pytest.TempPathFactory) -> ReviewedPlan:
+    """The deploy workflow's reviewed plan of what `make up` applied, made once (a plan of ~250 resources
+    against the emulator): the second-plan check reads it, the stale-plan check applies it late."""
+    from smartstack_tooling import apply
+
+    environ = {**local_env.local_environ(ENV, applied.emulator), apply.DELEGATED_ENV: "1", "CONFIRM": ENV}
+    bundle = tmp_path_factory.mktemp("reviewed") / "bundle"
+    lines: list[str] = []
+    saved = apply.run(ENV, environ=environ, out=lines.append, ask=None, interactive=False, save_to=bundle)
+    assert saved == apply.EXIT_APPLIED, "\n".join(lines)
+    return ReviewedPlan(bundle, environ)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
     from smartstack_tooling.local_postgres import PostgresServer

@@ -12,12 +12,8 @@ from smartstack_tooling import apply, local_env, saved_plan
 pytestmark = pytest.mark.smoke
 
 
-def test_a_saved_plan_made_before_another_apply_is_refused_as_stale(applied, tmp_path):
-    env, lines = applied.env, []
-    environ = {**local_env.local_environ(env, applied.emulator), apply.DELEGATED_ENV: "1", "CONFIRM": env}
-    bundle = tmp_path / "reviewed"
-    saved = apply.run(env, environ=environ, out=lines.append, ask=None, interactive=False, save_to=bundle)
-    assert saved == apply.EXIT_APPLIED, "\n".join(lines)
+def test_a_saved_plan_made_before_another_apply_is_refused_as_stale(applied, reviewed_plan, tmp_path):
+    env, bundle, environ = applied.env, reviewed_plan.bundle, reviewed_plan.environ
     assert json.loads((bundle / saved_plan.MANIFEST).read_text())["env"] == env
     assert "resources" in (bundle / saved_plan.SUMMARY).read_text()
 
@@ -29,7 +25,7 @@ def test_a_saved_plan_made_before_another_apply_is_refused_as_stale(applied, tmp
     pushed.write_text(json.dumps(state))
     root.run(["state", "push", str(pushed)])
 
-    lines.clear()
+    lines: list[str] = []
     code = apply.run(
         env, environ=environ, out=lines.append, ask=None, interactive=False, saved=bundle, deploy_steps=[]
     )

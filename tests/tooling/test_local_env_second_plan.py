@@ -1,5 +1,5 @@
-"""The second-plan check after `make up` (local_env.second_plan, tests/smoke/test_applied_again.py): what
-it reads from a plan, and that only a listed exception excuses a change, attribute by attribute."""
+"""The second-plan check after `make up` (local_env.planned_changes, tests/smoke/test_applied_again.py):
+what it reads from a plan, and that only a listed exception excuses a change, attribute by attribute."""
 
 from __future__ import annotations
 

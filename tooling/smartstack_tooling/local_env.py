@@ -118,6 +118,22 @@ def up(env: str, out: Callable[[str], None] = print, environ: Mapping[str, str] 
     return EXIT_OK
 
 
+def adopt(env: str, emu: emulator.Emulator, state: Path, out: Callable[[str], None]) -> None:
+    """Make what another command applied to ``emu`` (``state``: its Terraform state) `make up ENV=<env>`'s
+    environment, as if `make up` had applied it: `make up` then plans this code on it (an upgrade),
+    `make smoke` checks it and `make down` destroys it. Used by `make upgrade-check KEEP=1`."""
+    if running_emulator(env) is not None:
+        raise RuntimeError(f"{env} already has a local environment: run `make down ENV={env}` first")
+    stage(env, emu, out)
+    _staged_state(env).write_bytes(state.read_bytes())
+    state.unlink()  # one owner: the state now lives in make up's workspace
+    emulator.save(emu, _emulator_file(env))
+    out(
+        f"== {env}: kept applied on the emulator at {emu.url} as make up's environment: `make up ENV={env}` "
+        f"upgrades it to this code, `make down ENV={env}` destroys it"
+    )
+
+
 def plan_then_apply_saved(env: str, environ: Mapping[str, str], out: Callable[[str], None]) -> int:
     """The deploy workflow's two steps: the reviewed plan saved as a bundle, then exactly it applied."""
     bundle = workspace(env) / "reviewed-plan"
@@ -235,7 +251,9 @@ def destroy_everything(
     lift_protections(root.workdir, out)
     lift_deletion_protection(emu, out)
     root.init()
-    destroy = ["destroy", "-input=false", "-no-color", "-auto-approve"]
+    # No refresh: the state is what was applied here, and deleting goes by ID; reading every resource back
+    # first would only cost the emulator a few hundred calls.
+    destroy = ["destroy", "-input=false", "-no-color", "-auto-approve", "-refresh=false"]
     logging = access_logging_addresses(root.run(["state", "list"]).split())
     if logging:
         out(f"   destroying {len(logging)} access-logging configuration(s) first: no log lands meanwhile")
@@ -344,22 +362,6 @@ def planned_changes(plan: dict[str, Any]) -> list[PlannedChange]:
         differing.update(_unknown(change.get("after_unknown")))
         changes.append(PlannedChange(resource["address"], tuple(change["actions"]), tuple(sorted(differing))))
     return changes
-
-
-def second_plan(env: str, emu: emulator.Emulator, out: Callable[[str], None] = print) -> list[PlannedChange]:
-    """Plan what `make up ENV=<env>` applied once more: what it would still change (empty: idempotent,
-    Terratest's InitAndApplyAndIdempotent)."""
-    root = stage(env, emu, out)
-    root.init()
-    plan_file = workspace(env) / "second-plan.tfplan"
-    try:
-        root.run(
-            ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", f"-out={plan_file}"]
-        )
-    except roots.TerraformFailed as err:
-        if err.code != 2:  # 2: the plan has changes, listed below
-            raise
-    return planned_changes(json.loads(root.show_json(plan_file)))
 
 
 def main(argv: list[str]) -> int:

@@ -37,7 +37,8 @@ from . import apply, changelog, emulator, local_env, paths, roots, stateful
 
 EXIT_OK, EXIT_LOSES_STATE, EXIT_FAILED, EXIT_USAGE = 0, 1, 3, 2
 UPGRADE = paths.BUILD / "upgrade"
-USAGE = "usage: make upgrade-check FROM=<version in CHANGELOG.md, latest, or commit> [ENV=dev]"
+USAGE = "usage: make upgrade-check FROM=<version in CHANGELOG.md, latest, or commit> [ENV=dev] [KEEP=1]"
+KEEP_FLAG = "--keep"  # make upgrade-check KEEP=1: a passing upgrade stays applied for make up/smoke/down
 Out = Callable[[str], None]
 
 
@@ -227,15 +228,23 @@ def plan_current(env: str, state: Path, emu: emulator.Emulator, out: Out) -> dic
     return json.loads(root.show_json(plan_file))
 
 
-def check(env: str, ref: str, out: Out = print) -> int:
+def check(env: str, ref: str, out: Out = print, keep: bool = False) -> int:
+    """The check; with ``keep``, a passing upgrade leaves the release applied as `make up`'s environment
+    (local_env.adopt), so `make up` applies the upgrade itself, `make smoke` checks the upgraded
+    environment and `make down` destroys it. A failing one is destroyed either way."""
     entries = changelog.load()
     release = resolve(ref, entries)
     entry = changelog.current(entries)
+    if keep and local_env.running_emulator(env) is not None:
+        raise UpgradeCheckError(
+            f"KEEP=1 needs {env}'s local environment free: run `make down ENV={env}` first"
+        )
     started = time.monotonic()
     out(f"== upgrade check of {env}: from {release.label} to this checkout (CHANGELOG [{entry.version}])")
     src = checkout(release, out)
     package(src, out)
     emu = emulator.start(apply.tfvars_account_id(env), log=UPGRADE / release.commit / f"emulator-{env}.log")
+    kept = False
     try:
         old = apply_release(src, env, emu, out)
         changes = changes_of(plan_current(env, old.workdir / "terraform.tfstate", emu, out))
@@ -243,8 +252,11 @@ def check(env: str, ref: str, out: Out = print) -> int:
         out("== the upgrade's changes:")
         for line in [*summary(changes), *verdict_lines(verdict, entry)]:
             out(line)
+        if keep and verdict.passed:
+            local_env.adopt(env, emu, old.workdir / "terraform.tfstate", out)
+            kept = True
     finally:
-        left = destroy(old_root_or_none(src, env, emu), emu, out)
+        left = [] if kept else destroy(old_root_or_none(src, env, emu), emu, out)
     minutes = (time.monotonic() - started) / 60
     if left:
         out(f"== upgrade check: {len(left)} resource(s) left after the destroy: {', '.join(left)}")
@@ -252,7 +264,8 @@ def check(env: str, ref: str, out: Out = print) -> int:
     out(
         f"== upgrade check {'passed' if verdict.passed else 'FAILED'}: "
         f"{len(verdict.refused) + len(verdict.owned)} stateful destroy(s) or replace(s), "
-        f"{len(verdict.refused)} not named in the changelog; destroyed to 0 ({minutes:.1f} min)"
+        f"{len(verdict.refused)} not named in the changelog; "
+        f"{'kept for make up' if kept else 'destroyed to 0'} ({minutes:.1f} min)"
     )
     return EXIT_OK if verdict.passed else EXIT_LOSES_STATE
 
@@ -274,6 +287,8 @@ def destroy(root: roots.TerraformRoot | None, emu: emulator.Emulator, out: Out) 
 
 
 def main(argv: list[str]) -> int:
+    keep = KEEP_FLAG in argv
+    argv = [arg for arg in argv if arg != KEEP_FLAG]
     if not argv or len(argv) > 2:
         print(USAGE, file=sys.stderr)
         return EXIT_USAGE
@@ -285,7 +300,7 @@ def main(argv: list[str]) -> int:
         )
         return EXIT_USAGE
     try:
-        return check(env, argv[0])
+        return check(env, argv[0], keep=keep)
     except (UpgradeCheckError, changelog.ChangelogError, roots.ModeUnavailable, roots.TerraformFailed) as err:
         print(f"upgrade check failed to run: {err}", file=sys.stderr)
         return EXIT_FAILED

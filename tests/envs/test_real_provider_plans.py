@@ -4,7 +4,7 @@ stand-in: the same addresses, no warnings, the same policy verdicts, and a live 
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import apply, emulator, policy, roots
+from smartstack_tooling import apply, policy, roots
 
 from ..conftest import ENVIRONMENTS, REPO
 
@@ -68,15 +68,13 @@ def test_the_real_plan_knows_at_least_what_the_stand_in_knows(env, local_env_pla
     assert missing == []
 
 
-def test_the_real_provider_enforces_the_account_guard(real_provider_mirror, tmp_path):
-    """An emulator answering as another account: allowed_account_ids refuses to plan dev."""
-    other = emulator.start(apply.tfvars_account_id("staging"))
-    try:
-        root = roots.prepare(REPO / "envs" / "dev", "local", endpoint=other.url, label="test-guard-dev")
-        root.init()
-        with pytest.raises(roots.TerraformFailed) as failed:
-            root.plan(tmp_path / "dev.tfplan")
-    finally:
-        other.stop()
+def test_the_real_provider_enforces_the_account_guard(local_emulators, tmp_path):
+    """An emulator answering as another account (staging's): allowed_account_ids refuses to plan dev."""
+    other = local_emulators["staging"]
+    assert other.account_id == apply.tfvars_account_id("staging") != apply.tfvars_account_id("dev")
+    root = roots.prepare(REPO / "envs" / "dev", "local", endpoint=other.url, label="test-guard-dev")
+    root.init()
+    with pytest.raises(roots.TerraformFailed) as failed:
+        root.plan(tmp_path / "dev.tfplan")
     assert apply.tfvars_account_id("staging") in str(failed.value)
     assert "not allowed" in str(failed.value)

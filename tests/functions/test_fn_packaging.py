@@ -24,7 +24,11 @@ def zip_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Pat
     def build(name: str, architecture: str) -> Path:
         spec = next(spec for spec in packaging.FUNCTIONS if spec.name == name)
         return packaging.build_function(
-            spec, out, REPO_ROOT / ".cache" / "pip", REPO_ROOT / "functions", architecture
+            spec,
+            out,
+            None,
+            REPO_ROOT / "functions",
+            architecture,  # None: uv's own cache
         )
 
     return build
@@ -62,7 +66,7 @@ def test_every_function_dependency_is_pinned_and_boto3_is_not_bundled():
 
 
 def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path, zip_of):
-    cache = REPO_ROOT / ".cache" / "pip"
+    cache = None  # uv's own cache, which make package filled
     spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
     first = zip_of("authorizer", "arm64")
     second = packaging.build_function(spec, tmp_path / "two", cache, REPO_ROOT / "functions", "arm64")
@@ -79,7 +83,7 @@ def test_built_zips_are_reproducible_and_hold_the_handlers(tmp_path, zip_of):
 def test_a_zip_is_rebuilt_only_when_one_of_its_inputs_changes(tmp_path):
     """The build is skipped for identical inputs (make up packages on every apply step), and a
     one-character change to a source file builds it again."""
-    cache = REPO_ROOT / ".cache" / "pip"
+    cache = None  # uv's own cache, which make package filled
     functions = tmp_path / "functions"
     shutil.copytree(REPO_ROOT / "functions", functions, ignore=shutil.ignore_patterns("__pycache__", "tests"))
     spec = next(spec for spec in packaging.FUNCTIONS if spec.name == "authorizer")
@@ -140,7 +144,7 @@ def _functions_tree_with_bundle(tmp_path: Path, bundle: bytes | None) -> Path:
 
 
 def _build_all(functions_dir: Path, output_dir: Path) -> dict[str, Path]:
-    cache = REPO_ROOT / ".cache" / "pip"
+    cache = None  # uv's own cache, which make package filled
     return {
         spec.name: packaging.build_function(spec, output_dir, cache, functions_dir, "arm64")
         for spec in packaging.FUNCTIONS

@@ -6,7 +6,8 @@ Dependencies come from the pinned ``functions`` group of pyproject.toml and are 
 the Lambda target (CPython 3.12, manylinux wheels only, for the functions' architecture) with
 ``--no-deps``: the group pins the whole dependency closure, so nothing unpinned can slip in.
 What the Lambda Python runtime already provides (boto3, botocore and their dependencies) is not
-bundled: a second copy would only grow the zip. Downloads are cached under ``.cache/pip``.
+bundled: a second copy would only grow the zip. uv installs them (a tenth of a second a function where
+pip took five), from the cache `make bootstrap` fills.
 
 The architecture is the env roots' ``lambda_architecture`` (its default in envs/common/variables.tf
 and every env's tfvars): one zip set per declared architecture, in build/functions/<architecture>/,
@@ -43,6 +44,10 @@ WHEEL_PLATFORMS = {
     "arm64": ("manylinux2014_aarch64", "manylinux_2_17_aarch64", "manylinux_2_28_aarch64"),
     "x86_64": ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"),
 }
+# What uv installs for: the newest tag above; uv takes it and every older manylinux tag, as pip does with
+# the three --platform tags.
+UV_TARGETS = {"arm64": "aarch64-manylinux_2_28", "x86_64": "x86_64-manylinux_2_28"}
+UV = Path(sys.executable).parent / "uv"  # pinned in requirements/uv.txt, installed first by make bootstrap
 # The machine name native extensions carry in their file names (e.g. *.cpython-312-aarch64-linux-gnu.so).
 MACHINE = {"arm64": "aarch64", "x86_64": "x86_64"}
 ARCHITECTURE_VARIABLE = "lambda_architecture"
@@ -72,7 +77,7 @@ FUNCTIONS = (
 )
 
 # Never shipped: generated caches and console scripts (whose shebang names the build machine's python).
-_SKIPPED_PARTS = {"__pycache__", "bin"}
+_SKIPPED_PARTS = {"__pycache__", "bin", ".lock"}  # .lock: uv's lock file in the install target
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 
@@ -118,18 +123,20 @@ def declared_architectures(repo: Path = paths.REPO) -> list[str]:
 
 
 def install_dependencies(
-    spec: FunctionSpec, pins: dict[str, str], target: Path, cache_dir: Path, architecture: str
+    spec: FunctionSpec, pins: dict[str, str], target: Path, cache_dir: Path | None, architecture: str
 ) -> None:
+    """The pinned wheels of ``spec`` for the Lambda runtime of ``architecture``, unpacked into ``target``
+    (no bytecode: uv compiles only when asked); ``cache_dir``: uv's cache, else its default one."""
     missing = [name for name in spec.dependencies if _normalise(name) not in pins]
     if missing:
         raise SystemExit(f"{spec.name}: dependencies not pinned in the functions group: {missing}")
-    platforms = WHEEL_PLATFORMS[architecture]
-    platform_args = [arg for platform in platforms for arg in ("--platform", platform)]
+    if not UV.exists():
+        raise SystemExit(f"{UV} is missing: run `make bootstrap` (it installs the pinned uv first)")
     command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--target", str(target), "--no-deps", "--no-compile", "--only-binary=:all:",
-        "--implementation", "cp", "--python-version", LAMBDA_PYTHON_VERSION, *platform_args,
-        "--cache-dir", str(cache_dir),
+        str(UV), "pip", "install", "--quiet", "--link-mode", "copy",
+        "--target", str(target), "--no-deps", "--only-binary", ":all:",
+        "--python-version", LAMBDA_PYTHON_VERSION, "--python-platform", UV_TARGETS[architecture],
+        *(["--cache-dir", str(cache_dir)] if cache_dir else []),
         *(pins[_normalise(name)] for name in spec.dependencies),
     ]  # fmt: skip
     subprocess.run(command, check=True)
@@ -214,21 +221,21 @@ def base64_sha256(path: Path) -> str:
 
 
 def inputs_key(spec: FunctionSpec, functions_dir: Path, architecture: str, pins: dict[str, str]) -> str:
-    """Everything a zip is built from: this builder, pip, the pinned dependencies and the platform they
+    """Everything a zip is built from: this builder, uv, the pinned dependencies and the platform they
     are fetched for, the function's source packages and the certificates. Equal keys, equal bytes."""
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
-    digest.update(importlib.metadata.version("pip").encode())
+    digest.update(importlib.metadata.version("uv").encode())
     wanted = [pins.get(_normalise(name), name) for name in spec.dependencies]
     described = [spec.name, *spec.source_packages, *wanted, architecture, LAMBDA_PYTHON_VERSION]
-    digest.update(json.dumps([*described, *WHEEL_PLATFORMS[architecture]]).encode())
+    digest.update(json.dumps([*described, UV_TARGETS[architecture]]).encode())
     for package_dir in (*spec.source_packages, CERTS_DIR_NAME):
         content_hash.feed_tree(digest, package_dir, functions_dir / package_dir, lambda r: not _included(r))
     return digest.hexdigest()
 
 
 def build_function(
-    spec: FunctionSpec, output_dir: Path, cache_dir: Path, functions_dir: Path, architecture: str
+    spec: FunctionSpec, output_dir: Path, cache_dir: Path | None, functions_dir: Path, architecture: str
 ) -> Path:
     """Builds <output_dir>/<architecture>/<name>.zip, unless it was built from exactly these inputs."""
     pins = pinned_requirements()
@@ -257,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--architecture", choices=sorted(WHEEL_PLATFORMS), action="append",
                         help="build only this architecture (repeatable); default: each env's")  # fmt: skip
     parser.add_argument("--output-dir", type=Path, default=paths.BUILD / "functions")
-    parser.add_argument("--cache-dir", type=Path, default=paths.CACHE / "pip")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="uv's cache for the wheels; default: uv's own (make bootstrap's)")  # fmt: skip
     args = parser.parse_args(argv)
     selected = [spec for spec in FUNCTIONS if not args.function or spec.name in args.function]
     problems = rds_ca_bundle.check()

@@ -7,13 +7,13 @@ values, resource addresses and the `configuration` references, never Terraform's
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from smartstack_tooling import hcl
 from smartstack_tooling.planview import PlannedResource, PlanView
 from smartstack_tooling.policy import source
 from smartstack_tooling.profiles import profile
@@ -23,14 +23,22 @@ from tests.conftest import ENVIRONMENTS, REPO
 # Each environment's account and domain, from where they are set: its terraform.tfvars.
 TFVARS = {env: source.tfvars(REPO / "envs" / env) for env in ENVIRONMENTS}
 DOMAINS = {env: values["domain_name"] for env, values in TFVARS.items()}
-MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"\.\./([^"/]+)"', re.MULTILINE)
+
+
+def called_modules(path: Path) -> set[str]:
+    """The sibling modules (``source = "../<name>"``) a module file calls, read with the pinned parser."""
+    sources = (
+        str(body.get("source", "")).strip('"')
+        for block in hcl.load(path).get("module", [])
+        for body in block.values()
+    )
+    return {source.removeprefix("../") for source in sources if source.startswith("../")}
 
 
 def tier_modules() -> set[str]:
     """The modules an env root composes: every module under modules/ that no other module calls."""
     modules = {path.parent.name for path in (REPO / "modules").glob("*/versions.tf")}
-    sources = (path.read_text() for path in (REPO / "modules").glob("*/*.tf"))
-    called = {name for text in sources for name in MODULE_SOURCE.findall(text)}
+    called = {name for path in (REPO / "modules").glob("*/*.tf") for name in called_modules(path)}
     assert called and called < modules, f"internal modules {called} must exist under modules/"
     return modules - called
 

@@ -8,13 +8,13 @@ reaches the registry (README, "Planning and applying for real")."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from smartstack_tooling import roots, toolchain
+from smartstack_tooling import hcl, roots, toolchain
 
 from ..conftest import REPO
 
@@ -44,8 +44,26 @@ def lock_of(root: str) -> str:
     return (REPO / root / ".terraform.lock.hcl").read_text()
 
 
+def lock_entries(lock: str) -> dict[str, dict[str, Any]]:
+    """The lock file's provider blocks by address, read with the pinned HCL parser (which keeps quotes)."""
+    return {
+        address.strip('"'): {key: _unquoted(value) for key, value in body.items() if not key.startswith("__")}
+        for block in hcl.parse(lock).get("provider", [])
+        for address, body in block.items()
+    }
+
+
+def _unquoted(value: Any) -> Any:
+    return [_unquoted(v) for v in value] if isinstance(value, list) else str(value).strip('"')
+
+
 def hashes(lock: str, scheme: str) -> set[str]:
-    return set(re.findall(rf'"{scheme}:([^"]+)"', lock))
+    return {
+        digest.removeprefix(f"{scheme}:")
+        for entry in lock_entries(lock).values()
+        for digest in entry["hashes"]
+        if digest.startswith(f"{scheme}:")
+    }
 
 
 def terraform(args: list[str], cwd: Path, mirror: Path) -> subprocess.CompletedProcess[str]:
@@ -75,8 +93,9 @@ def test_every_real_root_commits_one_lock_of_the_pinned_release():
     locks = {root: lock_of(root) for root in LOCKED_ROOTS}
     assert len(set(locks.values())) == 1, "one lock entry for every root"
     lock = locks["envs/dev"]
-    assert re.findall(r'version\s+=\s+"([^"]+)"', lock) == [PINNED]
-    assert 'constraints = "5.100.0"' in lock, "as make lock records it (the roots accept >= 5.100, < 7.0)"
+    (entry,) = lock_entries(lock).values()
+    assert entry["version"] == PINNED
+    assert entry["constraints"] == "5.100.0", "as make lock records it (the roots accept >= 5.100, < 7.0)"
     assert hashes(lock, "zh") == REGISTRY_ZH
     assert len(hashes(lock, "h1")) >= 4, "an h1: hash per platform: linux and darwin, amd64 and arm64"
 

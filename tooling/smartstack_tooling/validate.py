@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 
 from . import paths, roots
-from . import plan as planning
+from .profiles import ENVIRONMENTS
 
-ROOTS = [*(f"envs/{env}" for env in planning.ENVIRONMENTS), paths.STATE_BACKEND.name, paths.CI_ACCESS.name]
+ROOTS = [*(f"envs/{env}" for env in ENVIRONMENTS), paths.STATE_BACKEND.name, paths.CI_ACCESS.name]
 
 
 def main(argv: list[str]) -> int:
@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
             root.init(backend=False)
             root.run(["validate", "-no-color"])
             print(f"{relative}: valid")
-        except planning.TerraformFailed as err:
+        except roots.TerraformFailed as err:
             print(f"{relative}: INVALID\n{err}", file=sys.stderr)
             failed.append(relative)
     return 1 if failed else 0

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import roots, toolchain
+from smartstack_tooling.harness import roots, toolchain
 
 from ..conftest import REPO
 

@@ -4,7 +4,8 @@ stand-in: the same addresses, no warnings, the same policy verdicts, and a live 
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import apply, emulator, policy, roots
+from smartstack_tooling import apply, policy
+from smartstack_tooling.harness import emulator, roots
 
 from ..conftest import ENVIRONMENTS, REPO
 

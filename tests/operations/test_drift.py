@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import apply, drift, roots
+from smartstack_tooling import apply, drift
+from smartstack_tooling.harness import roots
 
 from .test_apply_guards import CREATE_ONLY, REAL, crafted_plan
 

@@ -3,7 +3,8 @@ a retired toggle is removed there, and `down` without a running emulator destroy
 
 from __future__ import annotations
 
-from smartstack_tooling import emulator, local_env, roots
+from smartstack_tooling import local_env
+from smartstack_tooling.harness import emulator, roots
 
 from ..conftest import REPO
 

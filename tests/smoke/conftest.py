@@ -18,7 +18,8 @@ from typing import Any
 
 import boto3
 import pytest
-from smartstack_tooling import emulator, local_env, paths, roots
+from smartstack_tooling import local_env, paths
+from smartstack_tooling.harness import emulator, roots
 
 FUNCTIONS_TESTS = Path(__file__).resolve().parents[1] / "functions"
 ENV = os.environ.get("SMARTSTACK_SMOKE_ENV", "dev")
@@ -86,7 +87,7 @@ def applied() -> Applied:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
-    from smartstack_tooling.local_postgres import PostgresServer
+    from smartstack_tooling.harness.local_postgres import PostgresServer
 
     server = PostgresServer.start()
     try:
@@ -107,7 +108,7 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
     from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, ssl_context_for
     from smartstack_shared.migrate import apply_migrations
-    from smartstack_tooling.local_postgres import APP_USER, DATABASE, SUPERUSER
+    from smartstack_tooling.harness.local_postgres import APP_USER, DATABASE, SUPERUSER
 
     owner = DatabaseSettings(
         host="127.0.0.1",

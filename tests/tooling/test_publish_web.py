@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import emulator, local_env, publish_web, roots
+from smartstack_tooling import local_env, publish_web
+from smartstack_tooling.harness import emulator, roots
 from smartstack_tooling.publish_web import IMMUTABLE, REVALIDATE, SiteRefused
 
 BUCKET = "smartstack-dev-web-123456789012-us-east-1"

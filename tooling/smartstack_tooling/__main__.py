@@ -21,13 +21,17 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     # Building and planning
     "setup": Command(
-        "toolchain", "build the offline provider schema cache and filesystem mirror", "setup_main"
+        "harness.toolchain", "build the offline provider schema cache and filesystem mirror", "setup_main"
     ),
-    "which-terraform": Command("toolchain", "print the Terraform CLI that will be used", "which_main"),
+    "which-terraform": Command(
+        "harness.toolchain", "print the Terraform CLI that will be used", "which_main"
+    ),
     "package": Command("package_functions", "build the Lambda zips into build/functions/<architecture>/"),
     "rds-ca-bundle": Command("rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"),
     "plan": Command("plan", "plan environments (all, or those named) and summarise"),
-    "validate": Command("validate", "terraform validate every root offline, staged (the pre-commit hook)"),
+    "validate": Command(
+        "harness.validate", "terraform validate every root offline, staged (the pre-commit hook)"
+    ),
     # Policy and scanners
     "check": Command("policy.report", "policy rules over build/plans/<env>.json -> build/reports/"),
     "checkov": Command("policy.checkov", "checkov over the sources and the plans of the environments named"),

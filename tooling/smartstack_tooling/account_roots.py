@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from . import apply as guarded
-from . import paths, placeholders, roots
+from . import paths
 from . import plan as planning
+from .harness import placeholders, roots
 
 # (env, the root's outputs, read after the apply) -> the lines that say what to do next.
 Applied = Callable[[str, Callable[[], Mapping[str, Any]]], str]

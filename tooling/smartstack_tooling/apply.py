@@ -48,10 +48,11 @@ from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import cost, migrate, paths, placeholders, policy, publish_web, release, roots, saved_plan, set_secrets
+from . import cost, migrate, paths, policy, publish_web, release, saved_plan, set_secrets
 from . import plan as planning
+from .harness import placeholders, roots
+from .harness.placeholders import Refused, tfvars_account_id
 from .package_functions import main as package_main
-from .placeholders import Refused, tfvars_account_id
 from .planview import PlanView
 from .profiles import environments_where, profile
 from .stateful import DESTROY_GUARDED

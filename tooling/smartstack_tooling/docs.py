@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import guarantees, hcl, openapi
+from . import guarantees, openapi
+from .harness import hcl
 from .paths import CI_ACCESS, MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"

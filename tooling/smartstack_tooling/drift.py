@@ -17,9 +17,10 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from . import apply, paths, roots
+from . import apply, paths
 from . import plan as planning
-from .placeholders import Refused
+from .harness import roots
+from .harness.placeholders import Refused
 from .pr_comment import changes, counts
 
 DRIFT_DIR = paths.BUILD / "drift"

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import hcl, paths
+from . import paths
+from .harness import hcl
 from .policy import RULES
 from .policy.engine import Rule
 

@@ -249,8 +249,8 @@ def after_apply(
 
 
 def main(argv: list[str]) -> int:
-    from . import roots
     from .deployed import applied_outputs
+    from .harness import roots
     from .profiles import ENVIRONMENTS
 
     if len(argv) != 1 or argv[0] not in ENVIRONMENTS:

@@ -34,7 +34,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content_hash, hcl, paths, rds_ca_bundle
+from . import paths, rds_ca_bundle
+from .harness import content_hash, hcl
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"

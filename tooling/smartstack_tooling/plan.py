@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cost, emulator, paths, placeholders, policy, roots, toolchain
+from . import cost, paths, policy
+from .harness import emulator, placeholders, roots, toolchain
 from .planview import PlanView
 from .profiles import ENVIRONMENTS
 

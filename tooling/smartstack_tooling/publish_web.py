@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import paths, roots
+from . import paths
 from .deployed import applied_outputs, client_factory
+from .harness import roots
 
 WEB_DIR = paths.REPO / "web"
 HASHED_PREFIX = "_next/static/"  # Next.js names every file under it by its content (or build id)

@@ -29,9 +29,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from . import account_roots, paths, placeholders, roots, toolchain
+from . import account_roots, paths
 from . import apply as guarded
 from . import plan as planning
+from .harness import placeholders, roots, toolchain
 
 ROOT = paths.STATE_BACKEND
 FORMER_ROOT = "bootstrap"  # this root's directory until "bootstrap" came to mean only the venv

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from smartstack_offline_provider import CacheFiles, ensure_schema
 
-from .paths import BUILD, CACHE, ENVS, MODULES, OFFLINE, REPO
+from ..paths import BUILD, CACHE, ENVS, MODULES, OFFLINE, REPO
 
 STANDIN_VERSION = "6.69.1"
 MIN_TERRAFORM = (1, 10)

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import paths
+from .. import paths
 
 _LOCK = threading.Lock()
 CACHE_DIR = paths.CACHE / "hcl"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import hcl, paths
+from .. import paths
+from . import hcl
 
 MARK = re.compile(r"#\s*PLACEHOLDER:\s*(?P<hint>.+?)\s*$")
 RESERVED = re.compile(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from . import paths, roots
-from .profiles import ENVIRONMENTS
+from .. import paths
+from ..profiles import ENVIRONMENTS
+from . import roots
 
 ROOTS = [*(f"envs/{env}" for env in ENVIRONMENTS), paths.STATE_BACKEND.name, paths.CI_ACCESS.name]
 

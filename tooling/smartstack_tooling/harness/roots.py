@@ -7,8 +7,9 @@ Provider modes (``SMARTSTACK_PROVIDER``):
   under ``build/offline/work`` with a local backend; nothing reaches AWS or creates anything.
 - ``local``: the real hashicorp/aws from a filesystem mirror (``SMARTSTACK_REAL_PROVIDER_MIRROR``,
   default ``/opt/tf-plugins`` when it holds one), every AWS endpoint pointed at a local emulator
-  (``SMARTSTACK_LOCAL_ENDPOINT``, started by :mod:`smartstack_tooling.emulator`), fake credentials. The
-  root is staged under ``build/local/<label>`` with a local backend, so its state lives there too.
+  (``SMARTSTACK_LOCAL_ENDPOINT``, started by :mod:`smartstack_tooling.harness.emulator`), fake
+  credentials. The root is staged under ``build/local/<label>`` with a local backend, so its state lives
+  there too.
 - ``real``: AWS. The root runs in place with its S3 backend (``-backend-config=backend.hcl``).
 
 What is local-only (backend, endpoints, credentials) is written into generated ``*_override.tf``
@@ -28,7 +29,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import hcl, paths, toolchain
+from .. import paths
+from . import hcl, toolchain
 
 MODES = ("offline", "local", "real")
 MODE_ENV = toolchain.PROVIDER_MODE_ENV

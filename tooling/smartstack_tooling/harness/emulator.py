@@ -1,7 +1,7 @@
 """The local AWS emulator for ``local`` mode: a moto server on 127.0.0.1, one process per account.
 
-``start(account_id)`` runs ``python -m smartstack_tooling.emulator serve`` in its own process on a free
-port, with ``MOTO_ACCOUNT_ID`` set to the environment's account (so the provider's
+``start(account_id)`` runs ``python -m smartstack_tooling.harness.emulator serve`` in its own process on
+a free port, with ``MOTO_ACCOUNT_ID`` set to the environment's account (so the provider's
 ``allowed_account_ids`` guard stays live) and the workarounds of :mod:`emulator_workarounds` applied
 inside that process only. What Terraform sends is never changed.
 
@@ -24,7 +24,8 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import emulator_workarounds, paths
+from .. import paths
+from . import emulator_workarounds
 
 HOST = "127.0.0.1"
 READY_SECONDS = 60
@@ -85,7 +86,7 @@ def start(account_id: str, log: Path | None = None) -> Emulator:
     env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "smartstack_tooling.emulator", "serve", str(port)],
+            [sys.executable, "-m", "smartstack_tooling.harness.emulator", "serve", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -164,4 +165,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "serve":
         serve(int(sys.argv[2]))
     else:
-        sys.exit("usage: python -m smartstack_tooling.emulator serve <port>")
+        sys.exit("usage: python -m smartstack_tooling.harness.emulator serve <port>")

@@ -52,7 +52,8 @@ from typing import Any
 from filelock import FileLock
 from smartstack_offline_provider import fingerprint
 
-from . import paths, roots, toolchain
+from .. import paths
+from . import roots, toolchain
 from .content_hash import feed_tree
 
 STORE = paths.BUILD / "plan-store"

@@ -13,8 +13,8 @@ import sys
 import time
 
 from smartstack_tooling import apply, local_env
-from smartstack_tooling import plan as planning
 from smartstack_tooling.harness import emulator, emulator_workarounds, roots
+from smartstack_tooling.reports import plan as planning
 
 
 def plan_seconds(env: str, mode: str, endpoint: str | None = None) -> tuple[float, int]:

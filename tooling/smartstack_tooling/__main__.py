@@ -28,7 +28,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "package": Command("package_functions", "build the Lambda zips into build/functions/<architecture>/"),
     "rds-ca-bundle": Command("rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"),
-    "plan": Command("plan", "plan environments (all, or those named) and summarise"),
+    "plan": Command("reports.plan", "plan environments (all, or those named) and summarise"),
     "validate": Command(
         "harness.validate", "terraform validate every root offline, staged (the pre-commit hook)"
     ),
@@ -47,11 +47,19 @@ COMMANDS: dict[str, Command] = {
     "drift": Command("drift", "plan <env> against its state: 0 clean, 2 drift, 1 error"),
     "upgrade-check": Command("upgrade_check", "apply release <version|latest|commit>, plan this code on it"),
     # Reports
-    "docs": Command("docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"),
-    "diagrams": Command("diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"),
-    "cost": Command("cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"),
-    "pr-comment": Command("pr_comment", "the pull request comment of build/plans/<env>.json"),
-    "plan-diff": Command("plan_diff", "compare two directories of plan JSONs (refactors keep values)"),
+    "docs": Command(
+        "reports.docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"
+    ),
+    "diagrams": Command(
+        "reports.diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"
+    ),
+    "cost": Command(
+        "reports.cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"
+    ),
+    "pr-comment": Command("reports.pr_comment", "the pull request comment of build/plans/<env>.json"),
+    "plan-diff": Command(
+        "reports.plan_diff", "compare two directories of plan JSONs (refactors keep values)"
+    ),
 }
 
 

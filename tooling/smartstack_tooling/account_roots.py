@@ -24,8 +24,8 @@ from typing import Any
 
 from . import apply as guarded
 from . import paths
-from . import plan as planning
 from .harness import placeholders, roots
+from .reports import plan as planning
 
 # (env, the root's outputs, read after the apply) -> the lines that say what to do next.
 Applied = Callable[[str, Callable[[], Mapping[str, Any]]], str]

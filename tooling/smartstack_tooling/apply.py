@@ -48,13 +48,14 @@ from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import cost, migrate, paths, policy, publish_web, release, saved_plan, set_secrets
-from . import plan as planning
+from . import migrate, paths, policy, publish_web, release, saved_plan, set_secrets
 from .harness import placeholders, roots
 from .harness.placeholders import Refused, tfvars_account_id
 from .package_functions import main as package_main
 from .planview import PlanView
 from .profiles import environments_where, profile
+from .reports import cost
+from .reports import plan as planning
 from .stateful import DESTROY_GUARDED
 
 APPLY_DIR = paths.BUILD / "apply"

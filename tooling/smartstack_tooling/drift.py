@@ -18,10 +18,10 @@ import sys
 from collections.abc import Callable, Mapping
 
 from . import apply, paths
-from . import plan as planning
 from .harness import roots
 from .harness.placeholders import Refused
-from .pr_comment import changes, counts
+from .reports import plan as planning
+from .reports.pr_comment import changes, counts
 
 DRIFT_DIR = paths.BUILD / "drift"
 EXIT_CLEAN, EXIT_ERROR, EXIT_DRIFT, EXIT_REFUSED = 0, 1, 2, 3

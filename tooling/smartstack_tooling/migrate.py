@@ -121,7 +121,7 @@ def denied_calls(
     calls: list[tuple[Any, str, dict[str, Any]]], statements: list[dict[str, Any]], account: str
 ) -> list[str]:
     """The recorded calls the role's statements do not allow (IAM's evaluation of identity policies)."""
-    from .iam_requests import action_of, allows, request_of
+    from .policy.iam_requests import action_of, allows, request_of
 
     denied = []
     for client, operation, params in calls:

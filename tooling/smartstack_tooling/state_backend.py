@@ -31,8 +31,8 @@ from pathlib import Path
 
 from . import account_roots, paths
 from . import apply as guarded
-from . import plan as planning
 from .harness import placeholders, roots, toolchain
+from .reports import plan as planning
 
 ROOT = paths.STATE_BACKEND
 FORMER_ROOT = "bootstrap"  # this root's directory until "bootstrap" came to mean only the venv

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from . import paths
+from .. import paths
 
 REPO = paths.REPO
 DOCUMENT = REPO / "docs" / "openapi.json"

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..harness import hcl
+from ..paths import CI_ACCESS, MODULES, REPO
 from . import guarantees, openapi
-from .harness import hcl
-from .paths import CI_ACCESS, MODULES, REPO
 
 BEGIN, END = "<!-- BEGIN_TF_DOCS -->", "<!-- END_TF_DOCS -->"
 BEGIN_USAGE, END_USAGE = "<!-- BEGIN_USAGE -->", "<!-- END_USAGE -->"

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cost, paths, policy
-from .harness import emulator, placeholders, roots, toolchain
-from .planview import PlanView
-from .profiles import ENVIRONMENTS
+from .. import paths, policy
+from ..harness import emulator, placeholders, roots, toolchain
+from ..planview import PlanView
+from ..profiles import ENVIRONMENTS
+from . import cost
 
 __all__ = ["ENVIRONMENTS"]  # the env list callers read here comes from profiles
 PLANS = paths.PLANS
@@ -107,7 +108,7 @@ def policy_verdict(result: EnvPlan) -> str:
 
 
 def cost_line(result: EnvPlan) -> str:
-    """Monthly cost estimate of this plan (smartstack_tooling.cost, prices in pricing/<region>.json)."""
+    """Monthly cost estimate of this plan (reports.cost, prices in pricing/<region>.json)."""
     try:
         return cost.one_line(cost.estimate(result.plan, result.env))
     except (OSError, KeyError, ValueError) as err:  # a price table problem must not hide the plan

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .profiles import ENVIRONMENTS
+from ..profiles import ENVIRONMENTS
 
 
 def planned(plan: dict[str, Any]) -> dict[str, Any]:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cost, paths, policy
-from .stateful import DESTROY_GUARDED
+from .. import paths, policy
+from ..stateful import DESTROY_GUARDED
+from . import cost
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one issue or pull request comment
 MARKER = "<!-- smartstack-plan:{env} -->"  # how the workflow finds the comment to update

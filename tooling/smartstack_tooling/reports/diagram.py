@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .paths import BUILD, DOCS, PLANS, REPO
-from .planview import PlannedResource, PlanView
-from .profiles import ENVIRONMENTS
+from ..paths import BUILD, DOCS, PLANS, REPO
+from ..planview import PlannedResource, PlanView
+from ..profiles import ENVIRONMENTS
 
 DIAGRAMS = BUILD / "diagrams"
 GRAPHVIZ_HINT = "Graphviz's `dot` is missing: apt-get install -y graphviz (Debian) or brew install graphviz"

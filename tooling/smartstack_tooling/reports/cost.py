@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .paths import PLANS, PRICING, REPO, REPORTS
-from .planview import PlannedResource, PlanView
-from .profiles import ENVIRONMENTS
+from ..paths import PLANS, PRICING, REPO, REPORTS
+from ..planview import PlannedResource, PlanView
+from ..profiles import ENVIRONMENTS
 
 DEFAULT_REGION = "us-east-1"
 

@@ -12,8 +12,8 @@ import json
 import sys
 import time
 
-from smartstack_tooling import apply, local_env
 from smartstack_tooling.harness import emulator, emulator_workarounds, roots
+from smartstack_tooling.operations import apply, local_env
 from smartstack_tooling.reports import plan as planning
 
 

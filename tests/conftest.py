@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 import yaml
-from smartstack_tooling import apply, ci_access, paths
+from smartstack_tooling import paths
 from smartstack_tooling.harness import emulator, plan_store, roots, toolchain
+from smartstack_tooling.operations import apply, ci_access
 from smartstack_tooling.reports import plan as planning
 from xdist.scheduler import LoadScopeScheduling
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import apply, paths
+from smartstack_tooling import paths
+from smartstack_tooling.operations import apply
 from smartstack_tooling.profiles import ENVIRONMENTS, profile
 
 from .test_apply_guards import REAL, RecordingTerraform, crafted_plan

@@ -3,8 +3,8 @@ a retired toggle is removed there, and `down` without a running emulator destroy
 
 from __future__ import annotations
 
-from smartstack_tooling import local_env
 from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env
 
 from ..conftest import REPO
 

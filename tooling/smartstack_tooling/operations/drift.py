@@ -17,11 +17,12 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from . import apply, paths
-from .harness import roots
-from .harness.placeholders import Refused
-from .reports import plan as planning
-from .reports.pr_comment import changes, counts
+from .. import paths
+from ..harness import roots
+from ..harness.placeholders import Refused
+from ..reports import plan as planning
+from ..reports.pr_comment import changes, counts
+from . import apply
 
 DRIFT_DIR = paths.BUILD / "drift"
 EXIT_CLEAN, EXIT_ERROR, EXIT_DRIFT, EXIT_REFUSED = 0, 1, 2, 3

@@ -18,9 +18,9 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import paths
-from .harness import content_hash
-from .harness.placeholders import Refused
+from .. import paths
+from ..harness import content_hash
+from ..harness.placeholders import Refused
 
 BUNDLES = paths.BUILD / "deploy"
 MANIFEST = "manifest.json"

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import paths
+from .. import paths
 
 EXIT_MIGRATED = 0
 EXIT_MIGRATION_FAILED = 6
@@ -121,7 +121,7 @@ def denied_calls(
     calls: list[tuple[Any, str, dict[str, Any]]], statements: list[dict[str, Any]], account: str
 ) -> list[str]:
     """The recorded calls the role's statements do not allow (IAM's evaluation of identity policies)."""
-    from .policy.iam_requests import action_of, allows, request_of
+    from ..policy.iam_requests import action_of, allows, request_of
 
     denied = []
     for client, operation, params in calls:
@@ -249,9 +249,9 @@ def after_apply(
 
 
 def main(argv: list[str]) -> int:
+    from ..harness import roots
+    from ..profiles import ENVIRONMENTS
     from .deployed import applied_outputs
-    from .harness import roots
-    from .profiles import ENVIRONMENTS
 
     if len(argv) != 1 or argv[0] not in ENVIRONMENTS:
         print(f"usage: python -m smartstack_tooling migrate <{'|'.join(ENVIRONMENTS)}>", file=sys.stderr)

@@ -34,8 +34,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths, rds_ca_bundle
-from .harness import content_hash, hcl
+from .. import paths
+from ..harness import content_hash, hcl
+from . import rds_ca_bundle
 
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 LAMBDA_PYTHON_VERSION = "3.12"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
-from . import paths
-from .harness import roots
+from .. import paths
+from ..harness import roots
 
 ClientFactory = Callable[[str], Any]
 OutputsReader = Callable[[], Mapping[str, Any]]

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import paths
+from ..harness import placeholders, roots
+from ..reports import plan as planning
 from . import apply as guarded
-from . import paths
-from .harness import placeholders, roots
-from .reports import plan as planning
 
 # (env, the root's outputs, read after the apply) -> the lines that say what to do next.
 Applied = Callable[[str, Callable[[], Mapping[str, Any]]], str]

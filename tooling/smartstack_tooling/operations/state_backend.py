@@ -29,10 +29,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from . import account_roots, paths
+from .. import paths
+from ..harness import placeholders, roots, toolchain
+from ..reports import plan as planning
+from . import account_roots
 from . import apply as guarded
-from .harness import placeholders, roots, toolchain
-from .reports import plan as planning
 
 ROOT = paths.STATE_BACKEND
 FORMER_ROOT = "bootstrap"  # this root's directory until "bootstrap" came to mean only the venv

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import paths
+from .. import paths
+from ..harness import roots
 from .deployed import applied_outputs, client_factory
-from .harness import roots
 
 WEB_DIR = paths.REPO / "web"
 HASHED_PREFIX = "_next/static/"  # Next.js names every file under it by its content (or build id)
@@ -341,7 +341,7 @@ def site_is_published(s3: Any, bucket: str) -> bool:
 def main(argv: list[str]) -> int:
     import os
 
-    from .profiles import ENVIRONMENTS
+    from ..profiles import ENVIRONMENTS
 
     parser = argparse.ArgumentParser(
         prog="python -m smartstack_tooling publish-web",

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import apply, paths
-from .harness import (
+from .. import paths
+from ..harness import (
     emulator,
     emulator_workarounds,
     roots,
     toolchain,  # noqa: F401  (benchmarks/real_provider_bench.py reads local_env.toolchain)
 )
+from . import apply
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 _PREVENT_DESTROY = re.compile(r"(prevent_destroy\s*=\s*)true")
@@ -144,7 +145,7 @@ def local_database(
     """The local PostgreSQL standing in for the emulated RDS instance (started by the first `make up`,
     stopped by `make down`), its master user's password set to the one in the master secret the emulator
     holds; answers the DB_* settings that point a function at it."""
-    from .harness.local_postgres import PostgresServer
+    from ..harness.local_postgres import PostgresServer
 
     server = PostgresServer.load(_postgres_file(env))
     if server is None:
@@ -160,7 +161,7 @@ def local_database(
 
 
 def stop_local_database(env: str, out: Callable[[str], None]) -> None:
-    from .harness.local_postgres import PostgresServer
+    from ..harness.local_postgres import PostgresServer
 
     server = PostgresServer.load(_postgres_file(env))
     if server is not None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 CHANGELOG = paths.REPO / "CHANGELOG.md"
 UNRELEASED = "Unreleased"

@@ -252,7 +252,7 @@ def after_apply(
     plan = plan_from_outputs(read_outputs())
     out(f"== {env}: releasing through CodeDeploy application {plan.application} ({plan.config_name})")
     if mode == "local":
-        from .harness.emulator_workarounds import EMULATED_MINUTE_ENV
+        from ..harness.emulator_workarounds import EMULATED_MINUTE_ENV
 
         minute = environ.get(EMULATED_MINUTE_ENV, "1")
         out(f"   emulator: its CodeDeploy runs the deployments, {minute} s a minute ({EMULATED_MINUTE_ENV})")
@@ -269,9 +269,9 @@ def after_apply(
 def main(argv: list[str]) -> int:
     import os
 
+    from ..harness import roots
+    from ..profiles import ENVIRONMENTS
     from .deployed import applied_outputs
-    from .harness import roots
-    from .profiles import ENVIRONMENTS
 
     if len(argv) != 1 or argv[0] not in ENVIRONMENTS:
         print(f"usage: python -m smartstack_tooling release <{'|'.join(ENVIRONMENTS)}>", file=sys.stderr)

@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import account_roots, paths, policy, state_backend
+from .. import paths, policy
+from ..harness import placeholders
+from . import account_roots, state_backend
 from . import apply as guarded
-from .harness import placeholders
 
 ROOT = paths.CI_ACCESS
 SHARED_TFVARS = ROOT / "terraform.tfvars"  # github_repository: every account trusts the same repository

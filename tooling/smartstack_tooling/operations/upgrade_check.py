@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import apply, changelog, local_env, paths, stateful
-from .harness import emulator, roots
+from .. import paths, stateful
+from ..harness import emulator, roots
+from . import apply, changelog, local_env
 
 EXIT_OK, EXIT_LOSES_STATE, EXIT_FAILED, EXIT_USAGE = 0, 1, 3, 2
 UPGRADE = paths.BUILD / "upgrade"

@@ -48,15 +48,16 @@ from typing import Any
 
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
 
-from . import migrate, paths, policy, publish_web, release, saved_plan, set_secrets
-from .harness import placeholders, roots
-from .harness.placeholders import Refused, tfvars_account_id
+from .. import paths, policy
+from ..harness import placeholders, roots
+from ..harness.placeholders import Refused, tfvars_account_id
+from ..planview import PlanView
+from ..profiles import environments_where, profile
+from ..reports import cost
+from ..reports import plan as planning
+from ..stateful import DESTROY_GUARDED
+from . import migrate, publish_web, release, saved_plan, set_secrets
 from .package_functions import main as package_main
-from .planview import PlanView
-from .profiles import environments_where, profile
-from .reports import cost
-from .reports import plan as planning
-from .stateful import DESTROY_GUARDED
 
 APPLY_DIR = paths.BUILD / "apply"
 PROTECTED = frozenset(environments_where("apply_confirmation_required"))  # asked to confirm by name

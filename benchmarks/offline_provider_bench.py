@@ -14,8 +14,8 @@ import time
 
 import grpc
 from smartstack_offline_provider import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
-from smartstack_tooling import plan as planning
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
+from smartstack_tooling.reports import plan as planning
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 

@@ -12,8 +12,9 @@ import json
 import sys
 import time
 
-from smartstack_tooling import apply, emulator, emulator_workarounds, local_env, roots
-from smartstack_tooling import plan as planning
+from smartstack_tooling.harness import emulator, emulator_workarounds, roots
+from smartstack_tooling.operations import apply, local_env
+from smartstack_tooling.reports import plan as planning
 
 
 def plan_seconds(env: str, mode: str, endpoint: str | None = None) -> tuple[float, int]:

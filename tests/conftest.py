@@ -1,8 +1,8 @@
 """Shared fixtures: the Terraform CLIs, the offline provider config, and one plan per root module.
 
 Every plan goes through the tooling's own path: roots.prepare stages the root for its provider mode, the
-plan store plans it once (smartstack_tooling.plan_store), and a test reads the plan JSON (RootPlan.json),
-never Terraform's human output.
+plan store plans it once (smartstack_tooling.harness.plan_store), and a test reads the plan JSON
+(RootPlan.json), never Terraform's human output.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
-from smartstack_tooling import apply, ci_access, emulator, paths, plan_store, roots, toolchain
-from smartstack_tooling import plan as planning
+from smartstack_tooling import paths
+from smartstack_tooling.harness import emulator, plan_store, roots, toolchain
+from smartstack_tooling.operations import apply, ci_access
+from smartstack_tooling.reports import plan as planning
 from xdist.scheduler import LoadScopeScheduling
 
 from tests import inventory
@@ -77,8 +79,8 @@ PlanFn = Callable[..., RootPlan]
 def plan_staged(root: roots.TerraformRoot, tf_vars: dict[str, Any] | None, plan_dir: Path) -> RootPlan:
     """init + plan + show -json; the parsed plan carries the warning summaries Terraform printed.
 
-    Offline plans go through the content-addressed plan store (smartstack_tooling.plan_store): made once
-    for all test workers, and kept across runs for exactly the same inputs."""
+    Offline plans go through the content-addressed plan store (smartstack_tooling.harness.plan_store):
+    made once for all test workers, and kept across runs for exactly the same inputs."""
     if root.mode in ("offline", "local"):  # local plans: against the fresh emulators of local_emulators
         stored = plan_store.plan(root, var_args(tf_vars))
         return _plan_output(stored.plan, stored.warnings, stored.plan_file)
@@ -98,7 +100,7 @@ def _plan_output(plan: dict[str, Any], warnings: list[str], plan_file: Path) -> 
 def plan_root(terraform_cli: toolchain.TerraformCli, tmp_path_factory: pytest.TempPathFactory) -> PlanFn:
     """Plan a root module under the repository once per (root, variables, CLI, mode) and share it.
 
-    ``mode`` is a provider mode of smartstack_tooling.roots: "offline" (the stand-in, default) or
+    ``mode`` is a provider mode of smartstack_tooling.harness.roots: "offline" (the stand-in, default) or
     "local" (the real provider against the emulator at ``endpoint``). Plans run with -lock=false:
     staged state is empty and per-workspace, and concurrent sessions must not block on it.
     """

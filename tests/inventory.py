@@ -143,7 +143,7 @@ def env_inventory(plan: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Plan a root with the offline stand-in and print a starting inventory (YAML) for it."""
     import yaml
-    from smartstack_tooling import plan_store, roots
+    from smartstack_tooling.harness import plan_store, roots
 
     env = argv[:1] == ["--env"]
     argv = argv[1:] if env else argv

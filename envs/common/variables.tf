@@ -244,7 +244,7 @@ variable "lambda_architecture" {
 }
 
 variable "function_packages_dir" {
-  description = "Directory holding <architecture>/api.zip, <architecture>/ai.zip and <architecture>/authorizer.zip; null = <repo>/build/functions built by `make package` (python -m smartstack_tooling.package_functions)."
+  description = "Directory holding <architecture>/api.zip, <architecture>/ai.zip and <architecture>/authorizer.zip; null = <repo>/build/functions built by `make package` (python -m smartstack_tooling.operations.package_functions)."
   type        = string
   default     = null
 

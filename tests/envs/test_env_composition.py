@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import hcl
+from smartstack_tooling.harness import hcl
 from smartstack_tooling.planview import PlannedResource, PlanView
 from smartstack_tooling.policy import source
 from smartstack_tooling.profiles import profile

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import roots as staging
-from smartstack_tooling.plan_store import PlanOutput
+from smartstack_tooling.harness import roots as staging
+from smartstack_tooling.harness.plan_store import PlanOutput
 
 from tests.conftest import ENVIRONMENTS, REPO, diagnostics, plan_json
 

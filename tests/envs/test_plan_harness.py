@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-from smartstack_tooling import plan as planning
-from smartstack_tooling import toolchain
-from smartstack_tooling.plan import plan_env, summary
-from smartstack_tooling.roots import warnings_in
+from smartstack_tooling.harness import toolchain
+from smartstack_tooling.harness.roots import warnings_in
+from smartstack_tooling.reports import plan as planning
+from smartstack_tooling.reports.plan import plan_env, summary
 
 from ..conftest import ENVIRONMENTS, REPO, available_clis
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import hcl, roots, toolchain
+from smartstack_tooling.harness import hcl, roots, toolchain
 
 from ..conftest import REPO
 

@@ -4,7 +4,9 @@ stand-in: the same addresses, no warnings, the same policy verdicts, and a live 
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import apply, policy, roots
+from smartstack_tooling import policy
+from smartstack_tooling.harness import roots
+from smartstack_tooling.operations import apply
 
 from ..conftest import ENVIRONMENTS, REPO
 

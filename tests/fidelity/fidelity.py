@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from smartstack_tooling import paths, roots, toolchain
+from smartstack_tooling import paths
+from smartstack_tooling.harness import roots, toolchain
 
 WORK = paths.BUILD / "fidelity"
 

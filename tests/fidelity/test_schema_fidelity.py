@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import paths, toolchain
+from smartstack_tooling import paths
+from smartstack_tooling.harness import toolchain
 
 from tests.fidelity import fidelity
 

@@ -24,7 +24,7 @@ from fn_world import (  # noqa: E402
     moto_server,
     queue_pair,
 )
-from smartstack_tooling.local_postgres import PostgresServer  # noqa: E402
+from smartstack_tooling.harness.local_postgres import PostgresServer  # noqa: E402
 
 os.environ.update({**OFFLINE_AWS_ENVIRONMENT, "POWERTOOLS_TRACE_DISABLED": "true"})
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from smartstack_tooling.local_postgres import APP_USER, DATABASE, PostgresServer, free_port
+from smartstack_tooling.harness.local_postgres import APP_USER, DATABASE, PostgresServer, free_port
 
 # Set before any function module is imported: Powertools reads these at import, and nothing here may
 # ever reach a real AWS account.

@@ -13,7 +13,7 @@ from fn_world import MAX_RECEIVE_COUNT
 from smartstack_api import runtime as api_runtime_module
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database
-from smartstack_tooling.local_postgres import free_port
+from smartstack_tooling.harness.local_postgres import free_port
 
 
 def create_job(owner: str, email: str | None = None) -> tuple[str, str]:

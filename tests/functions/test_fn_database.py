@@ -10,7 +10,7 @@ import pytest
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, DatabaseUnavailable, iam_token_provider
 from smartstack_shared.migrate import apply_migrations, migration_files
-from smartstack_tooling.local_postgres import APP_USER
+from smartstack_tooling.harness.local_postgres import APP_USER
 
 
 def settings() -> DatabaseSettings:

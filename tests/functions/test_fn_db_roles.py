@@ -16,7 +16,7 @@ from smartstack_shared.ai_contract import AiRequest
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, ssl_context_for
 from smartstack_shared.migrate import apply_migrations, migration_files, pending_migrations, split_statements
-from smartstack_tooling.local_postgres import APP_USER, SUPERUSER
+from smartstack_tooling.harness.local_postgres import APP_USER, SUPERUSER
 
 ROLES = ("smartstack_api", "smartstack_ai")
 

@@ -4,8 +4,8 @@ action is used by some call or listed with the reason it is granted.
 
 The flows are the suite's own end-to-end tests (API, presigned S3, queue, consumer, AI, SES) and the
 authorizer's, run again under a recorder that attributes each call to the function making it (the HTTP
-API, the queue worker, the AI function, the authorizer). smartstack_tooling.iam_requests turns each call
-into the request IAM evaluates. The tests' resources carry test names (`smartstack-test-…`, moto's
+API, the queue worker, the AI function, the authorizer). smartstack_tooling.policy.iam_requests turns
+each call into the request IAM evaluates. The tests' resources carry test names (`smartstack-test-…`, moto's
 account); each request is renamed to the prod plan's names through the settings that carry them (the
 functions' environment, the parameter path, the planned bucket and queue) before the prod role policies
 judge it.
@@ -34,7 +34,7 @@ from smartstack_authorizer import handler as authorizer_handler
 from smartstack_migrate import handler as migrate_handler
 from smartstack_rotate import handler as rotate_handler
 from smartstack_shared.settings import clear_config_caches
-from smartstack_tooling.iam_requests import Request, action_of, allows, is_known_action, request_of
+from smartstack_tooling.policy.iam_requests import Request, action_of, allows, is_known_action, request_of
 from test_fn_rotate import rotation_function  # noqa: F401  (the fixture: a rotation function moto invokes)
 
 # Granted but never called by the code, with why.

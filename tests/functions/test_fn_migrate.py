@@ -13,7 +13,7 @@ from smartstack_migrate import handler as migrate_handler
 from smartstack_shared.database_settings import DatabaseSettings
 from smartstack_shared.db import Database, ssl_context_for
 from smartstack_shared.migrate import MigrationFailed, apply_migrations, migration_files, migration_report
-from smartstack_tooling.local_postgres import APP_USER, SUPERUSER
+from smartstack_tooling.harness.local_postgres import APP_USER, SUPERUSER
 
 CONTEXT = LambdaContext(function_name="smartstack-test-migrate")
 GOOD = ("9001_notes", "CREATE TABLE notes (id int PRIMARY KEY);\nINSERT INTO notes VALUES (1);\n")

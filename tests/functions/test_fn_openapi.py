@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from smartstack_api import routes
-from smartstack_tooling import openapi
+from smartstack_tooling.reports import openapi
 
 
 def test_the_committed_document_is_current():

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import package_functions as packaging
+from smartstack_tooling.operations import package_functions as packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

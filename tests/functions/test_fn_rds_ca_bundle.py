@@ -7,7 +7,7 @@ import ssl
 import time
 
 import pytest
-from smartstack_tooling import rds_ca_bundle
+from smartstack_tooling.operations import rds_ca_bundle
 
 
 def test_committed_bundle_matches_its_provenance():

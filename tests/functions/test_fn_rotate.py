@@ -20,7 +20,7 @@ from moto.awslambda.models import LambdaBackend
 from smartstack_rotate import handler as rotate_handler
 from smartstack_rotate.rotation import KEY_LENGTH, WELL_FORMED_KEY, RotationRefused, rotate
 from smartstack_shared import clients
-from smartstack_tooling import set_secrets
+from smartstack_tooling.operations import set_secrets
 
 FUNCTION_NAME = "smartstack-test-rotate"
 CONTEXT = LambdaContext(function_name=FUNCTION_NAME)

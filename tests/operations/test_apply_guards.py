@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import apply, migrate, paths, release, set_secrets
+from smartstack_tooling import paths
+from smartstack_tooling.operations import apply, migrate, release, set_secrets
 
 REAL = {"SMARTSTACK_PROVIDER": "real"}
 

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from smartstack_tooling import account_roots, apply, ci_access, state_backend
+from smartstack_tooling.operations import account_roots, apply, ci_access, state_backend
 
 from ..conftest import ENVIRONMENTS, REPO, validation_errors
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from smartstack_tooling import cost
+from smartstack_tooling.reports import cost
 
 from ..conftest import REPO
 

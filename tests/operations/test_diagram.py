@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from smartstack_tooling import diagram
+from smartstack_tooling.reports import diagram
 
 from ..conftest import REPO
 

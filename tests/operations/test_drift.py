@@ -1,5 +1,6 @@
-"""Drift detection (tooling/smartstack_tooling/drift.py): clean, drift with what differs, or an error that
-is never reported as drift. Terraform is a recording stand-in that exits as `plan -detailed-exitcode`."""
+"""Drift detection (tooling/smartstack_tooling/operations/drift.py): clean, drift with what differs, or an
+error that is never reported as drift. Terraform is a recording stand-in that exits as
+`plan -detailed-exitcode`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import apply, drift, roots
+from smartstack_tooling.harness import roots
+from smartstack_tooling.operations import apply, drift
 
 from .test_apply_guards import CREATE_ONLY, REAL, crafted_plan
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import apply, paths
+from smartstack_tooling import paths
+from smartstack_tooling.operations import apply
 from smartstack_tooling.profiles import ENVIRONMENTS, profile
 
 from .test_apply_guards import REAL, RecordingTerraform, crafted_plan
@@ -104,7 +105,7 @@ def test_later_applies_need_no_delegation_flag():
 @pytest.mark.parametrize("mode", ["offline", "local"])
 def test_the_dns_tier_plans_on_its_own_with_both_providers(mode, request):
     """What the first apply applies: -target=module.dns plans the zone, its logging and signing only."""
-    from smartstack_tooling import plan_store, roots
+    from smartstack_tooling.harness import plan_store, roots
 
     endpoint = None
     if mode == "local":

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import emulator, local_env, roots
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env
 
 from ..conftest import REPO
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import apply, placeholders
+from smartstack_tooling.harness import placeholders
+from smartstack_tooling.operations import apply
 
 from ..conftest import ENVIRONMENTS
 

@@ -1,5 +1,6 @@
 """The reviewed plan is the applied plan: `make deploy-plan` keeps it, `make deploy-apply` applies exactly
-it or refuses, and a plan the policy suite fails is never applied (tooling/smartstack_tooling/saved_plan.py).
+it or refuses, and a plan the policy suite fails is never applied
+(tooling/smartstack_tooling/operations/saved_plan.py).
 
 Terraform is a recording stand-in here; tests/smoke/test_applied_delivery.py applies a saved plan to the
 emulator and has a stale one refused by the real Terraform and provider."""
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import apply, saved_plan
+from smartstack_tooling.operations import apply, saved_plan
 
 from .test_apply_guards import CREATE_ONLY, REAL, RecordingTerraform
 

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import apply, hcl, paths, state_backend
+from smartstack_tooling import paths
+from smartstack_tooling.harness import hcl
+from smartstack_tooling.operations import apply, state_backend
 from smartstack_tooling.policy import source
 
 from ..conftest import ENVIRONMENTS

@@ -4,7 +4,7 @@ changelog owns up to one, how FROM is resolved, and what the summary shows."""
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import changelog, upgrade_check
+from smartstack_tooling.operations import changelog, upgrade_check
 
 KEY = "module.dns.module.dnssec_key[0].aws_kms_key.this"
 CHANGELOG = f"""# Changelog

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from smartstack_tooling import ci_access, policy
+from smartstack_tooling import policy
+from smartstack_tooling.operations import ci_access
 from smartstack_tooling.policy import PolicyContext
 
 from tests.conftest import ENVIRONMENTS

@@ -12,9 +12,10 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import guarantees, paths
+from smartstack_tooling import paths
 from smartstack_tooling.policy import checkov
 from smartstack_tooling.policy.engine import RULES
+from smartstack_tooling.reports import guarantees
 
 from tests.conftest import REPO
 

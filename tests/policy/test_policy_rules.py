@@ -15,7 +15,9 @@ import json
 import re
 
 import pytest
-from smartstack_tooling import ci_access, policy, toolchain
+from smartstack_tooling import policy
+from smartstack_tooling.harness import toolchain
+from smartstack_tooling.operations import ci_access
 from smartstack_tooling.policy import engine as policy_engine
 from smartstack_tooling.policy.engine import EVERY_TYPE
 from smartstack_tooling.policy.twins import Twin, TwinInputs

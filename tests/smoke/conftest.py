@@ -18,7 +18,9 @@ from typing import Any
 
 import boto3
 import pytest
-from smartstack_tooling import emulator, local_env, paths, roots
+from smartstack_tooling import paths
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env
 
 FUNCTIONS_TESTS = Path(__file__).resolve().parents[1] / "functions"
 ENV = os.environ.get("SMARTSTACK_SMOKE_ENV", "dev")
@@ -94,7 +96,7 @@ class ReviewedPlan:
 def reviewed_plan(applied: Applied, tmp_path_factory: pytest.TempPathFactory) -> ReviewedPlan:
     """The deploy workflow's reviewed plan of what `make up` applied, made once (a plan of ~250 resources
     against the emulator): the second-plan check reads it, the stale-plan check applies it late."""
-    from smartstack_tooling import apply
+    from smartstack_tooling.operations import apply
 
     environ = {**local_env.local_environ(ENV, applied.emulator), apply.DELEGATED_ENV: "1", "CONFIRM": ENV}
     bundle = tmp_path_factory.mktemp("reviewed") / "bundle"
@@ -106,7 +108,7 @@ def reviewed_plan(applied: Applied, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
-    from smartstack_tooling.local_postgres import PostgresServer
+    from smartstack_tooling.harness.local_postgres import PostgresServer
 
     server = PostgresServer.start()
     try:
@@ -127,7 +129,7 @@ def database(applied: Applied, postgres: Any) -> dict[str, dict[str, str]]:
     from smartstack_shared.database_settings import DatabaseSettings
     from smartstack_shared.db import Database, ssl_context_for
     from smartstack_shared.migrate import apply_migrations
-    from smartstack_tooling.local_postgres import APP_USER, DATABASE, SUPERUSER
+    from smartstack_tooling.harness.local_postgres import APP_USER, DATABASE, SUPERUSER
 
     owner = DatabaseSettings(
         host="127.0.0.1",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import local_env
+from smartstack_tooling.operations import local_env
 
 from .conftest import Applied, ReviewedPlan
 

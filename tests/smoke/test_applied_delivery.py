@@ -4,8 +4,9 @@ the migrate function's deploy step, and the placeholder site published to the we
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import local_env, migrate, roots
-from smartstack_tooling.local_postgres import PostgresServer
+from smartstack_tooling.harness import roots
+from smartstack_tooling.harness.local_postgres import PostgresServer
+from smartstack_tooling.operations import local_env, migrate
 
 from .conftest import ENV, Applied
 

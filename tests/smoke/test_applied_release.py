@@ -1,13 +1,14 @@
 """A release on the applied environment (`make smoke` after `make up`): the CodeDeploy application, group
 and alarms that Terraform applied move the authorizer's alias to a new version, and put it back when the
-function's alarm fires. The release tooling is the one `make apply` runs (smartstack_tooling.release)."""
+function's alarm fires. The release tooling is the one `make apply` runs
+(smartstack_tooling.operations.release)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
-from smartstack_tooling import release
+from smartstack_tooling.operations import release
 
 from .conftest import Applied
 

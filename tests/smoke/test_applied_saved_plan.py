@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from smartstack_tooling import apply, local_env, saved_plan
+from smartstack_tooling.operations import apply, local_env, saved_plan
 
 pytestmark = pytest.mark.smoke
 

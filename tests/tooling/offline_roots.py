@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 HEADER = """
 terraform {

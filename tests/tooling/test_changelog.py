@@ -6,7 +6,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from smartstack_tooling import changelog, paths
+from smartstack_tooling import paths
+from smartstack_tooling.operations import changelog
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

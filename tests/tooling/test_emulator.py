@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from smartstack_tooling import emulator
+from smartstack_tooling.harness import emulator
 
 
 def _post(url: str, attempt: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from smartstack_tooling.emulator_replay import ReplayRetries
+from smartstack_tooling.harness.emulator_replay import ReplayRetries
 
 
 class Operations:

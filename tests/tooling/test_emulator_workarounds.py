@@ -19,12 +19,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from smartstack_tooling import emulator, roots
-from smartstack_tooling.emulator_workarounds import (
-    AWS_DEFAULT_RDS_CA,
-    EMULATOR_SETTINGS,
-    WORKAROUNDS,
-)
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.harness.emulator_workarounds import AWS_DEFAULT_RDS_CA, EMULATOR_SETTINGS, WORKAROUNDS
 
 Client = Callable[[str], object]
 
@@ -692,7 +688,7 @@ def test_the_bug_still_exists_in_unpatched_moto(workaround):
         present = REPRODUCTIONS[workaround.id](lambda service: boto3.client(service, **in_process))
     assert present, (
         f"moto fixed {workaround.api} ({workaround.bug}): delete workaround {workaround.id!r} "
-        "from smartstack_tooling/emulator_workarounds.py and this reproduction"
+        "from smartstack_tooling/harness/emulator_workarounds.py and this reproduction"
     )
 
 

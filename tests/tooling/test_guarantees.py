@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from smartstack_tooling import guarantees
 from smartstack_tooling.policy import RULES
+from smartstack_tooling.reports import guarantees
 
 
 def test_the_page_is_generated_and_current() -> None:

@@ -1,12 +1,13 @@
 """HCL parsed from several threads at once reads every literal as it is written, and a parse is kept only
-for the exact text it was made from (smartstack_tooling.hcl)."""
+for the exact text it was made from (smartstack_tooling.harness.hcl)."""
 
 from __future__ import annotations
 
 import io
 import threading
 
-from smartstack_tooling import hcl, paths
+from smartstack_tooling import paths
+from smartstack_tooling.harness import hcl
 
 TEXT = (paths.MODULES / "s3-bucket" / "main.tf").read_text()  # many ${...} expressions around a `true`
 

@@ -1,9 +1,10 @@
-"""smartstack_tooling.iam_requests, the IAM judge of the used = granted contract, denies what IAM denies."""
+"""smartstack_tooling.policy.iam_requests, the IAM judge of the used = granted contract, denies what IAM
+denies."""
 
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling.iam_requests import (
+from smartstack_tooling.policy.iam_requests import (
     SECRET_ARN_SUFFIX,
     Request,
     allows,

@@ -3,8 +3,9 @@ what it reads from a plan, and that only a listed exception excuses a change, at
 
 from __future__ import annotations
 
-from smartstack_tooling import emulator_workarounds, local_env
-from smartstack_tooling.emulator_workarounds import SecondPlanException
+from smartstack_tooling.harness import emulator_workarounds
+from smartstack_tooling.harness.emulator_workarounds import SecondPlanException
+from smartstack_tooling.operations import local_env
 
 
 def resource(

@@ -14,8 +14,9 @@ import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-from smartstack_tooling import emulator, local_env, migrate, roots
-from smartstack_tooling.local_postgres import PostgresServer
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.harness.local_postgres import PostgresServer
+from smartstack_tooling.operations import local_env, migrate
 
 OWNER, DATABASE, FUNCTION = "smartstack_admin", "smartstack", "smartstack-dev-migrate"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from smartstack_tooling import hcl
+from smartstack_tooling.harness import hcl
 
 from ..conftest import REPO
 

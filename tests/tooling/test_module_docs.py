@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from smartstack_tooling import docs
+from smartstack_tooling.reports import docs
 
 MODULES = docs.modules()
 

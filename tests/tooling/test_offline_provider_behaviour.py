@@ -6,7 +6,7 @@ import json
 
 import pytest
 from smartstack_offline_provider import OFFLINE_ACCOUNT_ENV
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 from .offline_roots import OfflineRoot, make_root
 

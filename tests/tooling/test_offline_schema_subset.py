@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from smartstack_offline_provider import used_type_names
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 from .offline_roots import HEADER, OfflineRoot, make_root
 

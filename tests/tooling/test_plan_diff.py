@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from smartstack_tooling import plan_diff
+from smartstack_tooling.reports import plan_diff
 
 from ..conftest import ENVIRONMENTS
 

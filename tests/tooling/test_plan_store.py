@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import paths, plan_store, roots, toolchain
+from smartstack_tooling import paths
+from smartstack_tooling.harness import plan_store, roots, toolchain
 
 ROOT = paths.REPO / "tests" / "modules" / "kms-key"
 KEY_MODULE = Path("modules") / "kms-key" / "main.tf"

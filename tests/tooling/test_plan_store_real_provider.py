@@ -7,7 +7,8 @@ from __future__ import annotations
 import importlib.metadata
 
 import pytest
-from smartstack_tooling import emulator, paths, plan_store, roots
+from smartstack_tooling import paths
+from smartstack_tooling.harness import emulator, plan_store, roots
 
 ROOT = paths.REPO / "tests" / "modules" / "kms-key"
 

@@ -1,5 +1,5 @@
-"""The pull request comment (tooling/smartstack_tooling/pr_comment.py), rendered for dev's plan mutated
-the way a risky change would be: the database replaced with a bigger, unencrypted instance."""
+"""The pull request comment (tooling/smartstack_tooling/reports/pr_comment.py), rendered for dev's plan
+mutated the way a risky change would be: the database replaced with a bigger, unencrypted instance."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from smartstack_tooling import pr_comment
+from smartstack_tooling.reports import pr_comment
 
 DB = "module.data.aws_db_instance.this"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import hcl, paths, toolchain
+from smartstack_tooling import paths
+from smartstack_tooling.harness import hcl, toolchain
 
 from ..conftest import REPO
 

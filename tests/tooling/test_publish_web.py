@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartstack_tooling import emulator, local_env, publish_web, roots
-from smartstack_tooling.publish_web import IMMUTABLE, REVALIDATE, SiteRefused
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env, publish_web
+from smartstack_tooling.operations.publish_web import IMMUTABLE, REVALIDATE, SiteRefused
 
 BUCKET = "smartstack-dev-web-123456789012-us-east-1"
 HTML = "text/html; charset=utf-8"

@@ -14,8 +14,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from smartstack_tooling import emulator, local_env, release, roots
-from smartstack_tooling.emulator_workarounds import EMULATED_MINUTE_ENV, traffic_steps
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.harness.emulator_workarounds import EMULATED_MINUTE_ENV, traffic_steps
+from smartstack_tooling.operations import local_env, release
 
 CANARY = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
 NOW = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from smartstack_tooling import roots, toolchain
+from smartstack_tooling.harness import roots, toolchain
 
 from ..conftest import ENVIRONMENTS, REPO
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 
 @pytest.fixture(scope="module")

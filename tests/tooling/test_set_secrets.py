@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from smartstack_tooling import emulator, local_env, roots, set_secrets
+from smartstack_tooling.harness import emulator, roots
+from smartstack_tooling.operations import local_env, set_secrets
 
 
 @pytest.fixture(scope="module")

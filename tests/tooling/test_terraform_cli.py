@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartstack_tooling import toolchain
+from smartstack_tooling.harness import toolchain
 
 
 def test_a_rewritten_launcher_drops_the_staged_lock_files(tmp_path):

@@ -21,33 +21,57 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     # Building and planning
     "setup": Command(
-        "toolchain", "build the offline provider schema cache and filesystem mirror", "setup_main"
+        "harness.toolchain", "build the offline provider schema cache and filesystem mirror", "setup_main"
     ),
-    "which-terraform": Command("toolchain", "print the Terraform CLI that will be used", "which_main"),
-    "package": Command("package_functions", "build the Lambda zips into build/functions/<architecture>/"),
-    "rds-ca-bundle": Command("rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"),
-    "plan": Command("plan", "plan environments (all, or those named) and summarise"),
-    "validate": Command("validate", "terraform validate every root offline, staged (the pre-commit hook)"),
+    "which-terraform": Command(
+        "harness.toolchain", "print the Terraform CLI that will be used", "which_main"
+    ),
+    "package": Command(
+        "operations.package_functions", "build the Lambda zips into build/functions/<architecture>/"
+    ),
+    "rds-ca-bundle": Command(
+        "operations.rds_ca_bundle", "regenerate functions/certs/rds-ca-bundle.pem (needs npm)"
+    ),
+    "plan": Command("reports.plan", "plan environments (all, or those named) and summarise"),
+    "validate": Command(
+        "harness.validate", "terraform validate every root offline, staged (the pre-commit hook)"
+    ),
     # Policy and scanners
     "check": Command("policy.report", "policy rules over build/plans/<env>.json -> build/reports/"),
     "checkov": Command("policy.checkov", "checkov over the sources and the plans of the environments named"),
     "trivy": Command("policy.trivy", "trivy over the sources and the plans of the environments named"),
     # Operations
-    "apply": Command("apply", "guarded plan + apply of one environment (make apply ENV=<env>)"),
-    "state-backend": Command("state_backend", "create one environment's S3 state bucket"),
-    "ci-access": Command("ci_access", "create one environment's GitHub OIDC provider and CI roles"),
-    "local": Command("local_env", "up|down <env>: apply to / destroy from a local emulator"),
-    "migrate": Command("migrate", "run <env>'s pending schema migrations through its migrate function"),
-    "release": Command("release", "shift <env>'s function aliases to the published versions (CodeDeploy)"),
-    "publish-web": Command("publish_web", "upload web/ (or --site DIR) to <env>'s web bucket"),
-    "drift": Command("drift", "plan <env> against its state: 0 clean, 2 drift, 1 error"),
-    "upgrade-check": Command("upgrade_check", "apply release <version|latest|commit>, plan this code on it"),
+    "apply": Command("operations.apply", "guarded plan + apply of one environment (make apply ENV=<env>)"),
+    "state-backend": Command("operations.state_backend", "create one environment's S3 state bucket"),
+    "ci-access": Command(
+        "operations.ci_access", "create one environment's GitHub OIDC provider and CI roles"
+    ),
+    "local": Command("operations.local_env", "up|down <env>: apply to / destroy from a local emulator"),
+    "migrate": Command(
+        "operations.migrate", "run <env>'s pending schema migrations through its migrate function"
+    ),
+    "release": Command(
+        "operations.release", "shift <env>'s function aliases to the published versions (CodeDeploy)"
+    ),
+    "publish-web": Command("operations.publish_web", "upload web/ (or --site DIR) to <env>'s web bucket"),
+    "drift": Command("operations.drift", "plan <env> against its state: 0 clean, 2 drift, 1 error"),
+    "upgrade-check": Command(
+        "operations.upgrade_check", "apply release <version|latest|commit>, plan this code on it"
+    ),
     # Reports
-    "docs": Command("docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"),
-    "diagrams": Command("diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"),
-    "cost": Command("cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"),
-    "pr-comment": Command("pr_comment", "the pull request comment of build/plans/<env>.json"),
-    "plan-diff": Command("plan_diff", "compare two directories of plan JSONs (refactors keep values)"),
+    "docs": Command(
+        "reports.docs", "regenerate module README tables and docs/ pages (--check: fail if stale)"
+    ),
+    "diagrams": Command(
+        "reports.diagram", "draw build/plans/<env>.json into build/diagrams/<env>.{dot,png,svg}"
+    ),
+    "cost": Command(
+        "reports.cost", "monthly cost estimate of build/plans/<env>.json (build/reports/cost.md)"
+    ),
+    "pr-comment": Command("reports.pr_comment", "the pull request comment of build/plans/<env>.json"),
+    "plan-diff": Command(
+        "reports.plan_diff", "compare two directories of plan JSONs (refactors keep values)"
+    ),
 }
 
 

@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# What the deploy's set-secrets step generates (tooling/smartstack_tooling/set_secrets.py): 64 letters and
-# digits, about 380 bits, above every verifier's 32-byte minimum.
+# What the deploy's set-secrets step generates (tooling/smartstack_tooling/operations/set_secrets.py): 64
+# letters and digits, about 380 bits, above every verifier's 32-byte minimum.
 KEY_LENGTH = 64
 WELL_FORMED_KEY = re.compile(rf"[A-Za-z0-9]{{{KEY_LENGTH}}}")
 CURRENT, PENDING = "AWSCURRENT", "AWSPENDING"

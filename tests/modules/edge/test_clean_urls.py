@@ -14,7 +14,7 @@ import subprocess
 from typing import Any
 
 import pytest
-from smartstack_tooling import publish_web
+from smartstack_tooling.operations import publish_web
 
 from tests.conftest import REPO
 

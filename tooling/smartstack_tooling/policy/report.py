@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .. import cost, paths
+from .. import paths
+from ..reports import cost
 from .engine import ENVIRONMENTS, SEVERITIES, Result, context_for_env, evaluate, rules_of, verdict
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import package_functions as packaging
+from ..operations import package_functions as packaging
 from ..profiles import ENVIRONMENTS
 from . import code_facts, source
 from .engine import Instance, PolicyContext, rule

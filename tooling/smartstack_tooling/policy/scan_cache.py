@@ -28,7 +28,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from .. import paths
-from ..content_hash import feed_tree
+from ..harness.content_hash import feed_tree
 
 CACHE = paths.BUILD / "scan-cache"
 CACHE_ENV = "SMARTSTACK_SCAN_CACHE"

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import hcl
+from ..harness import hcl
 
 
 def unquote(value: Any) -> Any:

@@ -1,22 +1,4 @@
 # Module test root: plans modules/dns with representative inputs.
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
-
-provider "aws" {
-  region = var.region
-}
-
 provider "aws" {
   alias  = "us_east_1"
   region = "us-east-1"

@@ -1,23 +1,5 @@
 # Module test root: plans modules/kms-key as the tier modules use it: a key for roles through a service (the
 # storage tier's files key), a key for CloudWatch log groups (flow logs) and a signing key (DNSSEC).
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
-
-provider "aws" {
-  region = var.region
-}
-
 locals {
   name_prefix = "smartstack-${var.environment}"
 }

@@ -1,23 +1,5 @@
 # Module test root: plans modules/log-group as the tier modules use it: a group with its own key and the
 # resource policy a delivering service needs (WAF logs), and one under a shared key (a Lambda's).
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
-
-provider "aws" {
-  region = var.region
-}
-
 locals {
   name_prefix = "smartstack-${var.environment}"
 }

@@ -1,22 +1,4 @@
 # Module test root: plans modules/messaging with representative inputs.
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
-
-provider "aws" {
-  region = var.region
-}
-
 locals {
   name_prefix = "smartstack-${var.environment}"
 }

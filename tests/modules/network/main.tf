@@ -1,26 +1,9 @@
 # Module test root: plans modules/network with representative inputs (the policy suite's hypothesis
 # tests plan it with generated vpc_cidr / availability_zones / nat_gateway_mode).
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
 variable "vpc_cidr" { type = string }
 variable "subnet_newbits" { type = number }
 variable "availability_zones" { type = list(string) }
 variable "nat_gateway_mode" { type = string }
-
-provider "aws" {
-  region = var.region
-}
 
 module "network" {
   source = "../../../modules/network"

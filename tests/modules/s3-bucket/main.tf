@@ -1,24 +1,6 @@
 # Module test root: plans modules/s3-bucket as storage and state-backend use it: an access-log target
 # (SSE-S3, a log delivery grant, no logging of its own) and a data bucket under a customer managed key
 # that logs to it, with prefix lifecycle rules.
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 7.0"
-    }
-  }
-}
-
-variable "environment" { type = string }
-variable "account_id" { type = string }
-variable "region" { type = string }
-
-provider "aws" {
-  region = var.region
-}
-
 locals {
   name_prefix = "smartstack-${var.environment}"
   logs_bucket = "${local.name_prefix}-logs-${var.account_id}-${var.region}"
